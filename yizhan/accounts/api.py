@@ -1,0 +1,67 @@
+from django.http import Http404
+from ninja import Router, Schema
+
+from yizhan.core.api import PageMeta, page_of, require_admin
+
+from . import selectors
+from .models import User
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    role: str
+    role_name: str
+    region_code: str
+    region_name: str
+
+    @staticmethod
+    def resolve_role_name(obj):
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    mobile_masked: str
+    is_active: bool
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_mobile_masked(obj):
+        return obj.masked("mobile")
+
+    @staticmethod
+    def resolve_memberships(obj):
+        return getattr(obj, "active_membership_list", None) or obj.active_memberships()
+
+
+class UserPage(Schema):
+    meta: PageMeta
+    items: list[UserOut]
+
+
+@router.get("/me", response=UserOut, summary="The signed-in user, with roles and places")
+def me(request):
+    return request.user
+
+
+@router.get("/users", response=UserPage, summary="Users in your scope")
+def list_users(request, q: str = "", role: str = "", offset: int = 0, limit: int = 50):
+    require_admin()
+    meta, items = page_of(selectors.user_list(search=q, role=role), offset, limit)
+    return {"meta": meta, "items": items}
+
+
+@router.get("/users/{user_id}", response=UserOut)
+def get_user(request, user_id: int):
+    require_admin()
+    try:
+        return selectors.user_get(user_id)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc

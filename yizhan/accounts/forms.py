@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.regions.models import Region
+
+from .models import Role, validate_mobile
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label=_("Username or mobile number"), max_length=150)
+
+    error_messages = {
+        "invalid_login": _(
+            "The username/mobile number or password is wrong. After 5 failed tries the account is locked "
+            "for 15 minutes."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+
+def _region_field(label):
+    return forms.ModelChoiceField(label=label, queryset=Region.objects.none(), to_field_name="code")
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validate_mobile])
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = _region_field(_("Place"))
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class UserEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validate_mobile])
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = _region_field(_("Place"))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

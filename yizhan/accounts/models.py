@@ -1,0 +1,161 @@
+import re
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
+from yizhan.core.scoping import ScopedManager
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value: str):
+    if value and not MOBILE_RE.match(value):
+        raise ValidationError(_("Enter a mainland China mobile number of 11 digits, e.g. 13800138000."), code="mobile")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **extra):
+        if not username:
+            raise ValueError("username is required")
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(username, password, **extra)
+
+
+class ScopedUserManager(ScopedManager, UserManager):
+    use_in_migrations = False
+
+
+class Role(models.TextChoices):
+    FEDERATION_ADMIN = "federation_admin", _("Federation admin")
+    STATION_MANAGER = "station_manager", _("Station manager")
+    MEDIATOR = "mediator", _("Mediator")
+    ADVISOR = "advisor", _("Advisor")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    mobile = EncryptedField(_("mobile number"), kind="mobile", blank=True, validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = ScopedUserManager()
+    all_objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        default_manager_name = "all_objects"
+
+    def __str__(self):
+        return f"{self.name} ({self.username})" if self.name else self.username
+
+    @classmethod
+    def scope_filter(cls, scope):
+        in_scope = RoleMembership.all_objects.filter(scope.region_q("region__code", include_member=False))
+        return models.Q(pk=scope.user_id) | models.Q(pk__in=in_scope.values("user_id"))
+
+    def active_memberships(self) -> list["RoleMembership"]:
+        cached = getattr(self, "_memberships_cache", None)
+        if cached is None:
+            cached = list(
+                RoleMembership.all_objects.filter(user=self, is_active=True)
+                .select_related("region")
+                .order_by("region__code", "role")
+            )
+            self._memberships_cache = cached
+        return cached
+
+    def has_role(self, *roles) -> bool:
+        return self.is_superuser or any(m.role in roles for m in self.active_memberships())
+
+    @property
+    def is_federation_admin(self) -> bool:
+        return self.has_role(Role.FEDERATION_ADMIN)
+
+    def can_reveal(self, actor, field_name: str) -> bool:
+        from yizhan.core.scoping import require_scope
+
+        from .permissions import can_manage_user
+
+        return actor.pk == self.pk or can_manage_user(require_scope(), self)
+
+    def audit_region_code(self) -> str:
+        memberships = self.active_memberships() if self.pk else []
+        return memberships[0].region_code if memberships else ""
+
+
+class RoleMembership(models.Model):
+    """A user holds a role at a place. Places are regions now; stations and studios add their own link."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("role membership")
+        verbose_name_plural = _("role memberships")
+        default_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="membership_unique_role_place")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} @ {self.region}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return scope.region_q("region__code", include_member=False) | models.Q(user_id=scope.user_id)
+
+    @property
+    def region_code(self) -> str:
+        return self.region.code
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.FEDERATION_ADMIN
+
+    def place_ids(self):
+        """(kind, id) pairs of places more precise than the region; stations and studios extend this."""
+        return []
+
+    def audit_region_code(self) -> str:
+        return self.region.code

@@ -1,0 +1,44 @@
+from django.db.models import Prefetch
+
+from yizhan.core.crypto import blind_index
+from yizhan.core.masking import mask
+
+from .models import MOBILE_RE, RoleMembership, User
+
+
+def user_list(*, search: str = "", role: str = ""):
+    """Users in the actor's scope, with their active roles prefetched (2 queries whatever the page size)."""
+    qs = User.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=RoleMembership.all_objects.filter(is_active=True)
+            .select_related("region")
+            .order_by("region__code"),
+            to_attr="active_membership_list",
+        )
+    ).order_by("username")
+    search = (search or "").strip()
+    if search:
+        if MOBILE_RE.match(search):
+            qs = qs.filter(mobile_index=blind_index("mobile", search))
+        else:
+            qs = qs.filter(username__icontains=search) | qs.filter(name__icontains=search)
+    if role:
+        qs = qs.filter(pk__in=RoleMembership.all_objects.filter(role=role, is_active=True).values("user_id"))
+    return qs
+
+
+def user_get(pk) -> User:
+    return User.objects.get(pk=pk)
+
+
+def user_memberships(user: User):
+    return list(
+        RoleMembership.all_objects.filter(user=user)
+        .select_related("region", "created_by")
+        .order_by("-is_active", "region__code")
+    )
+
+
+def masked_mobile(user: User) -> str:
+    return mask("mobile", user.mobile)

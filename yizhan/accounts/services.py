@@ -1,0 +1,141 @@
+"""Account writes: creating users, granting roles, passwords, language. Atomic and audited."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from yizhan.audit import services as audit
+from yizhan.core.crypto import blind_index
+from yizhan.core.scoping import require_scope
+
+from .models import RoleMembership, User
+from .permissions import can_grant, can_manage_user
+
+
+def _check_mobile_free(mobile: str, exclude_pk=None):
+    if not mobile:
+        return
+    clash = User.all_objects.filter(mobile_index=blind_index("mobile", mobile))
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"mobile": _("Another account already uses this mobile number.")})
+
+
+def user_create(*, created_by, username, name, password, role, region, mobile="", email="") -> User:
+    """An admin creates an account holding one role at one place. A welcome notification follows."""
+    from yizhan.notifications.tasks import send_welcome_notification
+
+    scope = require_scope()
+    if not can_grant(scope, role, region):
+        raise PermissionDenied
+    user = User(
+        username=(username or "").strip(), name=(name or "").strip(), mobile=(mobile or "").strip(), email=email
+    )
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    _check_mobile_free(user.mobile)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            membership = RoleMembership.all_objects.create(user=user, role=role, region=region, created_by=created_by)
+            user._memberships_cache = [membership]
+            audit.log_create(created_by, user, region_code=region.code)
+            audit.log_create(created_by, membership)
+            transaction.on_commit(lambda: send_welcome_notification.enqueue(user_id=user.pk))
+    except IntegrityError as exc:  # a concurrent create with the same username
+        raise ValidationError({"username": _("A user with that username already exists.")}) from exc
+    return user
+
+
+def user_update(*, user: User, changed_by, name, mobile="", email="", is_active=True) -> User:
+    scope = require_scope()
+    if not can_manage_user(scope, user):
+        raise PermissionDenied
+    with transaction.atomic():
+        before = audit.snapshot(user, fields=["name", "mobile", "email", "is_active"])
+        user.name, user.mobile, user.email, user.is_active = (
+            (name or "").strip(),
+            (mobile or "").strip(),
+            email,
+            is_active,
+        )
+        user.full_clean(exclude=["password"])
+        _check_mobile_free(user.mobile, exclude_pk=user.pk)
+        user.save()
+        audit.log_update(changed_by, user, before)
+    return user
+
+
+def membership_grant(*, user: User, role: str, region, granted_by) -> RoleMembership:
+    scope = require_scope()
+    if not can_grant(scope, role, region) or not (can_manage_user(scope, user) or scope.unrestricted):
+        raise PermissionDenied
+    with transaction.atomic():
+        membership, created = RoleMembership.all_objects.get_or_create(
+            user=user, role=role, region=region, defaults={"created_by": granted_by}
+        )
+        if not created and membership.is_active:
+            raise ValidationError(_("The user already holds this role at this place."))
+        if not created:
+            before = audit.snapshot(membership, fields=["is_active"])
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+            audit.log_update(granted_by, membership, before)
+        else:
+            audit.log_create(granted_by, membership)
+    return membership
+
+
+def membership_revoke(*, membership: RoleMembership, revoked_by) -> RoleMembership:
+    scope = require_scope()
+    if not can_manage_user(scope, membership.user) or not can_grant(scope, membership.role, membership.region):
+        raise PermissionDenied
+    with transaction.atomic():
+        active_left = RoleMembership.all_objects.filter(user=membership.user, is_active=True).exclude(pk=membership.pk)
+        if not active_left.exists():
+            raise ValidationError(_("A user needs at least one role. Deactivate the account instead."))
+        before = audit.snapshot(membership, fields=["is_active"])
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit.log_update(revoked_by, membership, before)
+    return membership
+
+
+def password_set(*, user: User, password: str, changed_by) -> User:
+    """Set a password (the user's own change, or an admin's reset). Validated against the policy."""
+    if changed_by.pk != user.pk and not can_manage_user(require_scope(), user):
+        raise PermissionDenied
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(
+            actor=changed_by,
+            action="update",
+            target=user,
+            changes={"password": ["******", "******"]},
+        )
+    return user
+
+
+def language_set(*, user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def login_recorded(*, user: User) -> None:
+    audit.record(actor=user, action="login", target=user, region_code="")
+
+
+def login_failed_recorded(*, login: str) -> None:
+    from .backends import lockout_username
+
+    audit.record(actor=None, action="login_failed", target_repr=lockout_username(None, {"username": login}))
+
+
+def logout_recorded(*, user: User) -> None:
+    audit.record(actor=user, action="logout", target=user, region_code="")

@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yizhan.core.pagination import paginate
+from yizhan.core.permissions import admin_required
+from yizhan.core.scoping import require_scope
+from yizhan.regions.models import Region
+
+from . import selectors, services
+from .forms import LoginForm, MembershipForm, PasswordResetForm, UserCreateForm, UserEditForm
+from .models import Role, RoleMembership
+from .permissions import can_manage_user
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        services.login_recorded(user=user)
+        if user.language:
+            response.set_cookie("django_language", user.language, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    def form_invalid(self, form):
+        services.login_failed_recorded(login=form.data.get("username", ""))
+        return super().form_invalid(form)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when an account or an address is locked."""
+    form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "locked": True}, status=429)
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.logout_recorded(user=request.user)
+    return auth_views.LogoutView.as_view()(request)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):
+        services.password_set(
+            user=self.request.user, password=form.cleaned_data["new_password1"], changed_by=self.request.user
+        )
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(self.request, self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; remembered in a cookie and, when signed in, on the account."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if request.user.is_authenticated:
+        services.language_set(user=request.user, language=language)
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def home(request):
+    from yizhan.notifications.selectors import notification_list
+
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "memberships": request.user.active_memberships(),
+            "notifications": list(notification_list().filter(read_at__isnull=True)[:5]),
+        },
+    )
+
+
+def _grantable_regions(scope):
+    """Places an admin can pick: their own region(s) and everything below (villages, towns…)."""
+    return Region.objects.order_by("code")
+
+
+@admin_required
+def user_list(request):
+    role = request.GET.get("role", "")
+    page = paginate(request, selectors.user_list(search=request.GET.get("q", ""), role=role))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "roles": Role.choices, "role": role, "q": request.GET.get("q", "")},
+    )
+
+
+@admin_required
+def user_create(request):
+    scope = require_scope()
+    form = UserCreateForm(request.POST or None, regions=_grantable_regions(scope))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(created_by=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("region", _("You cannot give this role at this place."))
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _get_user_or_404(pk):
+    try:
+        return selectors.user_get(pk)
+    except (selectors.User.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@admin_required
+def user_detail(request, pk):
+    user = _get_user_or_404(pk)
+    scope = require_scope()
+    manageable = can_manage_user(scope, user)
+    regions = _grantable_regions(scope)
+    edit_form = UserEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": user.name, "mobile": "", "email": user.email, "is_active": user.is_active},
+    )
+    if request.method == "POST":
+        if not manageable:
+            raise PermissionDenied
+        if edit_form.is_valid():
+            data = edit_form.cleaned_data
+            mobile = data["mobile"] or ("" if request.POST.get("clear_mobile") else user.mobile)
+            try:
+                services.user_update(
+                    user=user,
+                    changed_by=request.user,
+                    name=data["name"],
+                    mobile=mobile,
+                    email=data["email"],
+                    is_active=data["is_active"],
+                )
+            except ValidationError as exc:
+                _add_errors(edit_form, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("accounts:user_detail", pk=user.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "manageable": manageable,
+            "edit_form": edit_form,
+            "memberships": selectors.user_memberships(user),
+            "membership_form": MembershipForm(regions=regions),
+            "password_form": PasswordResetForm(),
+        },
+        status=400 if edit_form.errors else 200,
+    )
+
+
+@admin_required
+@require_POST
+def membership_add(request, pk):
+    user = _get_user_or_404(pk)
+    form = MembershipForm(request.POST, regions=_grantable_regions(require_scope()))
+    if form.is_valid():
+        try:
+            services.membership_grant(user=user, granted_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            messages.error(request, _("You cannot give this role at this place."))
+        else:
+            messages.success(request, _("Role added."))
+    else:
+        messages.error(request, _("Choose a role and a place."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@admin_required
+@require_POST
+def membership_revoke(request, pk, membership_pk):
+    user = _get_user_or_404(pk)
+    membership = RoleMembership.all_objects.filter(user=user, pk=membership_pk).select_related("region").first()
+    if membership is None:
+        raise Http404
+    try:
+        services.membership_revoke(membership=membership, revoked_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@admin_required
+@require_POST
+def password_reset(request, pk):
+    user = _get_user_or_404(pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.password_set(user=user, password=form.cleaned_data["password"], changed_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Password reset. Tell the user their new password in person."))
+    else:
+        messages.error(request, _("Enter a new password."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+def root(request):
+    return redirect(reverse("accounts:home") if request.user.is_authenticated else reverse("accounts:login"))

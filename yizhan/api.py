@@ -1,0 +1,42 @@
+"""REST API (django-ninja): the same services, selectors and scope as the pages. OpenAPI at /api/docs."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from yizhan.accounts.api import router as accounts_router
+from yizhan.audit.api import router as audit_router
+from yizhan.notifications.api import router as notifications_router
+from yizhan.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Yizhan API",
+    version="1",
+    description="驿站 — stations, studios and the people they serve. Scoped to the signed-in caller.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("The data is not valid."), "errors": errors}, status=400)
+
+
+api.add_router("/accounts/", accounts_router)
+api.add_router("/regions/", regions_router)
+api.add_router("/audit/", audit_router)
+api.add_router("/notifications/", notifications_router)

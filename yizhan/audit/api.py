@@ -1,0 +1,48 @@
+from datetime import date, datetime
+
+from ninja import Router, Schema
+
+from yizhan.core.api import PageMeta, page_of, require_admin
+
+from . import selectors
+
+router = Router(tags=["audit"])
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str
+    target_repr: str
+    region_code: str
+    changes: dict
+    field: str
+    reason: str
+
+
+class AuditPage(Schema):
+    meta: PageMeta
+    items: list[AuditOut]
+
+
+@router.get("/", response=AuditPage, summary="Audit log of your scope")
+def list_audit(
+    request,
+    action: str = "",
+    target_type: str = "",
+    actor: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    offset: int = 0,
+    limit: int = 50,
+):
+    require_admin()
+    meta, items = page_of(
+        selectors.audit_list(action=action, target_type=target_type, actor=actor, date_from=date_from, date_to=date_to),
+        offset,
+        limit,
+    )
+    return {"meta": meta, "items": items}

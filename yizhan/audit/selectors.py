@@ -1,0 +1,32 @@
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from .models import AuditLog
+
+
+def audit_list(
+    *, action: str = "", target_type: str = "", actor: str = "", date_from=None, date_to=None, target_id: str = ""
+):
+    qs = AuditLog.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(target_id=target_id)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if date_from:
+        qs = qs.filter(at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
+    if date_to:
+        qs = qs.filter(at__lte=timezone.make_aware(datetime.combine(date_to, time.max)))
+    return qs.order_by("-at", "-id")
+
+
+def audit_target_types() -> list[str]:
+    return list(AuditLog.objects.order_by().values_list("target_type", flat=True).distinct())
+
+
+def reveal_history(obj):
+    return audit_list(action=AuditLog.Action.REVEAL, target_type=obj._meta.label_lower, target_id=str(obj.pk))

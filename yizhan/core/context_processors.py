@@ -1,0 +1,28 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import get_scope
+
+NAV = [
+    # (url name, label, who: "all" or "admin")
+    ("accounts:home", _("Home"), "all"),
+    ("accounts:user_list", _("Users"), "admin"),
+    ("regions:index", _("Regions"), "admin"),
+    ("audit:list", _("Audit log"), "admin"),
+    ("notifications:list", _("Notifications"), "all"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    scope = get_scope()
+    is_admin = bool(scope and (scope.unrestricted or scope.admin_regions))
+    items = []
+    for name, label, who in NAV:
+        if who == "admin" and not is_admin:
+            continue
+        url = reverse(name)
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+    return {"nav_items": items}

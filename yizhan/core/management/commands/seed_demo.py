@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from yizhan.core.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Build the 瓜沥镇 demo: regions, villages and one user per role. Never runs in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has users.")
+
+    def handle(self, if_empty, **options):
+        if getattr(settings, "YIZHAN_ENV", "") == "production":
+            raise CommandError("seed_demo refuses to run with production settings.")
+        result = seed_demo(only_if_empty=if_empty)
+        if result is None:
+            self.stdout.write("The database already has data; the demo was not loaded again.")
+            return
+        self.stdout.write(
+            self.style.SUCCESS("Demo loaded: 瓜沥镇 with %d villages and communities." % result["villages"])
+        )
+        self.stdout.write("Log in with any account listed by `manage.py demo_logins`.")

@@ -1,0 +1,169 @@
+"""The one scoping mechanism (DESIGN.md §2, §4).
+
+Every request (and every task or command) runs inside a *scope*: what the acting user may see. Scoped models
+declare ``objects = ScopedManager()`` and a ``scope_filter(scope)`` classmethod returning a ``Q``. Querying
+``Model.objects`` with no active scope raises ``ScopeError`` when the query runs, instead of leaking everything.
+System code that must see everything (migrations, imports, the task worker) says so with ``scopes_disabled()``.
+
+Scope comes from role memberships: a federation admin at region R sees everything whose region code starts with
+R's code (statistical codes are prefixes of each other); other roles see their own place (exact region, later
+their station or studio). Objects outside the scope answer the same 404 as missing ones because views fetch them
+through the scoped manager.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+
+class ScopeError(Exception):
+    """A scoped model was queried without an active scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    # Region codes under which the user is a federation admin: everything below is visible.
+    admin_regions: frozenset[str] = field(default_factory=frozenset)
+    # Region codes of the places where the user holds a non-admin role: exactly those places.
+    member_regions: frozenset[str] = field(default_factory=frozenset)
+    # Places more precise than a region (stations, studios) as {kind: ids}; filled by later apps.
+    places: dict[str, frozenset[int]] = field(default_factory=dict)
+    unrestricted: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None and not self.unrestricted
+
+    def region_q(self, lookup: str = "region__code", *, include_member: bool = True) -> Q:
+        """Rows whose region code (at ``lookup``) lies in this scope. Empty scope → matches nothing."""
+        q = Q(pk__in=[])
+        for code in sorted(self.admin_regions):
+            q |= Q(**{f"{lookup}__startswith": code})
+        if include_member and self.member_regions:
+            q |= Q(**{f"{lookup}__in": sorted(self.member_regions)})
+        return q
+
+    def covers_region(self, code: str, *, admin_only: bool = False) -> bool:
+        if self.unrestricted:
+            return True
+        if any(code.startswith(prefix) for prefix in self.admin_regions):
+            return True
+        return not admin_only and code in self.member_regions
+
+    def place_ids(self, kind: str) -> frozenset[int]:
+        return self.places.get(kind, frozenset())
+
+
+_ANONYMOUS = Scope()
+_UNRESTRICTED = Scope(unrestricted=True)
+_current: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("yizhan_scope", default=None)
+
+
+def get_scope() -> Scope | None:
+    return _current.get()
+
+
+def require_scope() -> Scope:
+    scope = _current.get()
+    if scope is None:
+        raise ScopeError("No scope is active. Wrap the code in scope_for(user) or scopes_disabled().")
+    return scope
+
+
+@contextmanager
+def activate(scope: Scope):
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def scopes_disabled():
+    """System work that must see every row (imports, migrations data, the task worker, retention)."""
+    return activate(_UNRESTRICTED)
+
+
+def anonymous_scope():
+    return activate(_ANONYMOUS)
+
+
+class _ScopeMissingQuerySet(models.QuerySet):
+    """Returned when no scope is active: building it is fine, running it raises."""
+
+    def _fetch_all(self):
+        raise ScopeError(f"{self.model.__name__} queried without a scope.")
+
+    def _refuse(self, *args, **kwargs):
+        raise ScopeError(f"{self.model.__name__} queried without a scope.")
+
+    count = exists = aggregate = update = delete = iterator = in_bulk = contains = _refuse
+    explain = _refuse
+
+
+class ScopedManager(models.Manager):
+    """Default-looking manager that limits every query to the active scope.
+
+    The model must define ``scope_filter(cls, scope) -> Q``.
+    """
+
+    def get_queryset(self):
+        scope = _current.get()
+        if scope is None:
+            return _ScopeMissingQuerySet(self.model, using=self._db)
+        qs = super().get_queryset()
+        if scope.unrestricted:
+            return qs
+        return qs.filter(self.model.scope_filter(scope))
+
+
+def scope_for_user(user) -> Scope:
+    """Build the scope of a user from their active role memberships (one query, cached on the user)."""
+    if user is None or not user.is_authenticated:
+        return _ANONYMOUS
+    cached = getattr(user, "_yizhan_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(user_id=user.pk, unrestricted=True)
+    else:
+        admin, member, places = set(), set(), {}
+        for membership in user.active_memberships():
+            code = membership.region_code
+            if membership.is_admin_role:
+                admin.add(code)
+            else:
+                member.add(code)
+            for kind, place_id in membership.place_ids():
+                places.setdefault(kind, set()).add(place_id)
+        scope = Scope(
+            user_id=user.pk,
+            admin_regions=frozenset(admin),
+            member_regions=frozenset(member),
+            places={kind: frozenset(ids) for kind, ids in places.items()},
+        )
+    user._yizhan_scope = scope
+    return scope
+
+
+@contextmanager
+def scope_for(user):
+    with activate(scope_for_user(user)) as scope:
+        yield scope
+
+
+class ScopeMiddleware:
+    """Activates the request user's scope for the whole request (pages, API, exports alike)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with activate(scope_for_user(getattr(request, "user", None))):
+            return self.get_response(request)

@@ -1,0 +1,33 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def masked(obj, field_name: str) -> str:
+    """{{ user|masked:"mobile" }} → 138****8000"""
+    return obj.masked(field_name)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (pagination links keep the filters)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.inclusion_tag("core/reveal.html", takes_context=True)
+def reveal(context, obj, field_name: str):
+    """Masked value with a 'show' form (reason required) for users allowed to reveal it."""
+    user = context["request"].user
+    raw = getattr(obj, field_name)
+    return {
+        "label": obj._meta.label_lower,
+        "pk": obj.pk,
+        "field": field_name,
+        "masked": obj.masked(field_name),
+        "value": None,
+        "can_reveal": bool(raw) and obj.can_reveal(user, field_name),
+    }

@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core.scoping import ScopedManager
+
+# What each kind of notification says. Texts are rendered in the reader's language when shown,
+# from the parameters stored with the notification (never personal data such as ID or mobile numbers).
+KINDS = {
+    "welcome": (
+        _("Welcome to Yizhan"),
+        _("Hello %(name)s, your account %(username)s is ready. Your roles and places are on your home page."),
+    ),
+}
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the app")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=50)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.IN_APP)
+    params = models.JSONField(default=dict, blank=True)
+    # Makes delivery idempotent: a task that runs twice finds the notification it already made.
+    dedup_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        default_manager_name = "all_objects"
+
+    def __str__(self):
+        return str(self.title)
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return models.Q(user_id=scope.user_id)
+
+    @property
+    def title(self):
+        return KINDS.get(self.kind, (self.kind, ""))[0]
+
+    @property
+    def body(self):
+        template = KINDS.get(self.kind, ("", ""))[1]
+        try:
+            return str(template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return str(template)

@@ -1,0 +1,31 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import KINDS, Notification
+
+
+def notify(*, user, kind: str, params: dict, dedup_key: str, channel=Notification.Channel.IN_APP) -> Notification:
+    """Create a notification once per dedup key (safe to call again from a retried task)."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    existing = Notification.all_objects.filter(dedup_key=dedup_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Notification.all_objects.create(
+                user=user, kind=kind, params=params, dedup_key=dedup_key, channel=channel
+            )
+    except IntegrityError:  # the same task ran twice at once
+        return Notification.all_objects.get(dedup_key=dedup_key)
+
+
+def mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

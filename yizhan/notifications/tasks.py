@@ -1,0 +1,23 @@
+from django_tasks import task
+
+from yizhan.core.scoping import scopes_disabled
+
+from .services import notify
+
+
+@task()
+def send_welcome_notification(user_id: int) -> int | None:
+    """Greets a new user in the app. Idempotent: running it twice leaves one notification."""
+    from yizhan.accounts.models import User
+
+    with scopes_disabled():
+        user = User.all_objects.filter(pk=user_id).first()
+        if user is None:
+            return None
+        notification = notify(
+            user=user,
+            kind="welcome",
+            params={"name": user.name or user.username, "username": user.username},
+            dedup_key=f"welcome:{user.pk}",
+        )
+        return notification.pk

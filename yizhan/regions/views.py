@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yizhan.core.pagination import paginate
+from yizhan.core.permissions import admin_required
+from yizhan.core.scoping import require_scope
+
+from . import selectors, services
+from .forms import VillageForm
+from .models import Region
+
+
+@admin_required
+def index(request):
+    q = request.GET.get("q", "").strip()
+    if q:
+        page = paginate(request, selectors.region_list(search=q))
+        return render(request, "regions/region_list.html", {"page": page, "q": q})
+    return render(
+        request,
+        "regions/region_list.html",
+        {"page": paginate(request, selectors.region_top_level(require_scope())), "q": ""},
+    )
+
+
+@admin_required
+def detail(request, code):
+    try:
+        region = selectors.region_get(code)
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+    scope = require_scope()
+    can_add_village = region.level == Region.Level.TOWN and scope.covers_region(region.code, admin_only=True)
+    form = VillageForm(request.POST or None) if can_add_village else None
+    if request.method == "POST":
+        if not can_add_village:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                village = services.region_create_village(town=region, created_by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("%(name)s added.") % {"name": village.name})
+                return redirect("regions:detail", code=region.code)
+    return render(
+        request,
+        "regions/region_detail.html",
+        {
+            "region": region,
+            "ancestors": selectors.region_ancestors(region),
+            "page": paginate(request, selectors.region_list(parent=region)),
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -1,0 +1,15 @@
+"""Test settings: the same stack, quicker hashing, tasks run at once unless a test asks for the worker."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = env("TEST_SQLITE_PATH", default=":memory:")
+    DATABASES["default"]["TEST"] = {"NAME": None}
+    DATABASES["default"]["OPTIONS"].pop("init_command", None)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
