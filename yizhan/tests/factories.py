@@ -1,0 +1,101 @@
+"""Factories for tests. Build with ``scopes_disabled()`` active (the ``world``/``unscoped`` fixtures do)."""
+
+from dataclasses import dataclass, field
+
+import factory
+
+from yizhan.accounts.models import Role, RoleMembership, User
+from yizhan.regions.models import Region
+
+PASSWORD = "Test@Pass2026"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"330109113{n + 100:03d}")
+    name = factory.Sequence(lambda n: f"测试村{n}")
+    level = Region.Level.VILLAGE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"用户{n}")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def grant(user: User, role: str, region: Region) -> RoleMembership:
+    membership = RoleMembership.all_objects.create(user=user, role=role, region=region)
+    user.__dict__.pop("_memberships_cache", None)
+    user.__dict__.pop("_yizhan_scope", None)
+    return membership
+
+
+def user_with_role(role: str, region: Region, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    grant(user, role, region)
+    return user
+
+
+@dataclass
+class World:
+    regions: dict[str, Region] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    w = World()
+    tree = [
+        ("33", "浙江省", Region.Level.PROVINCE, None),
+        ("3301", "杭州市", Region.Level.CITY, "33"),
+        ("330109", "萧山区", Region.Level.COUNTY, "3301"),
+        ("330109113", "瓜沥镇", Region.Level.TOWN, "330109"),
+        ("330109113001", "隆园社区", Region.Level.VILLAGE, "330109113"),
+        ("330109113002", "友谊村", Region.Level.VILLAGE, "330109113"),
+        ("330109113003", "东灵社区", Region.Level.VILLAGE, "330109113"),
+        ("330109114", "党湾镇", Region.Level.TOWN, "330109"),
+        ("330109114001", "梅西村", Region.Level.VILLAGE, "330109114"),
+    ]
+    for code, name, level, parent in tree:
+        w.regions[code] = Region.all_objects.create(
+            code=code, name=name, level=level, parent=w.regions[parent] if parent else None
+        )
+    r = w.regions
+    for key, role, code in [
+        ("district_admin", Role.FEDERATION_ADMIN, "330109"),
+        ("town_admin", Role.FEDERATION_ADMIN, "330109113"),
+        ("other_town_admin", Role.FEDERATION_ADMIN, "330109114"),
+        ("station_manager", Role.STATION_MANAGER, "330109113001"),
+        ("other_station_manager", Role.STATION_MANAGER, "330109114001"),
+        ("mediator", Role.MEDIATOR, "330109113003"),
+        ("advisor", Role.ADVISOR, "330109113003"),
+        ("volunteer", Role.VOLUNTEER, "330109113002"),
+    ]:
+        w.users[key] = user_with_role(role, r[code], username=key)
+    return w
+
+
+# Roles the permission matrix runs through, in order. "anonymous" means not logged in.
+MATRIX_ROLES = [
+    "anonymous",
+    "district_admin",
+    "town_admin",
+    "other_town_admin",
+    "station_manager",
+    "other_station_manager",
+    "mediator",
+    "advisor",
+    "volunteer",
+]
