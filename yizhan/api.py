@@ -10,6 +10,7 @@ from yizhan.accounts.api import router as accounts_router
 from yizhan.audit.api import router as audit_router
 from yizhan.notifications.api import router as notifications_router
 from yizhan.regions.api import router as regions_router
+from yizhan.stations import api as stations_api
 
 api = NinjaAPI(
     title="Yizhan API",
@@ -40,3 +41,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/regions/", regions_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/stations/", stations_api.stations_router)
+api.add_router("/studios/", stations_api.studios_router)
+api.add_router("/catalogue/", stations_api.catalogue_router)
+api.add_router("/coverage/", stations_api.coverage_router)

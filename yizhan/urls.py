@@ -11,6 +11,8 @@ urlpatterns = [
     path("regions/", include("yizhan.regions.urls")),
     path("audit/", include("yizhan.audit.urls")),
     path("notifications/", include("yizhan.notifications.urls")),
+    path("stations/", include("yizhan.stations.urls")),
+    path("public/", include("yizhan.stations.public_urls")),
     path("reveal/<str:label>/<int:pk>/<str:field>/", reveal_value, name="reveal"),
     path("api/", api.urls),
 ]

@@ -123,6 +123,12 @@ class RoleMembership(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="memberships"
     )
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    studio = models.ForeignKey(
+        "stations.Studio", verbose_name=_("studio"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -154,8 +160,13 @@ class RoleMembership(models.Model):
         return self.role == Role.FEDERATION_ADMIN
 
     def place_ids(self):
-        """(kind, id) pairs of places more precise than the region; stations and studios extend this."""
-        return []
+        """(kind, id) pairs of places more precise than the region: the station or studio of this role."""
+        pairs = []
+        if self.station_id:
+            pairs.append(("station", self.station_id))
+        if self.studio_id:
+            pairs.append(("studio", self.studio_id))
+        return pairs
 
     def audit_region_code(self) -> str:
         return self.region.code

@@ -8,6 +8,9 @@ NAV = [
     ("accounts:home", _("Home"), "all"),
     ("accounts:user_list", _("Users"), "admin"),
     ("regions:index", _("Regions"), "admin"),
+    ("stations:list", _("Stations"), "stations"),
+    ("stations:studio_list", _("Studios"), "studios"),
+    ("stations:coverage", _("Coverage"), "admin"),
     ("audit:list", _("Audit log"), "admin"),
     ("notifications:list", _("Notifications"), "all"),
 ]
@@ -22,6 +25,8 @@ def navigation(request):
     items = []
     for name, label, who in NAV:
         if who == "admin" and not is_admin:
+            continue
+        if who in ("stations", "studios") and not (is_admin or (scope and scope.place_ids(who[:-1]))):
             continue
         url = reverse(name)
         items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})

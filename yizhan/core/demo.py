@@ -5,6 +5,7 @@ from django.db import transaction
 from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.core.scoping import scopes_disabled
 from yizhan.regions.models import Region
+from yizhan.stations.demo import seed_network
 
 DEMO_PASSWORD = "Guali@2026"
 
@@ -72,4 +73,5 @@ def seed_demo(*, only_if_empty: bool = False):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             RoleMembership.all_objects.get_or_create(user=user, role=role, region=regions[place])
+        seed_network(DEMO_PASSWORD)
     return {"villages": len(VILLAGES)}

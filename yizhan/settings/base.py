@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "yizhan.accounts",
     "yizhan.audit",
     "yizhan.notifications",
+    "yizhan.stations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,618 @@
+"""REST endpoints for the station network: the same selectors, services and scope as the pages."""
+
+from datetime import date, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status as HttpStatus
+
+from yizhan.accounts.models import User
+from yizhan.core.api import PageMeta, page_of, require_admin
+from yizhan.core.scoping import require_scope
+from yizhan.regions.models import Region
+
+from . import selectors, services
+from .models import BrandItem, PositionType, Room, RoomType, ServiceLine, Station, Status, Studio, StudioMember
+from .permissions import can_use_station_pages, can_use_studio_pages
+
+stations_router = Router(tags=["stations"])
+studios_router = Router(tags=["studios"])
+catalogue_router = Router(tags=["catalogue"])
+coverage_router = Router(tags=["coverage"])
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+
+
+class LookupOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    name_en: str
+
+
+class RegionRef(Schema):
+    code: str
+    name: str
+
+
+class StationOut(Schema):
+    id: int
+    region: RegionRef
+    name: str
+    brand_name: str
+    address: str
+    floor_area: float | None
+    introduction: str
+    status: str
+    status_since: date | None
+    opened_on: date | None
+    is_public: bool
+    version: int
+
+
+class RoomOut(Schema):
+    id: int
+    room_type: str = Field(..., alias="room_type.code")
+    name: str
+    area: float | None
+    capacity: int | None
+    equipment: str
+    sort_order: int
+
+
+class IntervalOut(Schema):
+    weekday: int
+    opens: time
+    closes: time
+
+
+class BrandItemOut(Schema):
+    id: int
+    name: str
+    description: str
+    is_active: bool
+    service_lines: list[str]
+
+    @staticmethod
+    def resolve_service_lines(obj):
+        return [line.code for line in obj.service_lines.all()]
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    role: str
+    phone_masked: str
+    is_public: bool
+
+    @staticmethod
+    def resolve_phone_masked(obj):
+        return obj.masked("phone")
+
+
+class StationDetailOut(StationOut):
+    positions: list[str]
+    rooms: list[RoomOut]
+    hours: list[IntervalOut]
+    brand_items: list[BrandItemOut]
+    contacts: list[ContactOut]
+    studios: list[int]
+
+
+class StationPage(Schema):
+    meta: PageMeta
+    items: list[StationOut]
+
+
+class StationIn(Schema):
+    region: str = Field(..., description="12-digit code of the village or community")
+    name: str = Field(..., min_length=1, max_length=100)
+    brand_name: str = Field("", max_length=100)
+    address: str = Field("", max_length=200)
+    floor_area: float | None = None
+    introduction: str = Field("", max_length=2000)
+    status: Status = Status.PLANNED
+    status_since: date | None = None
+    opened_on: date | None = None
+    is_public: bool = True
+    positions: list[str] = []
+
+
+class StationPatch(Schema):
+    version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
+    region: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
+    brand_name: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=200)
+    floor_area: float | None = None
+    introduction: str | None = Field(None, max_length=2000)
+    status: Status | None = None
+    status_since: date | None = None
+    opened_on: date | None = None
+    is_public: bool | None = None
+    positions: list[str] | None = None
+
+
+class RoomIn(Schema):
+    room_type: str
+    name: str = Field(..., min_length=1, max_length=100)
+    area: float | None = None
+    capacity: int | None = Field(None, ge=0)
+    equipment: str = Field("", max_length=1000)
+    sort_order: int = Field(0, ge=0, le=1000)
+
+
+class RoomPatch(Schema):
+    room_type: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
+    area: float | None = None
+    capacity: int | None = Field(None, ge=0)
+    equipment: str | None = Field(None, max_length=1000)
+    sort_order: int | None = Field(None, ge=0, le=1000)
+
+
+class BrandItemIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    description: str = Field("", max_length=1000)
+    service_lines: list[str]
+    is_active: bool = True
+
+
+class BrandItemPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    description: str | None = Field(None, max_length=1000)
+    service_lines: list[str] | None = None
+    is_active: bool | None = None
+
+
+class IntervalIn(Schema):
+    weekday: int = Field(..., ge=0, le=6)
+    opens: time
+    closes: time
+
+
+class StudioMemberOut(Schema):
+    id: int
+    kind: str
+    can_lead: bool
+    organisation: str
+    name: str = Field(..., alias="user.name")
+    username: str = Field(..., alias="user.username")
+
+
+class StudioOut(Schema):
+    id: int
+    region: RegionRef
+    name: str
+    brand_name: str
+    address: str
+    introduction: str
+    status: str
+    status_since: date | None
+    opened_on: date | None
+    is_public: bool
+    shared_station: int | None = Field(None, alias="shared_station_id")
+    version: int
+
+
+class StudioDetailOut(StudioOut):
+    team: list[StudioMemberOut]
+    contacts: list[ContactOut]
+
+
+class StudioPage(Schema):
+    meta: PageMeta
+    items: list[StudioOut]
+
+
+class StudioIn(Schema):
+    region: str
+    name: str = Field(..., min_length=1, max_length=100)
+    brand_name: str = Field("", max_length=100)
+    address: str = Field("", max_length=200)
+    introduction: str = Field("", max_length=2000)
+    status: Status = Status.PLANNED
+    status_since: date | None = None
+    opened_on: date | None = None
+    is_public: bool = True
+    shared_station: int | None = None
+
+
+class StudioPatch(Schema):
+    version: int
+    region: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
+    brand_name: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=200)
+    introduction: str | None = Field(None, max_length=2000)
+    status: Status | None = None
+    status_since: date | None = None
+    opened_on: date | None = None
+    is_public: bool | None = None
+    shared_station: int | None = None
+
+
+class StudioMemberIn(Schema):
+    username: str
+    kind: StudioMember.Kind
+    can_lead: bool = False
+    organisation: str = Field("", max_length=100)
+
+
+class VillageCoverageOut(Schema):
+    code: str
+    name: str
+    station_id: int | None
+    station_name: str
+    station_status: str
+    studio_id: int | None
+    studio_name: str
+    studio_status: str
+    station_target: date | None
+    studio_target: date | None
+
+
+class TownCoverageOut(Schema):
+    code: str
+    name: str
+    villages: int
+    operating_stations: int
+    under_construction: int
+    planned: int
+    without_station: int
+    operating_studios: int
+    rate: float
+    village_rows: list[VillageCoverageOut]
+
+
+class CoverageOut(Schema):
+    code: str
+    name: str
+    villages: int
+    operating_stations: int
+    operating_studios: int
+    rate: float
+    towns: list[TownCoverageOut]
+
+
+class PlanIn(Schema):
+    station_target: date | None = None
+    studio_target: date | None = None
+    note: str = Field("", max_length=200)
+
+
+class PlanOut(Schema):
+    village: str = Field(..., alias="region.code")
+    station_target: date | None
+    studio_target: date | None
+    note: str
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _village(code: str) -> Region:
+    region = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if region is None:
+        raise ValidationError({"region": _("Unknown village or community %(code)s.") % {"code": code}})
+    return region
+
+
+def _lookups(model, codes, field):
+    found = {obj.code: obj for obj in model.objects.filter(code__in=codes, is_active=True)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({field: _("Unknown code(s): %(codes)s") % {"codes": ", ".join(missing)}})
+    return [found[c] for c in codes]
+
+
+def _station(station_id: int) -> Station:
+    if not can_use_station_pages(require_scope()):
+        raise PermissionDenied
+    try:
+        return selectors.station_get(station_id)
+    except Station.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _studio(studio_id: int) -> Studio:
+    if not can_use_studio_pages(require_scope()):
+        raise PermissionDenied
+    try:
+        return selectors.studio_get(studio_id)
+    except Studio.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _station_detail(station):
+    profile = selectors.station_profile(station)
+    return {
+        **StationOut.from_orm(station).dict(),
+        "positions": [p.code for p in profile.positions],
+        "rooms": profile.rooms,
+        "hours": selectors.station_intervals(station),
+        "brand_items": profile.items,
+        "contacts": profile.contacts,
+        "studios": [s.pk for s in profile.studios],
+    }
+
+
+def _conflict_or_invalid(exc: ValidationError):
+    if hasattr(exc, "error_dict") and "version" in exc.error_dict:
+        return HttpStatus(409, {"detail": " ".join(exc.message_dict["version"]), "errors": exc.message_dict})
+    raise exc
+
+
+# --- stations ---------------------------------------------------------------------------------------------
+
+
+@stations_router.get("/", response=StationPage, summary="Stations in your scope")
+def list_stations(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
+    if not can_use_station_pages(require_scope()):
+        raise PermissionDenied
+    meta, items = page_of(selectors.station_list(region_code=region, status=status, search=q), offset, limit)
+    return {"meta": meta, "items": items}
+
+
+@stations_router.post("/", response={201: StationOut}, summary="Add a station in a village of your region")
+def create_station(request, payload: StationIn):
+    require_admin()
+    data = payload.dict()
+    data["region"] = _village(data["region"])
+    data["positions"] = _lookups(PositionType, data["positions"], "positions")
+    return HttpStatus(201, services.station_create(created_by=request.user, **data))
+
+
+@stations_router.get("/{station_id}", response=StationDetailOut)
+def get_station(request, station_id: int):
+    return _station_detail(_station(station_id))
+
+
+@stations_router.patch("/{station_id}", response={200: StationDetailOut, 409: dict})
+def update_station(request, station_id: int, payload: StationPatch):
+    station = _station(station_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    positions = data.pop("positions", None)
+    if positions is not None:
+        positions = _lookups(PositionType, positions, "positions")
+    if "region" in data:
+        data["region"] = _village(data["region"]) if data["region"] else station.region
+    for required in ("name", "status", "is_public"):
+        if required in data and data[required] is None:
+            data.pop(required)
+    try:
+        services.station_update(station=station, updated_by=request.user, version=version, positions=positions, **data)
+    except ValidationError as exc:
+        return _conflict_or_invalid(exc)
+    return _station_detail(station)
+
+
+@stations_router.get("/{station_id}/rooms", response=list[RoomOut])
+def list_rooms(request, station_id: int):
+    return list(selectors.station_rooms(_station(station_id)))
+
+
+@stations_router.post("/{station_id}/rooms", response={201: RoomOut})
+def create_room(request, station_id: int, payload: RoomIn):
+    station = _station(station_id)
+    data = payload.dict()
+    data["room_type"] = _lookups(RoomType, [data["room_type"]], "room_type")[0]
+    return HttpStatus(201, services.room_create(station=station, created_by=request.user, **data))
+
+
+def _room(station, room_id) -> Room:
+    try:
+        return selectors.station_rooms(station).get(pk=room_id)
+    except Room.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@stations_router.get("/{station_id}/rooms/{room_id}", response=RoomOut)
+def get_room(request, station_id: int, room_id: int):
+    return _room(_station(station_id), room_id)
+
+
+@stations_router.patch("/{station_id}/rooms/{room_id}", response=RoomOut)
+def update_room(request, station_id: int, room_id: int, payload: RoomPatch):
+    room = _room(_station(station_id), room_id)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if not (v is None and k in ("room_type", "name"))}
+    if "room_type" in data:
+        data["room_type"] = _lookups(RoomType, [data["room_type"]], "room_type")[0]
+    return services.room_update(room=room, updated_by=request.user, **data)
+
+
+@stations_router.put("/{station_id}/hours", response=list[IntervalOut], summary="Replace the weekly opening hours")
+def set_hours(request, station_id: int, payload: list[IntervalIn]):
+    station = _station(station_id)
+    intervals = [(i.weekday, i.opens, i.closes) for i in payload]
+    services.hours_set(station=station, intervals=intervals, updated_by=request.user)
+    return selectors.station_intervals(station)
+
+
+@stations_router.get("/{station_id}/brand-items", response=list[BrandItemOut])
+def list_brand_items(request, station_id: int):
+    return list(selectors.station_brand_items(_station(station_id)))
+
+
+@stations_router.post("/{station_id}/brand-items", response={201: BrandItemOut})
+def create_brand_item(request, station_id: int, payload: BrandItemIn):
+    station = _station(station_id)
+    data = payload.dict()
+    data["service_lines"] = _lookups(ServiceLine, data["service_lines"], "service_lines")
+    return HttpStatus(201, services.brand_item_create(station=station, created_by=request.user, **data))
+
+
+@stations_router.patch("/{station_id}/brand-items/{item_id}", response=BrandItemOut)
+def update_brand_item(request, station_id: int, item_id: int, payload: BrandItemPatch):
+    station = _station(station_id)
+    try:
+        item = selectors.station_brand_items(station).get(pk=item_id)
+    except BrandItem.DoesNotExist as exc:
+        raise Http404 from exc
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    if "service_lines" in data:
+        data["service_lines"] = _lookups(ServiceLine, data["service_lines"], "service_lines")
+    return services.brand_item_update(item=item, updated_by=request.user, **data)
+
+
+# --- catalogue --------------------------------------------------------------------------------------------
+
+
+@catalogue_router.get("/service-lines", response=list[LookupOut], summary="The five standard service lines (5+X)")
+def list_service_lines(request):
+    return list(selectors.service_lines())
+
+
+@catalogue_router.get("/room-types", response=list[LookupOut])
+def list_room_types(request):
+    return list(selectors.room_types())
+
+
+@catalogue_router.get("/position-types", response=list[LookupOut])
+def list_position_types(request):
+    return list(selectors.position_types())
+
+
+# --- studios ----------------------------------------------------------------------------------------------
+
+
+def _studio_detail(studio):
+    return {
+        **StudioOut.from_orm(studio).dict(),
+        "team": selectors.studio_team(studio),
+        "contacts": selectors.studio_contacts(studio),
+    }
+
+
+def _shared_station(station_id):
+    if station_id is None:
+        return None
+    station = Station.objects.filter(pk=station_id).first()
+    if station is None:
+        raise ValidationError({"shared_station": _("Unknown station.")})
+    return station
+
+
+@studios_router.get("/", response=StudioPage, summary="Mediation studios in your scope")
+def list_studios(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
+    if not can_use_studio_pages(require_scope()):
+        raise PermissionDenied
+    meta, items = page_of(selectors.studio_list(region_code=region, status=status, search=q), offset, limit)
+    return {"meta": meta, "items": items}
+
+
+@studios_router.post("/", response={201: StudioOut})
+def create_studio(request, payload: StudioIn):
+    require_admin()
+    data = payload.dict()
+    data["region"] = _village(data["region"])
+    data["shared_station"] = _shared_station(data["shared_station"])
+    return HttpStatus(201, services.studio_create(created_by=request.user, **data))
+
+
+@studios_router.get("/{studio_id}", response=StudioDetailOut)
+def get_studio(request, studio_id: int):
+    return _studio_detail(_studio(studio_id))
+
+
+@studios_router.patch("/{studio_id}", response={200: StudioDetailOut, 409: dict})
+def update_studio(request, studio_id: int, payload: StudioPatch):
+    studio = _studio(studio_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "region" in data:
+        data["region"] = _village(data["region"]) if data["region"] else studio.region
+    if "shared_station" in data:
+        data["shared_station"] = _shared_station(data["shared_station"])
+    for required in ("name", "status", "is_public"):
+        if required in data and data[required] is None:
+            data.pop(required)
+    try:
+        services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
+    except ValidationError as exc:
+        return _conflict_or_invalid(exc)
+    return _studio_detail(studio)
+
+
+@studios_router.post("/{studio_id}/team", response={201: StudioMemberOut}, summary="Put a person on the team")
+def add_member(request, studio_id: int, payload: StudioMemberIn):
+    studio = _studio(studio_id)
+    user = User.objects.filter(username=payload.username).first()
+    if user is None:
+        raise ValidationError({"username": _("No account with this username in your region.")})
+    data = payload.dict()
+    data.pop("username")
+    return HttpStatus(201, services.studio_member_add(studio=studio, user=user, added_by=request.user, **data))
+
+
+# --- coverage ---------------------------------------------------------------------------------------------
+
+
+def _village_row(v):
+    station, studio, plan = v.station, v.studio, v.plan
+    return {
+        "code": v.region.code,
+        "name": v.region.name,
+        "station_id": station.pk if station else None,
+        "station_name": station.display_name if station else "",
+        "station_status": v.station_status,
+        "studio_id": studio.pk if studio else None,
+        "studio_name": studio.display_name if studio else "",
+        "studio_status": v.studio_status,
+        "station_target": plan.station_target if plan else None,
+        "studio_target": plan.studio_target if plan else None,
+    }
+
+
+@coverage_router.get("/", response=CoverageOut, summary="Coverage of a town, or summed over a district")
+def get_coverage(request, region: str = ""):
+    scope = require_admin()
+    try:
+        if region:
+            area = Region.objects.get(code=region)
+        else:
+            from yizhan.regions.selectors import region_top_level
+
+            area = region_top_level(scope).first()
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+    if area is None or area.level == Region.Level.VILLAGE:
+        raise ValidationError({"region": _("Give the code of a town or a district.")})
+    data = selectors.coverage(area)
+    return {
+        "code": area.code,
+        "name": area.name,
+        "villages": data.village_count,
+        "operating_stations": data.operating_stations,
+        "operating_studios": data.operating_studios,
+        "rate": round(data.rate, 4),
+        "towns": [
+            {
+                "code": t.region.code,
+                "name": t.region.name,
+                "villages": t.village_count,
+                "operating_stations": t.operating_stations,
+                "under_construction": t.building_stations,
+                "planned": t.planned_stations,
+                "without_station": t.without_station,
+                "operating_studios": t.operating_studios,
+                "rate": round(t.rate, 4),
+                "village_rows": [_village_row(v) for v in t.villages],
+            }
+            for t in data.towns
+        ],
+    }
+
+
+@coverage_router.put("/plan/{village_code}", response=PlanOut, summary="Record the rollout plan of a village")
+def set_plan(request, village_code: str, payload: PlanIn):
+    require_admin()
+    try:
+        village = Region.objects.get(code=village_code)
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+    return services.coverage_plan_set(region=village, updated_by=request.user, **payload.dict())

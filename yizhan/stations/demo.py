@@ -1,0 +1,236 @@
+"""The seed's real places in 瓜沥镇 (DESIGN.md §1) and a rollout plan for the other demo villages.
+
+Called from ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()`` and its transaction. Idempotent: places,
+rooms, items and team members are found by name and only created when missing.
+"""
+
+from datetime import date, time
+
+from yizhan.accounts.models import Role, RoleMembership, User
+from yizhan.regions.models import Region
+
+from . import reference
+from .models import (
+    BrandItem,
+    Contact,
+    CoveragePlan,
+    OpeningInterval,
+    PositionType,
+    Room,
+    RoomType,
+    ServiceLine,
+    Station,
+    Status,
+    Studio,
+    StudioMember,
+)
+
+WEEKDAY_HOURS = [(d, time(8, 30), time(11, 30)) for d in range(5)] + [(d, time(13, 30), time(17, 0)) for d in range(5)]
+
+STATIONS = [
+    {
+        "village": "330109113001",
+        "name": "隆园社区妇女儿童驿站",
+        "brand_name": "四融驿站",
+        "address": "瓜沥镇隆园社区党群服务中心一楼",
+        "floor_area": 300,
+        "opened_on": date(2023, 6, 1),
+        "introduction": (
+            "区级一星级妇女儿童驿站。集妇女之家、儿童之家、家长学校、婚姻家庭纠纷调解站和家庭教育指导服务站于一体，"
+            "以“5+X”一站式服务模式，围绕融智、融心、融景、融惠开展服务。"
+        ),
+        "positions": ["women_home", "children_home", "parent_school", "mediation_station", "family_education"],
+        "rooms": [
+            ("activity_room", "妇女之家活动室", 90, 40, "投影仪、音响、折叠桌椅"),
+            ("children_home", "儿童之家", 80, 30, "绘本角、手工桌、安全护角"),
+            ("parent_school", "家长学校", 70, 40, "多媒体教学设备"),
+            ("mediation", "婚姻家庭纠纷调解室", 30, 8, "圆桌、录音设备、独立出入口"),
+            ("counselling", "家庭教育指导室", 30, 6, "沙盘、心理测评软件"),
+        ],
+        "items": [
+            ("融智", "干部能力提升：妇联执委与巾帼骨干培训。", ["education"]),
+            ("融心", "服务居民：邻里互助、关爱走访、平安走访。", ["welfare", "rights"]),
+            ("融景", "美丽家园：“大手牵小手”环境整治等共建活动。", ["welfare", "children"]),
+            ("融惠", "解难纾困：就业创业指导、困难家庭帮扶。", ["entrepreneurship", "welfare"]),
+        ],
+        "contacts": [("站长", "陈芳", "13800000003")],
+        "manager": "station_manager",
+    },
+    {
+        "village": "330109113002",
+        "name": "友谊村妇女儿童驿站",
+        "brand_name": "友爱同行",
+        "address": "瓜沥镇友谊村党群服务中心",
+        "floor_area": 200,
+        "opened_on": date(2023, 9, 1),
+        "introduction": "区级一星级妇女儿童驿站，设在村党群服务中心内，以“友”字品牌串起六项特色服务。",
+        "positions": ["women_home", "children_home", "parent_school"],
+        "rooms": [
+            ("parent_school", "家长学校", 50, 40, "多媒体教学设备"),
+            ("activity_room", "公益活动室", 50, 40, "音响、活动器材"),
+            ("children_home", "儿童之家", 40, 25, "绘本、益智玩具"),
+            ("library", "图书室", 25, 15, "图书约2000册"),
+            ("science", "科普室", 20, 15, "科普展板、实验套件"),
+            ("counselling", "心理咨询室", 15, 4, "沙盘、放松椅"),
+        ],
+        "items": [
+            ("友·共建", "党建带妇建，村社共建共享。", ["education"]),
+            ("友·支持", "法律与维权支持。", ["rights"]),
+            ("友·温暖", "困难妇女儿童关爱。", ["welfare"]),
+            ("友·关爱", "留守儿童、困境儿童关爱陪伴。", ["children"]),
+            ("友·希望", "巾帼创业就业帮扶。", ["entrepreneurship"]),
+            ("友·美好", "家风家教与美丽庭院。", ["education", "welfare"]),
+        ],
+        "contacts": [("站长", "李萍", "13800000004")],
+        "manager": "station_manager_youyi",
+    },
+    # Further villages of the rollout (fictional).
+    {
+        "village": "330109113004",
+        "name": "航民村妇女儿童驿站",
+        "status": Status.UNDER_CONSTRUCTION,
+        "floor_area": 180,
+        "address": "瓜沥镇航民村村委会二楼",
+    },
+    {"village": "330109113017", "name": "瓜沥社区妇女儿童驿站", "status": Status.PLANNED},
+]
+
+STUDIO = {
+    "village": "330109113003",
+    "name": "东灵社区婚姻家庭纠纷调解工作室",
+    "brand_name": "萧山区婚姻家庭纠纷化解品牌工作室",
+    "address": "瓜沥镇东灵社区党群服务中心",
+    "opened_on": date(2023, 5, 1),
+    "introduction": (
+        "东灵社区面积0.74平方公里，常住人口8000余人，外来人口多。工作室以“团队联调”方式，由调解员主持，"
+        "律师顾问、向阳社工工作室、灵悦心理咨询角（心灵驿站）和社区共享法庭共同参与，提供法律咨询、心理疏导和家庭关系改善建议。"
+    ),
+}
+
+# username, name, kind, can_lead, organisation, mobile (fictional people)
+TEAM = [
+    ("mediator", "张敏", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会", "13800000005"),
+    ("advisor", "刘律", StudioMember.Kind.LAWYER, False, "浙江明理律师事务所", "13800000006"),
+    ("social_worker_dongling", "周晓", StudioMember.Kind.SOCIAL_WORKER, False, "向阳社工工作室", "13800000011"),
+    ("counsellor_dongling", "吴静", StudioMember.Kind.COUNSELLOR, False, "灵悦心理咨询角（心灵驿站）", "13800000012"),
+    ("court_liaison_dongling", "钱峰", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭", "13800000013"),
+]
+
+# Rollout plan for the villages without an operating station (fictional dates).
+PLAN = {
+    "330109113003": (date(2026, 12, 31), None, "与调解工作室同址建设"),
+    "330109113004": (date(2026, 12, 31), None, "主体装修中"),
+    "330109113005": (date(2027, 3, 31), None, ""),
+    "330109113006": (date(2027, 3, 31), None, ""),
+    "330109113007": (date(2027, 6, 30), None, ""),
+    "330109113008": (date(2027, 6, 30), date(2027, 12, 31), ""),
+    "330109113009": (date(2027, 6, 30), None, ""),
+    "330109113010": (date(2027, 9, 30), None, ""),
+    "330109113011": (date(2027, 9, 30), None, ""),
+    "330109113012": (date(2027, 9, 30), None, ""),
+    "330109113013": (date(2027, 12, 31), None, ""),
+    "330109113014": (date(2027, 12, 31), None, ""),
+    "330109113015": (date(2027, 12, 31), None, ""),
+    "330109113016": (date(2027, 12, 31), None, ""),
+    "330109113017": (date(2026, 12, 31), date(2027, 6, 30), "选址已确定"),
+    "330109113018": (date(2027, 12, 31), None, ""),
+}
+
+
+def _station(spec, password):
+    region = Region.all_objects.get(code=spec["village"])
+    status = spec.get("status", Status.OPERATING)
+    station, created = Station.all_objects.get_or_create(
+        region=region,
+        name=spec["name"],
+        defaults={
+            "brand_name": spec.get("brand_name", ""),
+            "address": spec.get("address", ""),
+            "floor_area": spec.get("floor_area"),
+            "introduction": spec.get("introduction", ""),
+            "status": status,
+            "status_since": spec.get("opened_on") or date(2026, 9, 1),
+            "opened_on": spec.get("opened_on"),
+        },
+    )
+    if not created:
+        return station
+    station.positions.set(PositionType.objects.filter(code__in=spec.get("positions", [])))
+    room_types = {t.code: t for t in RoomType.objects.all()}
+    for order, (type_code, name, area, capacity, equipment) in enumerate(spec.get("rooms", []), start=1):
+        Room.all_objects.create(
+            station=station,
+            room_type=room_types[type_code],
+            name=name,
+            area=area,
+            capacity=capacity,
+            equipment=equipment,
+            sort_order=order,
+        )
+    lines = {line.code: line for line in ServiceLine.objects.all()}
+    for order, (name, description, line_codes) in enumerate(spec.get("items", []), start=1):
+        item = BrandItem.all_objects.create(station=station, name=name, description=description, sort_order=order)
+        item.service_lines.set([lines[c] for c in line_codes])
+    if status == Status.OPERATING:
+        OpeningInterval.all_objects.bulk_create(
+            [OpeningInterval(station=station, weekday=d, opens=o, closes=c) for d, o, c in WEEKDAY_HOURS]
+            + [OpeningInterval(station=station, weekday=5, opens=time(9, 0), closes=time(11, 30))]
+        )
+    for order, (role, name, phone) in enumerate(spec.get("contacts", []), start=1):
+        Contact.all_objects.create(station=station, role=role, name=name, phone=phone, sort_order=order)
+    return station
+
+
+def _attach(username, role, region, **place):
+    user = User.all_objects.filter(username=username).first()
+    if user is None:
+        return
+    membership, _ = RoleMembership.all_objects.get_or_create(user=user, role=role, region=region)
+    changed = [field for field, value in place.items() if getattr(membership, field) != value]
+    for field in changed:
+        setattr(membership, field, place[field])
+    if changed:
+        membership.save(update_fields=changed)
+
+
+def seed_network(password: str = ""):
+    """Stations, the 东灵 studio and its team, and the rollout plan. Safe to run again."""
+    reference.load()
+    for spec in STATIONS:
+        station = _station(spec, password)
+        if spec.get("manager"):
+            _attach(spec["manager"], Role.STATION_MANAGER, station.region, station=station)
+    region = Region.all_objects.get(code=STUDIO["village"])
+    studio, created = Studio.all_objects.get_or_create(
+        region=region,
+        name=STUDIO["name"],
+        defaults={
+            "brand_name": STUDIO["brand_name"],
+            "address": STUDIO["address"],
+            "introduction": STUDIO["introduction"],
+            "status": Status.OPERATING,
+            "status_since": STUDIO["opened_on"],
+            "opened_on": STUDIO["opened_on"],
+        },
+    )
+    if created:
+        Contact.all_objects.create(studio=studio, role="调解员", name="张敏", phone="13800000005")
+    for username, name, kind, can_lead, organisation, mobile in TEAM:
+        user = User.all_objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, name=name, mobile=mobile)
+            user.set_password(password)
+            user.save()
+        StudioMember.all_objects.get_or_create(
+            studio=studio, user=user, kind=kind, defaults={"can_lead": can_lead, "organisation": organisation}
+        )
+        role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
+        _attach(username, role, region, studio=studio)
+    for code, (station_target, studio_target, note) in PLAN.items():
+        village = Region.all_objects.filter(code=code).first()
+        if village is not None:
+            CoveragePlan.all_objects.get_or_create(
+                region=village,
+                defaults={"station_target": station_target, "studio_target": studio_target, "note": note},
+            )
+    return {"stations": Station.all_objects.count(), "studios": Studio.all_objects.count()}

@@ -1,0 +1,194 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.regions.models import Region
+
+from . import selectors
+from .images import MAX_BYTES
+from .models import OpeningInterval, Station, Status, StudioMember, validate_phone
+
+HOUR_SLOTS = 3  # intervals a weekday can have in the form
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def villages_in_scope():
+    return Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent").order_by("code")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name if obj.parent_id else ''} {obj.name}".strip()
+
+
+class PlaceProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    brand_name = forms.CharField(label=_("Brand name"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    introduction = forms.CharField(label=_("Introduction"), max_length=2000, required=False, widget=forms.Textarea)
+    is_public = forms.BooleanField(label=_("Show on the public pages"), required=False, initial=True)
+
+
+class PlaceAdminFields(forms.Form):
+    region = VillageChoiceField(label=_("Village or community"), queryset=Region.objects.none(), to_field_name="code")
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status_since = forms.DateField(label=_("Status since"), required=False, widget=DateInput())
+    opened_on = forms.DateField(label=_("Opened on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = villages_in_scope()
+
+
+class StationProfileForm(PlaceProfileForm):
+    """What a station manager edits. ``version`` carries the version the editor saw."""
+
+    floor_area = forms.DecimalField(
+        label=_("Floor area (m²)"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+    positions = forms.ModelMultipleChoiceField(
+        label=_("Integrated positions"),
+        queryset=selectors.position_types(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class StationAdminForm(StationProfileForm, PlaceAdminFields):
+    """What a federation admin edits: the profile plus the village and the status."""
+
+
+class RoomForm(forms.Form):
+    room_type = forms.ModelChoiceField(label=_("Type"), queryset=selectors.room_types())
+    name = forms.CharField(label=_("Name"), max_length=100)
+    area = forms.DecimalField(label=_("Area (m²)"), required=False, min_value=0, max_digits=7, decimal_places=1)
+    capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=0, max_value=100000)
+    equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False, widget=forms.Textarea)
+    sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
+
+
+class HoursForm(forms.Form):
+    """Up to three intervals per weekday; empty pairs are ignored."""
+
+    def __init__(self, *args, intervals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        by_day = {}
+        for interval in intervals:
+            by_day.setdefault(interval.weekday, []).append(interval)
+        self.days = []
+        for day, label in OpeningInterval.Weekday.choices:
+            slots = []
+            for slot in range(HOUR_SLOTS):
+                existing = by_day.get(day, [])
+                current = existing[slot] if slot < len(existing) else None
+                opens, closes = f"d{day}_{slot}_opens", f"d{day}_{slot}_closes"
+                self.fields[opens] = forms.TimeField(
+                    label=_("opens"), required=False, widget=TimeInput(), initial=current.opens if current else None
+                )
+                self.fields[closes] = forms.TimeField(
+                    label=_("closes"), required=False, widget=TimeInput(), initial=current.closes if current else None
+                )
+                slots.append((self[opens], self[closes]))
+            self.days.append({"weekday": day, "label": label, "slots": slots})
+
+    def intervals(self) -> list[tuple]:
+        result = []
+        for day in OpeningInterval.Weekday.values:
+            for slot in range(HOUR_SLOTS):
+                opens = self.cleaned_data.get(f"d{day}_{slot}_opens")
+                closes = self.cleaned_data.get(f"d{day}_{slot}_closes")
+                if opens is None and closes is None:
+                    continue
+                result.append((day, opens, closes))
+        return result
+
+
+class HoursExceptionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    is_closed = forms.BooleanField(label=_("Closed all day"), required=False, initial=True)
+    opens = forms.TimeField(label=_("Opens"), required=False, widget=TimeInput())
+    closes = forms.TimeField(label=_("Closes"), required=False, widget=TimeInput())
+    note = forms.CharField(label=_("Note (e.g. National Day)"), max_length=100, required=False)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    role = forms.CharField(label=_("Role"), max_length=50)
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False, validators=[validate_phone])
+    is_public = forms.BooleanField(label=_("Show on the public page (number masked)"), required=False, initial=True)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo (JPEG, PNG or WebP, at most %(mb)d MB)") % {"mb": MAX_BYTES // (1024 * 1024)}
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
+    is_public = forms.BooleanField(label=_("Show on the public page"), required=False, initial=True)
+
+
+class BrandItemForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    description = forms.CharField(label=_("Description"), max_length=1000, required=False, widget=forms.Textarea)
+    service_lines = forms.ModelMultipleChoiceField(
+        label=_("Service lines"), queryset=selectors.service_lines(), widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class StationCreateForm(PlaceProfileForm, PlaceAdminFields):
+    floor_area = forms.DecimalField(
+        label=_("Floor area (m²)"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+    positions = forms.ModelMultipleChoiceField(
+        label=_("Integrated positions"),
+        queryset=selectors.position_types(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class StudioForm(PlaceProfileForm, PlaceAdminFields):
+    shared_station = forms.ModelChoiceField(
+        label=_("Shares premises with station"), queryset=Station.objects.none(), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_station"].queryset = Station.objects.select_related("region").order_by("region__code")
+        self.fields["shared_station"].label_from_instance = lambda s: f"{s.region.name} · {s.display_name}"
+
+
+class StudioMemberForm(forms.Form):
+    username = forms.CharField(label=_("Username of the person's account"), max_length=150)
+    kind = forms.ChoiceField(label=_("Capacity"), choices=StudioMember.Kind.choices)
+    can_lead = forms.BooleanField(label=_("Can lead a mediation"), required=False)
+    organisation = forms.CharField(
+        label=_("Organisation (law firm, social-work studio, counselling corner, shared court)"),
+        max_length=100,
+        required=False,
+    )
+
+
+class ManagerAssignForm(forms.Form):
+    username = forms.CharField(label=_("Username of the manager's account"), max_length=150)
+
+
+class CoveragePlanForm(forms.Form):
+    village = forms.CharField(widget=forms.HiddenInput, max_length=12)
+    station_target = forms.DateField(label=_("Station target date"), required=False, widget=DateInput())
+    studio_target = forms.DateField(label=_("Studio target date"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -1,0 +1,533 @@
+"""The station network: stations, studios, their rooms, hours, contacts, photos, the 5+X catalogue and rollout plan.
+
+Scoping (yizhan/core/scoping.py): federation admins see every station and studio under their region; a station
+manager sees the station(s) of their memberships (``scope.place_ids("station")``); mediators and advisors see their
+studio (``scope.place_ids("studio")``); the anonymous scope (public pages) sees operating stations and studios that
+are marked public, and only the parts of them marked public.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
+from yizhan.core.scoping import ScopedManager
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    OPERATING = "operating", _("Operating")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+def _place_q(scope, kind: str, prefix: str = "") -> Q:
+    """Rows of stations (kind="station") or studios (kind="studio") visible in the scope, at ``prefix``."""
+    if scope.is_anonymous:
+        return Q(**{f"{prefix}status": Status.OPERATING, f"{prefix}is_public": True})
+    q = scope.region_q(f"{prefix}region__code", include_member=False)
+    ids = scope.place_ids(kind)
+    if ids:
+        q |= Q(**{f"{prefix}pk__in": sorted(ids)})
+    return q
+
+
+class LookupType(models.Model):
+    """Reference data an admin can extend, named in Chinese and English."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return self.name_en if language.startswith("en") and self.name_en else self.name_zh
+
+
+class PositionType(LookupType):
+    """A federation position a station can integrate (妇女之家, 儿童之家, 家长学校 …)."""
+
+    class Meta(LookupType.Meta):
+        verbose_name = _("position type")
+        verbose_name_plural = _("position types")
+
+
+class RoomType(LookupType):
+    """A kind of function room (功能室)."""
+
+    class Meta(LookupType.Meta):
+        verbose_name = _("room type")
+        verbose_name_plural = _("room types")
+
+
+class ServiceLine(LookupType):
+    """One of the five standard service lines of the 5+X model; fixed for all stations (data migration)."""
+
+    class Meta(LookupType.Meta):
+        verbose_name = _("service line")
+        verbose_name_plural = _("service lines")
+
+
+class PlaceBase(models.Model):
+    """What stations and studios share: a village, a name and brand, an address, a status and a version."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("village or community"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    brand_name = models.CharField(_("brand name"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("show on the public pages"), default=True, help_text=_("Only operating places are ever shown publicly.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.brand_name}（{self.name}）" if self.brand_name and self.brand_name != self.name else self.name
+
+    def audit_region_code(self) -> str:
+        return self.region.code
+
+    def clean(self):
+        from yizhan.regions.models import Region
+
+        if self.region_id and self.region.level != Region.Level.VILLAGE:
+            raise ValidationError({"region": _("Choose a village or community.")})
+        if not (self.name or "").strip():
+            raise ValidationError({"name": _("Enter a name.")})
+
+
+class Station(PlaceBase):
+    """A women and children service station (妇女儿童驿站) in a village or community."""
+
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    positions = models.ManyToManyField(
+        PositionType, verbose_name=_("integrated positions"), blank=True, related_name="stations"
+    )
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["region__code", "name"]
+        default_manager_name = "all_objects"
+        constraints = [
+            models.CheckConstraint(condition=Q(floor_area__gte=0), name="station_floor_area_not_negative"),
+            models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_per_village"),
+        ]
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _place_q(scope, "station")
+
+    def clean(self):
+        super().clean()
+        if self.floor_area is not None and self.floor_area < 0:
+            raise ValidationError({"floor_area": _("The floor area cannot be negative.")})
+
+
+class Studio(PlaceBase):
+    """A marriage and family dispute mediation studio (婚姻家庭纠纷调解工作室)."""
+
+    shared_station = models.ForeignKey(
+        Station,
+        verbose_name=_("shares premises with station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="studios",
+    )
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("mediation studio")
+        verbose_name_plural = _("mediation studios")
+        ordering = ["region__code", "name"]
+        default_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="studio_unique_name_per_village")]
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _place_q(scope, "studio")
+
+    def clean(self):
+        super().clean()
+        if self.shared_station_id and self.shared_station.region_id != self.region_id:
+            raise ValidationError(
+                {"shared_station": _("A studio can only share premises with a station of its village.")}
+            )
+
+
+class StationChild(models.Model):
+    """Rows that belong to one station and are visible exactly when the station is."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _place_q(scope, "station", "station__")
+
+    def audit_region_code(self) -> str:
+        return self.station.region.code
+
+
+class Room(StationChild):
+    """A function room (功能室) of a station."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="rooms")
+    room_type = models.ForeignKey(RoomType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(_("name"), max_length=100)
+    area = models.DecimalField(
+        _("area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    capacity = models.PositiveIntegerField(_("capacity (people)"), null=True, blank=True)
+    equipment = models.TextField(_("equipment"), max_length=1000, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["sort_order", "id"]
+        default_manager_name = "all_objects"
+        constraints = [models.CheckConstraint(condition=Q(area__gte=0), name="room_area_not_negative")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.area is not None and self.area < 0:
+            raise ValidationError({"area": _("The area cannot be negative.")})
+        if not (self.name or "").strip():
+            raise ValidationError({"name": _("Enter a name.")})
+
+
+class OpeningInterval(StationChild):
+    """A regular opening interval on one weekday (several per day allowed, never overlapping)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        default_manager_name = "all_objects"
+        constraints = [models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="interval_opens_first")]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class HoursException(StationChild):
+    """A date on which the regular hours do not apply: closed (holiday) or special hours."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="hours_exceptions"
+    )
+    date = models.DateField(_("date"))
+    is_closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("exception to the opening hours")
+        verbose_name_plural = _("exceptions to the opening hours")
+        ordering = ["date"]
+        default_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["station", "date"], name="hours_exception_one_per_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.note}"
+
+    def clean(self):
+        if self.is_closed:
+            self.opens = self.closes = None
+            return
+        if self.opens is None or self.closes is None:
+            raise ValidationError({"opens": _("Give the special opening and closing times, or mark the day closed.")})
+        if self.opens >= self.closes:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+
+
+def validate_phone(value: str):
+    if value and not PHONE_RE.match(value):
+        raise ValidationError(_("Enter a mobile number (11 digits) or a landline such as 0571-82345678."), code="phone")
+
+
+class Contact(SensitiveFieldsMixin, models.Model):
+    """A person to contact at a station or studio; the number is encrypted and always shown masked."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    studio = models.ForeignKey(
+        Studio, verbose_name=_("studio"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=50, help_text=_("For example 站长, 联络员, 值班员."))
+    phone = EncryptedField(_("phone number"), kind="mobile", blank=True, validators=[validate_phone])
+    phone_index = BlindIndexField(source="phone")
+    is_public = models.BooleanField(_("show on the public page (number masked)"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["sort_order", "id"]
+        default_manager_name = "all_objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(station__isnull=False, studio__isnull=True) | Q(station__isnull=True, studio__isnull=False),
+                name="contact_of_station_or_studio",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role} {self.name}"
+
+    @property
+    def place(self):
+        return self.station if self.station_id else self.studio
+
+    @property
+    def masked_phone(self) -> str:
+        return self.masked("phone")
+
+    @classmethod
+    def scope_filter(cls, scope):
+        q = _place_q(scope, "station", "station__") | _place_q(scope, "studio", "studio__")
+        return q & Q(is_public=True) if scope.is_anonymous else q
+
+    def audit_region_code(self) -> str:
+        return self.place.region.code
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        from yizhan.core.scoping import require_scope
+
+        from .permissions import can_edit_place
+
+        return field_name == "phone" and user.is_authenticated and can_edit_place(require_scope(), self.place)
+
+
+def photo_upload_to(instance, filename):
+    return f"stations/{instance.station_id}/photos/{filename}"
+
+
+class Photo(StationChild):
+    """A validated, re-encoded image of a station, with a thumbnail."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="photos")
+    image = models.CharField(_("image"), max_length=255)
+    thumbnail = models.CharField(_("thumbnail"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=30)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    is_public = models.BooleanField(_("show on the public page"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["sort_order", "id"]
+        default_manager_name = "all_objects"
+
+    def __str__(self):
+        return self.caption or f"#{self.pk}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        q = super().scope_filter(scope)
+        return q & Q(is_public=True) if scope.is_anonymous else q
+
+
+class BrandItem(StationChild):
+    """A station's own brand item, the "X" of 5+X (e.g. 融智, 友·共建)."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="brand_items"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    service_lines = models.ManyToManyField(
+        ServiceLine, verbose_name=_("service lines"), related_name="brand_items", blank=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("brand item")
+        verbose_name_plural = _("brand items")
+        ordering = ["sort_order", "id"]
+        default_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="brand_item_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, scope):
+        q = super().scope_filter(scope)
+        return q & Q(is_active=True) if scope.is_anonymous else q
+
+
+class StudioMember(models.Model):
+    """A member of a studio's team: a mediator (some may lead) or a partner advisor with their organisation."""
+
+    class Kind(models.TextChoices):
+        MEDIATOR = "mediator", _("Mediator")
+        LAWYER = "lawyer", _("Lawyer")
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        COUNSELLOR = "counsellor", _("Psychological counsellor")
+        COURT_LIAISON = "court_liaison", _("Shared-court liaison")
+
+    ORGANISATION_KINDS = {
+        Kind.LAWYER: _("law firm"),
+        Kind.SOCIAL_WORKER: _("social-work studio"),
+        Kind.COUNSELLOR: _("counselling corner"),
+        Kind.COURT_LIAISON: _("shared court"),
+    }
+
+    studio = models.ForeignKey(Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="studio_memberships"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    can_lead = models.BooleanField(_("can lead a mediation"), default=False)
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("studio team member")
+        verbose_name_plural = _("studio team")
+        ordering = ["kind", "id"]
+        default_manager_name = "all_objects"
+        constraints = [models.UniqueConstraint(fields=["studio", "user", "kind"], name="studio_member_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.user.name}"
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return _place_q(scope, "studio", "studio__")
+
+    def audit_region_code(self) -> str:
+        return self.studio.region.code
+
+    @property
+    def is_advisor(self) -> bool:
+        return self.kind != self.Kind.MEDIATOR
+
+    def clean(self):
+        if self.can_lead and self.kind != self.Kind.MEDIATOR:
+            raise ValidationError({"can_lead": _("Only mediators can lead a mediation.")})
+        if self.is_advisor and not (self.organisation or "").strip():
+            raise ValidationError({"organisation": _("Give the advisor's organisation.")})
+
+
+class CoveragePlan(models.Model):
+    """The rollout plan for one village or community: when a station (and a studio) should be there."""
+
+    region = models.OneToOneField(
+        "regions.Region", verbose_name=_("village or community"), on_delete=models.CASCADE, related_name="+"
+    )
+    station_target = models.DateField(_("station target date"), null=True, blank=True)
+    studio_target = models.DateField(_("studio target date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        verbose_name = _("rollout plan")
+        verbose_name_plural = _("rollout plans")
+        default_manager_name = "all_objects"
+
+    def __str__(self):
+        return str(self.region)
+
+    @classmethod
+    def scope_filter(cls, scope):
+        return scope.region_q("region__code", include_member=False)
+
+    def audit_region_code(self) -> str:
+        return self.region.code

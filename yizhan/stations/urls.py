@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import coverage_views, studio_views, views
+
+app_name = "stations"
+urlpatterns = [
+    path("", views.station_list, name="list"),
+    path("new/", views.station_create, name="create"),
+    path("<int:pk>/", views.station_detail, name="detail"),
+    path("<int:pk>/edit/", views.station_edit, name="edit"),
+    path("<int:pk>/manager/", views.manager_assign, name="manager_assign"),
+    path("<int:pk>/hours/", views.station_hours, name="hours"),
+    path("<int:pk>/hours/exceptions/", views.hours_exception_add, name="exception_add"),
+    path("<int:pk>/hours/exceptions/<int:item_pk>/delete/", views.hours_exception_delete, name="exception_delete"),
+    path("<int:pk>/rooms/", views.room_list, name="rooms"),
+    path("<int:pk>/rooms/<int:item_pk>/", views.room_edit, name="room_edit"),
+    path("<int:pk>/rooms/<int:item_pk>/delete/", views.room_delete, name="room_delete"),
+    path("<int:pk>/items/", views.item_list, name="items"),
+    path("<int:pk>/items/<int:item_pk>/", views.item_edit, name="item_edit"),
+    path("<int:pk>/contacts/", views.contact_list, name="contacts"),
+    path("<int:pk>/contacts/<int:item_pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:pk>/photos/", views.photo_list, name="photos"),
+    path("<int:pk>/photos/<int:item_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("photos/<int:pk>/<str:variant>/", views.photo_file, name="photo_file"),
+    path("studios/", studio_views.studio_list, name="studio_list"),
+    path("studios/new/", studio_views.studio_create, name="studio_create"),
+    path("studios/<int:pk>/", studio_views.studio_detail, name="studio_detail"),
+    path("studios/<int:pk>/edit/", studio_views.studio_edit, name="studio_edit"),
+    path("studios/<int:pk>/team/", studio_views.member_add, name="member_add"),
+    path("studios/<int:pk>/team/<int:item_pk>/remove/", studio_views.member_remove, name="member_remove"),
+    path("studios/<int:pk>/contacts/", studio_views.studio_contact_add, name="studio_contact_add"),
+    path(
+        "studios/<int:pk>/contacts/<int:item_pk>/delete/",
+        studio_views.studio_contact_delete,
+        name="studio_contact_delete",
+    ),
+    path("coverage/", coverage_views.coverage, name="coverage"),
+    path("coverage/export.xlsx", coverage_views.coverage_export, name="coverage_export"),
+    path("coverage/plan/", coverage_views.coverage_plan, name="coverage_plan"),
+]
