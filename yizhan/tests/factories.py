@@ -99,3 +99,32 @@ MATRIX_ROLES = [
     "advisor",
     "volunteer",
 ]
+
+
+# --- stations and studios (yizhan.stations) ---------------------------------------------------------------
+
+
+def make_station(region: Region, **kwargs):
+    """An operating, public station in a village (pass status=… etc. to change)."""
+    from yizhan.stations.models import Station, Status
+
+    kwargs.setdefault("name", f"{region.name}妇女儿童驿站")
+    kwargs.setdefault("status", Status.OPERATING)
+    return Station.all_objects.create(region=region, **kwargs)
+
+
+def make_studio(region: Region, **kwargs):
+    from yizhan.stations.models import Status, Studio
+
+    kwargs.setdefault("name", f"{region.name}婚姻家庭纠纷调解工作室")
+    kwargs.setdefault("status", Status.OPERATING)
+    return Studio.all_objects.create(region=region, **kwargs)
+
+
+def attach_place(user: User, *, station=None, studio=None) -> None:
+    """Link the user's memberships at the place's village to a station or studio (their place scope)."""
+    place = station or studio
+    memberships = RoleMembership.all_objects.filter(user=user, region=place.region)
+    memberships.update(**({"station": station} if station else {"studio": studio}))
+    user.__dict__.pop("_memberships_cache", None)
+    user.__dict__.pop("_yizhan_scope", None)

@@ -1,0 +1,357 @@
+"""Permission-matrix rows for station, studio, coverage and public pages and endpoints.
+
+Own place vs another's: 隆园社区's station (瓜沥镇, station_manager's) against 梅西村's (党湾镇,
+other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advisor are on its team).
+"""
+
+from yizhan.stations.tests.network import build_network, make_photo
+
+ANON_PAGE = {"anonymous": 302}
+ANON_API = {"anonymous": 401}
+NOT_STATION = {"mediator": 403, "advisor": 403, "volunteer": 403}
+NOT_STUDIO = {"station_manager": 403, "other_station_manager": 403, "volunteer": 403}
+ADMINS = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
+NON_ADMINS_403 = {
+    "station_manager": 403,
+    "other_station_manager": 403,
+    "mediator": 403,
+    "advisor": 403,
+    "volunteer": 403,
+}
+
+
+def own(ok=200):
+    """隆园社区 station: 瓜沥镇 and 萧山区 admins and its manager; 党湾镇 admin and manager get 404."""
+    return {
+        "district_admin": ok,
+        "town_admin": ok,
+        "other_town_admin": 404,
+        "station_manager": ok,
+        "other_station_manager": 404,
+        **NOT_STATION,
+    }
+
+
+def other(ok=200):
+    """梅西村 station (党湾镇)."""
+    return {
+        "district_admin": ok,
+        "town_admin": 404,
+        "other_town_admin": ok,
+        "station_manager": 404,
+        "other_station_manager": ok,
+        **NOT_STATION,
+    }
+
+
+def studio(ok=200, members=200):
+    return {
+        "district_admin": ok,
+        "town_admin": ok,
+        "other_town_admin": 404,
+        "mediator": members,
+        "advisor": members,
+        **NOT_STUDIO,
+    }
+
+
+def st(w):
+    return build_network(w).station.pk
+
+
+def ot(w):
+    return build_network(w).other_station.pk
+
+
+def sd(w):
+    return build_network(w).studio.pk
+
+
+def _profile(w):
+    build_network(w)
+    return {
+        "name": "隆园社区妇女儿童驿站",
+        "brand_name": "四融驿站",
+        "version": "1",
+        "floor_area": "300",
+        "region": "330109113001",
+        "status": "operating",
+        "is_public": "on",
+    }
+
+
+def _item(w):
+    from yizhan.stations.models import ServiceLine
+
+    build_network(w)
+    return {"name": "新品牌", "service_lines": str(ServiceLine.objects.get(code="welfare").pk), "is_active": "on"}
+
+
+def _room(w):
+    from yizhan.stations.models import RoomType
+
+    build_network(w)
+    return {"room_type": str(RoomType.objects.get(code="library").pk), "name": "图书室", "area": "20"}
+
+
+def _hours(w):
+    build_network(w)
+    return {"d0_0_opens": "08:00", "d0_0_closes": "12:00", "d2_0_opens": "14:00", "d2_0_closes": "17:00"}
+
+
+def _photo(w, **kwargs):
+    return make_photo(build_network(w).station, **kwargs).pk
+
+
+PUBLIC_OK = {"default": 200}
+PUBLIC_404 = {"default": 404}
+
+ROWS = [
+    # --- station pages ---
+    (
+        "station list",
+        "GET",
+        lambda w: (build_network(w), "/stations/")[1],
+        {**ANON_PAGE, **ADMINS, "station_manager": 200, "other_station_manager": 200, **NOT_STATION},
+    ),
+    ("station 隆园", "GET", lambda w: f"/stations/{st(w)}/", {**ANON_PAGE, **own()}),
+    ("station 梅西", "GET", lambda w: f"/stations/{ot(w)}/", {**ANON_PAGE, **other()}),
+    ("station edit 隆园", "GET", lambda w: f"/stations/{st(w)}/edit/", {**ANON_PAGE, **own()}),
+    ("station edit 梅西", "GET", lambda w: f"/stations/{ot(w)}/edit/", {**ANON_PAGE, **other()}),
+    ("station save 隆园", "POST", lambda w: f"/stations/{st(w)}/edit/", {**ANON_PAGE, **own(302)}, _profile),
+    ("hours 隆园", "GET", lambda w: f"/stations/{st(w)}/hours/", {**ANON_PAGE, **own()}),
+    ("hours 梅西", "GET", lambda w: f"/stations/{ot(w)}/hours/", {**ANON_PAGE, **other()}),
+    ("hours save 隆园", "POST", lambda w: f"/stations/{st(w)}/hours/", {**ANON_PAGE, **own(302)}, _hours),
+    (
+        "hours exception 隆园",
+        "POST",
+        lambda w: f"/stations/{st(w)}/hours/exceptions/",
+        {**ANON_PAGE, **own(302)},
+        lambda w: {"date": "2026-10-01", "is_closed": "on", "note": "国庆节"},
+    ),
+    ("rooms 隆园", "GET", lambda w: f"/stations/{st(w)}/rooms/", {**ANON_PAGE, **own()}),
+    ("rooms 梅西", "GET", lambda w: f"/stations/{ot(w)}/rooms/", {**ANON_PAGE, **other()}),
+    ("room add 隆园", "POST", lambda w: f"/stations/{st(w)}/rooms/", {**ANON_PAGE, **own(302)}, _room),
+    (
+        "room 隆园",
+        "GET",
+        lambda w: f"/stations/{st(w)}/rooms/{build_network(w).room.pk}/",
+        {**ANON_PAGE, **own()},
+    ),
+    (
+        "room of 梅西 under 隆园's address",
+        "GET",
+        lambda w: f"/stations/{st(w)}/rooms/{build_network(w).other_room.pk}/",
+        {**ANON_PAGE, **own(404)},
+    ),
+    (
+        "room delete 隆园",
+        "POST",
+        lambda w: f"/stations/{st(w)}/rooms/{build_network(w).room.pk}/delete/",
+        {**ANON_PAGE, **own(302)},
+    ),
+    ("items 隆园", "GET", lambda w: f"/stations/{st(w)}/items/", {**ANON_PAGE, **own()}),
+    ("items 梅西", "GET", lambda w: f"/stations/{ot(w)}/items/", {**ANON_PAGE, **other()}),
+    ("item add 隆园", "POST", lambda w: f"/stations/{st(w)}/items/", {**ANON_PAGE, **own(302)}, _item),
+    ("item add 梅西", "POST", lambda w: f"/stations/{ot(w)}/items/", {**ANON_PAGE, **other(302)}, _item),
+    (
+        "item edit 隆园",
+        "GET",
+        lambda w: f"/stations/{st(w)}/items/{build_network(w).item.pk}/",
+        {**ANON_PAGE, **own()},
+    ),
+    ("contacts 隆园", "GET", lambda w: f"/stations/{st(w)}/contacts/", {**ANON_PAGE, **own()}),
+    (
+        "contact add 隆园",
+        "POST",
+        lambda w: f"/stations/{st(w)}/contacts/",
+        {**ANON_PAGE, **own(302)},
+        lambda w: {"name": "王梅", "role": "联络员", "phone": "0571-82345678", "is_public": "on"},
+    ),
+    ("photos 隆园", "GET", lambda w: f"/stations/{st(w)}/photos/", {**ANON_PAGE, **own()}),
+    ("photos 梅西", "GET", lambda w: f"/stations/{ot(w)}/photos/", {**ANON_PAGE, **other()}),
+    ("photo file 隆园", "GET", lambda w: f"/stations/photos/{_photo(w)}/thumb/", {**ANON_PAGE, **own()}),
+    (
+        "reveal contact phone 隆园",
+        "POST",
+        lambda w: f"/reveal/stations.contact/{build_network(w).contact.pk}/phone/",
+        {**ANON_PAGE, **own(), "mediator": 404, "advisor": 404, "volunteer": 404},
+        lambda w: {"reason": "回访联系"},
+    ),
+    ("new station form", "GET", lambda w: "/stations/new/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    (
+        "create station in 东灵社区",
+        "POST",
+        lambda w: "/stations/new/",
+        {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 400, **NON_ADMINS_403},
+        lambda w: {"region": "330109113003", "name": "东灵社区妇女儿童驿站", "status": "planned"},
+    ),
+    (
+        "assign manager 隆园",
+        "POST",
+        lambda w: f"/stations/{st(w)}/manager/",
+        {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
+        lambda w: {"username": "volunteer"},
+    ),
+    # --- studios ---
+    (
+        "studio list",
+        "GET",
+        lambda w: (build_network(w), "/stations/studios/")[1],
+        {**ANON_PAGE, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
+    ),
+    ("studio 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/", {**ANON_PAGE, **studio()}),
+    ("studio edit 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/edit/", {**ANON_PAGE, **studio(200, 403)}),
+    ("new studio form", "GET", lambda w: "/stations/studios/new/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    (
+        "add to team 东灵",
+        "POST",
+        lambda w: f"/stations/studios/{sd(w)}/team/",
+        {**ANON_PAGE, **studio(302, 403)},
+        lambda w: {"username": "volunteer", "kind": "social_worker", "organisation": "向阳社工工作室"},
+    ),
+    (
+        "studio contact add 东灵",
+        "POST",
+        lambda w: f"/stations/studios/{sd(w)}/contacts/",
+        {**ANON_PAGE, **studio(302, 403)},
+        lambda w: {"name": "张敏", "role": "调解员", "phone": "13812345678"},
+    ),
+    # --- coverage ---
+    ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    (
+        "coverage 瓜沥镇",
+        "GET",
+        lambda w: "/stations/coverage/?region=330109113",
+        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
+        "coverage 萧山区",
+        "GET",
+        lambda w: "/stations/coverage/?region=330109",
+        {**ANON_PAGE, "district_admin": 200, "town_admin": 404, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
+        "coverage export 瓜沥镇",
+        "GET",
+        lambda w: "/stations/coverage/export.xlsx?region=330109113",
+        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
+        "coverage plan 友谊村",
+        "POST",
+        lambda w: "/stations/coverage/plan/",
+        {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
+        lambda w: {"village": "330109113002", "station_target": "2027-06-30", "note": "选址中"},
+    ),
+    # --- public pages: the same for everyone, signed in or not ---
+    ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
+    ("public town 瓜沥镇", "GET", lambda w: (build_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
+    ("public station 隆园 (operating)", "GET", lambda w: f"/public/stations/{st(w)}/", PUBLIC_OK),
+    (
+        "public station 友谊村 (planned)",
+        "GET",
+        lambda w: f"/public/stations/{build_network(w).planned_station.pk}/",
+        PUBLIC_404,
+    ),
+    ("public studio 东灵", "GET", lambda w: f"/public/studios/{sd(w)}/", PUBLIC_OK),
+    ("public photo", "GET", lambda w: f"/public/photos/{_photo(w)}/thumb/", PUBLIC_OK),
+    ("public photo (not public)", "GET", lambda w: f"/public/photos/{_photo(w, is_public=False)}/full/", PUBLIC_404),
+    # --- API ---
+    (
+        "API stations",
+        "GET",
+        lambda w: (build_network(w), "/api/stations/")[1],
+        {**ANON_API, **ADMINS, "station_manager": 200, "other_station_manager": 200, **NOT_STATION},
+    ),
+    ("API station 隆园", "GET", lambda w: f"/api/stations/{st(w)}", {**ANON_API, **own()}),
+    ("API station 梅西", "GET", lambda w: f"/api/stations/{ot(w)}", {**ANON_API, **other()}),
+    (
+        "API station update 隆园",
+        "PATCH",
+        lambda w: f"/api/stations/{st(w)}",
+        {**ANON_API, **own()},
+        lambda w: {"version": 1, "brand_name": "四融驿站·新"},
+    ),
+    (
+        "API station status 隆园",
+        "PATCH",
+        lambda w: f"/api/stations/{st(w)}",
+        {**ANON_API, **own(), "station_manager": 403},
+        lambda w: {"version": 1, "status": "suspended"},
+    ),
+    (
+        "API create station",
+        "POST",
+        lambda w: (build_network(w), "/api/stations/")[1],
+        {**ANON_API, "district_admin": 201, "town_admin": 201, "other_town_admin": 400, **NON_ADMINS_403},
+        lambda w: {"region": "330109113003", "name": "东灵社区妇女儿童驿站"},
+    ),
+    ("API rooms 隆园", "GET", lambda w: f"/api/stations/{st(w)}/rooms", {**ANON_API, **own()}),
+    (
+        "API room add 梅西",
+        "POST",
+        lambda w: f"/api/stations/{ot(w)}/rooms",
+        {**ANON_API, **other(201)},
+        lambda w: (build_network(w), {"room_type": "library", "name": "图书室", "area": 20})[1],
+    ),
+    (
+        "API room 隆园",
+        "PATCH",
+        lambda w: f"/api/stations/{st(w)}/rooms/{build_network(w).room.pk}",
+        {**ANON_API, **own()},
+        lambda w: {"capacity": 50},
+    ),
+    ("API brand items 隆园", "GET", lambda w: f"/api/stations/{st(w)}/brand-items", {**ANON_API, **own()}),
+    (
+        "API brand item add 隆园",
+        "POST",
+        lambda w: f"/api/stations/{st(w)}/brand-items",
+        {**ANON_API, **own(201)},
+        lambda w: {"name": "融新", "service_lines": ["children"]},
+    ),
+    (
+        "API hours 隆园",
+        "PUT",
+        lambda w: f"/api/stations/{st(w)}/hours",
+        {**ANON_API, **own()},
+        lambda w: [{"weekday": 1, "opens": "09:00", "closes": "11:00"}],
+    ),
+    ("API service lines", "GET", lambda w: "/api/catalogue/service-lines", {**ANON_API, "default": 200}),
+    ("API room types", "GET", lambda w: "/api/catalogue/room-types", {**ANON_API, "default": 200}),
+    (
+        "API studios",
+        "GET",
+        lambda w: (build_network(w), "/api/studios/")[1],
+        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
+    ),
+    ("API studio 东灵", "GET", lambda w: f"/api/studios/{sd(w)}", {**ANON_API, **studio()}),
+    (
+        "API studio update 东灵",
+        "PATCH",
+        lambda w: f"/api/studios/{sd(w)}",
+        {**ANON_API, **studio(200, 403)},
+        lambda w: {"version": 1, "introduction": "团队联调"},
+    ),
+    (
+        "API create studio",
+        "POST",
+        lambda w: (build_network(w), "/api/studios/")[1],
+        {**ANON_API, "district_admin": 201, "town_admin": 201, "other_town_admin": 400, **NON_ADMINS_403},
+        lambda w: {"region": "330109113001", "name": "隆园社区调解工作室"},
+    ),
+    ("API coverage", "GET", lambda w: "/api/coverage/", {**ANON_API, **ADMINS, **NON_ADMINS_403}),
+    (
+        "API coverage 瓜沥镇",
+        "GET",
+        lambda w: "/api/coverage/?region=330109113",
+        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
+        "API plan 友谊村",
+        "PUT",
+        lambda w: "/api/coverage/plan/330109113002",
+        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+        lambda w: {"station_target": "2027-06-30"},
+    ),
+]
