@@ -124,11 +124,20 @@ def station_profile(station: Station, *, public: bool = False) -> StationProfile
         lines=lines,
         catalogue=catalogue(lines, items),
         photos=list(Photo.objects.filter(station=station).order_by("sort_order", "pk")),
-        contacts=list(Contact.objects.filter(station=station).order_by("sort_order", "pk")),
+        contacts=_with_place(Contact.objects.filter(station=station).order_by("sort_order", "pk"), station=station),
         positions=list(station.positions.order_by("sort_order")),
         studios=list(studios),
         total_room_area=sum((r.area or 0) for r in rooms),
     )
+
+
+def _with_place(contacts, **place) -> list:
+    """Contacts with their place already attached (permission checks per contact then cost no query)."""
+    rows = list(contacts)
+    for contact in rows:
+        for name, value in place.items():
+            setattr(contact, name, value)
+    return rows
 
 
 def station_intervals(station):
@@ -168,7 +177,7 @@ def studio_team(studio, *, active_only=True):
 
 
 def studio_contacts(studio):
-    return list(Contact.objects.filter(studio=studio).order_by("sort_order", "pk"))
+    return _with_place(Contact.objects.filter(studio=studio).order_by("sort_order", "pk"), studio=studio)
 
 
 def team_by_kind(members) -> list[dict]:

@@ -1,0 +1,489 @@
+from datetime import date, time
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yizhan.accounts.models import Role, RoleMembership
+from yizhan.audit.models import AuditLog
+from yizhan.core.scoping import scope_for, scope_for_user, scopes_disabled
+from yizhan.stations import services
+from yizhan.stations.images import MAX_BYTES
+from yizhan.stations.models import (
+    BrandItem,
+    CoveragePlan,
+    HoursException,
+    OpeningInterval,
+    Photo,
+    PositionType,
+    Room,
+    RoomType,
+    ServiceLine,
+    Station,
+    Status,
+    StudioMember,
+)
+from yizhan.stations.tests.network import build_network, png_bytes
+from yizhan.tests.factories import make_station, user_with_role
+
+
+@pytest.fixture
+def net(world):
+    return build_network(world)
+
+
+def _lines(*codes):
+    return list(ServiceLine.objects.filter(code__in=codes))
+
+
+# --- stations ---------------------------------------------------------------------------------------------
+
+
+def test_town_admin_creates_station_with_positions_and_audit(world):
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        station = services.station_create(
+            created_by=admin,
+            region=world.regions["330109113003"],
+            name=" 东灵社区妇女儿童驿站 ",
+            floor_area=150,
+            status=Status.OPERATING,
+            positions=list(PositionType.objects.filter(code__in=["women_home", "children_home"])),
+        )
+    assert station.name == "东灵社区妇女儿童驿站"
+    assert station.opened_on is not None  # operating since today
+    assert sorted(p.code for p in station.positions.all()) == ["children_home", "women_home"]
+    row = AuditLog.all_objects.get(target_type="stations.station", target_id=str(station.pk))
+    assert row.action == "create" and row.region_code == "330109113003"
+
+
+def test_admin_of_another_town_cannot_create_station(world):
+    admin = world.users["other_town_admin"]
+    with scope_for(admin), pytest.raises(PermissionDenied):
+        services.station_create(created_by=admin, region=world.regions["330109113003"], name="驿站")
+    with scopes_disabled():
+        assert not Station.all_objects.exists()
+
+
+def test_station_must_be_in_a_village(world):
+    admin = world.users["district_admin"]
+    with scope_for(admin), pytest.raises(ValidationError) as exc:
+        services.station_create(created_by=admin, region=world.regions["330109113"], name="镇驿站")
+    assert "region" in exc.value.message_dict
+
+
+def test_negative_floor_area_is_refused(world):
+    admin = world.users["town_admin"]
+    with scope_for(admin), pytest.raises(ValidationError) as exc:
+        services.station_create(created_by=admin, region=world.regions["330109113003"], name="驿站", floor_area=-5)
+    assert "floor_area" in exc.value.message_dict
+    with scopes_disabled():
+        assert not Station.all_objects.exists()
+
+
+def test_duplicate_station_name_in_village_is_a_clear_error(net, world):
+    admin = world.users["town_admin"]
+    with scope_for(admin), pytest.raises(ValidationError) as exc:
+        services.station_create(created_by=admin, region=world.regions["330109113001"], name=net.station.name)
+    assert "name" in exc.value.message_dict
+
+
+def test_manager_edits_profile_and_version_moves(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        station = Station.objects.get(pk=net.station.pk)
+        services.station_update(
+            station=station,
+            updated_by=manager,
+            version=station.version,
+            brand_name="四融驿站（新）",
+            floor_area=320,
+            positions=list(PositionType.objects.filter(code="parent_school")),
+        )
+    with scopes_disabled():
+        station.refresh_from_db()
+        assert station.version == 2 and station.brand_name == "四融驿站（新）" and station.floor_area == 320
+        row = AuditLog.all_objects.filter(target_type="stations.station", action="update").get()
+    assert row.changes["brand_name"] == ["四融驿站", "四融驿站（新）"]
+    assert row.changes["positions"] == [[], ["parent_school"]]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"status": Status.SUSPENDED}, {"region": "330109113002"}, {"opened_on": date(2020, 1, 1)}],
+)
+def test_manager_cannot_move_station_or_change_status(net, world, change):
+    manager = world.users["station_manager"]
+    if "region" in change:
+        change = {"region": world.regions[change["region"]]}
+    with scope_for(manager):
+        station = Station.objects.get(pk=net.station.pk)
+        with pytest.raises(PermissionDenied):
+            services.station_update(station=station, updated_by=manager, version=1, **change)
+    with scopes_disabled():
+        station.refresh_from_db()
+    assert station.status == Status.OPERATING and station.region_id == world.regions["330109113001"].pk
+    assert station.version == 1
+
+
+def test_admin_changes_status_and_status_date(net, world):
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        station = Station.objects.get(pk=net.station.pk)
+        services.station_update(station=station, updated_by=admin, version=1, status=Status.SUSPENDED)
+    from django.utils import timezone
+
+    assert station.status == Status.SUSPENDED and station.status_since == timezone.localdate()
+
+
+def test_stale_version_saves_nothing(net, world):
+    manager, admin = world.users["station_manager"], world.users["town_admin"]
+    with scope_for(admin):
+        theirs = Station.objects.get(pk=net.station.pk)
+    with scope_for(manager):
+        mine = Station.objects.get(pk=net.station.pk)
+    with scope_for(admin):
+        services.station_update(station=theirs, updated_by=admin, version=1, address="新地址")
+    with scope_for(manager), pytest.raises(ValidationError) as exc:
+        services.station_update(station=mine, updated_by=manager, version=1, brand_name="我的改动")
+    assert "version" in exc.value.message_dict
+    with scopes_disabled():
+        fresh = Station.all_objects.get(pk=net.station.pk)
+    assert fresh.address == "新地址" and fresh.brand_name == "四融驿站" and fresh.version == 2
+
+
+def test_other_manager_cannot_edit(net, world):
+    other = world.users["other_station_manager"]
+    with scope_for(other), pytest.raises(PermissionDenied):
+        services.station_update(station=net.station, updated_by=other, version=1, name="x")
+
+
+def test_manager_assign_links_membership_to_station(net, world):
+    admin = world.users["town_admin"]
+    new_manager = user_with_role(Role.STATION_MANAGER, world.regions["330109113001"], username="newsm")
+    assert scope_for_user(new_manager).place_ids("station") == frozenset()
+    with scope_for(admin):
+        services.station_manager_assign(station=net.station, user=new_manager, assigned_by=admin)
+    new_manager.__dict__.pop("_memberships_cache", None)
+    new_manager.__dict__.pop("_yizhan_scope", None)
+    assert scope_for_user(new_manager).place_ids("station") == frozenset({net.station.pk})
+
+
+# --- opening hours ----------------------------------------------------------------------------------------
+
+
+def test_hours_replace_week(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        services.hours_set(
+            station=net.station,
+            updated_by=manager,
+            intervals=[(0, time(14), time(17)), (0, time(8, 30), time(11, 30)), (5, time(9), time(11))],
+        )
+    with scopes_disabled():
+        rows = [(i.weekday, i.opens, i.closes) for i in OpeningInterval.all_objects.filter(station=net.station)]
+    assert rows == [(0, time(8, 30), time(11, 30)), (0, time(14), time(17)), (5, time(9), time(11))]
+
+
+@pytest.mark.parametrize(
+    ("intervals", "fragment"),
+    [
+        ([(0, time(8), time(12)), (0, time(11), time(14))], "overlap"),
+        ([(1, time(12), time(9))], "after the opening time"),
+        ([(2, time(9), time(9))], "after the opening time"),
+        ([(3, time(9), None)], "both"),
+        ([(9, time(9), time(10))], "Unknown weekday"),
+    ],
+)
+def test_bad_hours_are_refused_and_change_nothing(net, world, intervals, fragment):
+    manager = world.users["station_manager"]
+    with scope_for(manager), pytest.raises(ValidationError) as exc:
+        services.hours_set(station=net.station, updated_by=manager, intervals=intervals)
+    assert fragment in " ".join(exc.value.messages)
+    with scopes_disabled():
+        assert OpeningInterval.all_objects.filter(station=net.station).count() == 1  # the network's Monday
+
+
+def test_adjacent_intervals_are_fine(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        services.hours_set(
+            station=net.station, updated_by=manager, intervals=[(0, time(8), time(12)), (0, time(12), time(14))]
+        )
+
+
+def test_hours_exceptions(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        services.hours_exception_set(station=net.station, updated_by=manager, date=date(2026, 10, 1), note="国庆")
+        services.hours_exception_set(
+            station=net.station,
+            updated_by=manager,
+            date=date(2026, 10, 1),
+            is_closed=False,
+            opens=time(9),
+            closes=time(11),
+        )
+        with pytest.raises(ValidationError):
+            services.hours_exception_set(
+                station=net.station,
+                updated_by=manager,
+                date=date(2026, 10, 2),
+                is_closed=False,
+                opens=time(11),
+                closes=time(9),
+            )
+        with pytest.raises(ValidationError):
+            services.hours_exception_set(
+                station=net.station, updated_by=manager, date=date(2026, 10, 3), is_closed=False
+            )
+    with scopes_disabled():
+        exception = HoursException.all_objects.get()
+    assert not exception.is_closed and exception.opens == time(9)
+
+
+# --- rooms and brand items --------------------------------------------------------------------------------
+
+
+def test_room_create_update_delete(net, world):
+    manager = world.users["station_manager"]
+    library = RoomType.objects.get(code="library")
+    with scope_for(manager):
+        room = services.room_create(station=net.station, created_by=manager, room_type=library, name="图书室", area=25)
+        services.room_update(room=room, updated_by=manager, capacity=12)
+        with pytest.raises(ValidationError) as exc:
+            services.room_update(room=room, updated_by=manager, area=-1)
+        assert "area" in exc.value.message_dict
+        room_pk = room.pk
+        services.room_delete(room=room, deleted_by=manager)
+    with scopes_disabled():
+        assert not Room.all_objects.filter(pk=room_pk).exists()
+        actions = list(
+            AuditLog.all_objects.filter(target_type="stations.room", target_id=str(room_pk)).values_list(
+                "action", flat=True
+            )
+        )
+    assert sorted(actions) == ["create", "delete", "update"]
+
+
+def test_negative_room_area_refused(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager), pytest.raises(ValidationError):
+        services.room_create(
+            station=net.station,
+            created_by=manager,
+            room_type=RoomType.objects.first(),
+            name="室",
+            area=-10,
+        )
+
+
+def test_brand_item_needs_a_service_line_and_unique_name(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        with pytest.raises(ValidationError) as exc:
+            services.brand_item_create(station=net.station, created_by=manager, name="融心", service_lines=[])
+        assert "service_lines" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            services.brand_item_create(
+                station=net.station, created_by=manager, name="融智", service_lines=_lines("education")
+            )
+        assert "name" in exc.value.message_dict
+        item = services.brand_item_create(
+            station=net.station, created_by=manager, name="融心", service_lines=_lines("welfare", "rights")
+        )
+        services.brand_item_update(item=item, updated_by=manager, is_active=False, service_lines=_lines("rights"))
+    with scopes_disabled():
+        item = BrandItem.all_objects.get(pk=item.pk)
+        assert not item.is_active and [sl.code for sl in item.service_lines.all()] == ["rights"]
+
+
+def test_same_brand_item_name_at_two_stations_is_fine(net, world):
+    manager = world.users["other_station_manager"]
+    with scope_for(manager):
+        services.brand_item_create(
+            station=net.other_station, created_by=manager, name="融智", service_lines=_lines("education")
+        )
+
+
+# --- photos -----------------------------------------------------------------------------------------------
+
+
+def _upload(content, name="photo.png", content_type="image/png"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_photo_is_stored_with_thumbnail(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        photo = services.photo_add(
+            station=net.station, upload=_upload(png_bytes((1600, 1200))), uploaded_by=manager, caption="活动室"
+        )
+    assert default_storage.exists(photo.image) and default_storage.exists(photo.thumbnail)
+    from PIL import Image
+
+    with default_storage.open(photo.thumbnail) as handle, Image.open(handle) as thumb:
+        assert thumb.format == "JPEG" and thumb.width <= 400 and thumb.height <= 300
+    assert (photo.width, photo.height) == (1600, 1200) and photo.content_type == "image/png"
+
+
+def test_photo_metadata_is_stripped(net, world):
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"  # Make
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (10, 20, 30)).save(buffer, "JPEG", exif=exif.tobytes())
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        photo = services.photo_add(
+            station=net.station, upload=_upload(buffer.getvalue(), "p.jpg", "image/jpeg"), uploaded_by=manager
+        )
+    with default_storage.open(photo.image) as handle, Image.open(handle) as stored:
+        assert not stored.getexif()
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"%PDF-1.4 this is not an image", "not an image"),
+        (b"", "not an image"),
+        (png_bytes((20, 20)), "too small"),
+        (png_bytes((120, 90), fmt="GIF"), "JPEG, PNG or WebP"),
+    ],
+)
+def test_bad_photos_are_refused(net, world, content, fragment):
+    manager = world.users["station_manager"]
+    with scope_for(manager), pytest.raises(ValidationError) as exc:
+        services.photo_add(station=net.station, upload=_upload(content), uploaded_by=manager)
+    assert fragment in " ".join(exc.value.messages)
+    with scopes_disabled():
+        assert not Photo.all_objects.exists()
+
+
+def test_too_large_file_is_refused(net, world):
+    manager = world.users["station_manager"]
+    big = _upload(png_bytes() + b"\0" * (MAX_BYTES + 1))
+    with scope_for(manager), pytest.raises(ValidationError) as exc:
+        services.photo_add(station=net.station, upload=big, uploaded_by=manager)
+    assert "too large" in " ".join(exc.value.messages)
+
+
+def test_too_many_pixels_is_refused(net, world, monkeypatch):
+    from yizhan.stations import images
+
+    monkeypatch.setattr(images, "MAX_SIDE", 100)
+    manager = world.users["station_manager"]
+    with scope_for(manager), pytest.raises(ValidationError) as exc:
+        services.photo_add(station=net.station, upload=_upload(png_bytes((300, 90))), uploaded_by=manager)
+    assert "too big" in " ".join(exc.value.messages)
+
+
+# --- contacts ---------------------------------------------------------------------------------------------
+
+
+def test_contact_phone_validated_and_encrypted(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        with pytest.raises(ValidationError):
+            services.contact_create(place=net.station, created_by=manager, name="王", role="联络员", phone="12345")
+        contact = services.contact_create(
+            place=net.station, created_by=manager, name="王", role="联络员", phone="0571-82345678"
+        )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM stations_contact WHERE id = %s", [contact.pk])
+        raw = cursor.fetchone()[0]
+    assert "82345678" not in raw
+    assert contact.masked("phone") == "057****5678"
+
+
+# --- studios ----------------------------------------------------------------------------------------------
+
+
+def test_studio_shared_station_link_both_ways_and_same_village_only(net, world):
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        with pytest.raises(ValidationError) as exc:
+            services.studio_update(studio=net.studio, updated_by=admin, version=1, shared_station=net.station)
+        assert "shared_station" in exc.value.message_dict
+        dongling = make_station(world.regions["330109113003"])
+        services.studio_update(studio=net.studio, updated_by=admin, version=1, shared_station=dongling)
+        from yizhan.stations import selectors
+
+        assert [s.pk for s in selectors.station_profile(dongling).studios] == [net.studio.pk]
+        assert selectors.studio_get(net.studio.pk).shared_station == dongling
+
+
+def test_team_member_gets_advisor_role_at_the_studio(net, world):
+    admin = world.users["town_admin"]
+    lawyer = user_with_role(Role.VOLUNTEER, world.regions["330109113002"], username="lawyer2")
+    with scope_for(admin):
+        with pytest.raises(ValidationError) as exc:
+            services.studio_member_add(studio=net.studio, user=lawyer, kind=StudioMember.Kind.LAWYER, added_by=admin)
+        assert "organisation" in exc.value.message_dict
+        services.studio_member_add(
+            studio=net.studio,
+            user=lawyer,
+            kind=StudioMember.Kind.LAWYER,
+            organisation="明理律师事务所",
+            added_by=admin,
+        )
+    membership = RoleMembership.all_objects.get(user=lawyer, role=Role.ADVISOR)
+    assert membership.studio_id == net.studio.pk and membership.region.code == "330109113003"
+    lawyer.__dict__.pop("_memberships_cache", None)
+    lawyer.__dict__.pop("_yizhan_scope", None)
+    assert scope_for_user(lawyer).place_ids("studio") == frozenset({net.studio.pk})
+
+
+def test_only_mediators_lead_and_last_lead_stays(net, world):
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        with pytest.raises(ValidationError):
+            services.studio_member_add(
+                studio=net.studio,
+                user=world.users["volunteer"],
+                kind=StudioMember.Kind.COUNSELLOR,
+                can_lead=True,
+                organisation="灵悦",
+                added_by=admin,
+            )
+        with pytest.raises(ValidationError):
+            services.studio_member_remove(member=net.member, removed_by=admin)
+
+
+def test_removing_advisor_ends_their_studio_scope(net, world):
+    admin, advisor = world.users["town_admin"], world.users["advisor"]
+    with scope_for(admin):
+        member = StudioMember.objects.get(studio=net.studio, user=advisor)
+        services.studio_member_remove(member=member, removed_by=admin)
+    advisor.__dict__.pop("_memberships_cache", None)
+    advisor.__dict__.pop("_yizhan_scope", None)
+    assert scope_for_user(advisor).place_ids("studio") == frozenset()
+
+
+def test_mediator_cannot_edit_studio(net, world):
+    mediator = world.users["mediator"]
+    with scope_for(mediator), pytest.raises(PermissionDenied):
+        services.studio_update(studio=net.studio, updated_by=mediator, version=1, introduction="x")
+
+
+# --- coverage plan ----------------------------------------------------------------------------------------
+
+
+def test_coverage_plan_set_and_update(world):
+    admin = world.users["town_admin"]
+    village = world.regions["330109113002"]
+    with scope_for(admin):
+        services.coverage_plan_set(region=village, updated_by=admin, station_target=date(2027, 6, 30))
+        services.coverage_plan_set(region=village, updated_by=admin, station_target=date(2027, 3, 31), note="提前")
+        with pytest.raises(ValidationError):
+            services.coverage_plan_set(region=world.regions["330109113"], updated_by=admin)
+    with scope_for(world.users["other_town_admin"]), pytest.raises(PermissionDenied):
+        services.coverage_plan_set(region=village, updated_by=world.users["other_town_admin"])
+    plan = CoveragePlan.all_objects.get()
+    assert plan.station_target == date(2027, 3, 31) and plan.note == "提前"
