@@ -295,7 +295,8 @@ class PlanOut(Schema):
 
 
 def _village(code: str) -> Region:
-    region = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    """Any village by code (place names are public); the services decide whether the caller may use it."""
+    region = Region.all_objects.filter(code=code, level=Region.Level.VILLAGE).first()
     if region is None:
         raise ValidationError({"region": _("Unknown village or community %(code)s.") % {"code": code}})
     return region

@@ -1,0 +1,175 @@
+import json
+
+import pytest
+
+from yizhan.core.scoping import scopes_disabled
+from yizhan.stations.models import BrandItem, Room, Station, Status, Studio
+from yizhan.stations.tests.network import build_network
+
+
+@pytest.fixture
+def net(world):
+    return build_network(world)
+
+
+def _send(client, method, url, data):
+    return client.generic(method, url, data=json.dumps(data), content_type="application/json")
+
+
+def test_list_filters_and_pagination(net, world, client_for):
+    client = client_for(world.users["district_admin"])
+    body = client.get("/api/stations/?limit=2").json()
+    assert body["meta"] == {"count": 3, "offset": 0, "limit": 2} and len(body["items"]) == 2
+    body = client.get("/api/stations/?limit=2&offset=2").json()
+    assert len(body["items"]) == 1
+    body = client.get("/api/stations/?region=330109114").json()
+    assert [s["id"] for s in body["items"]] == [net.other_station.pk]
+    body = client.get("/api/stations/?status=planned").json()
+    assert [s["id"] for s in body["items"]] == [net.planned_station.pk]
+    body = client.get("/api/stations/?q=四融").json()
+    assert body["items"][0]["brand_name"] == "四融驿站" and body["items"][0]["region"]["code"] == "330109113001"
+
+
+def test_detail_masks_contacts(net, world, client_for):
+    body = client_for(world.users["station_manager"]).get(f"/api/stations/{net.station.pk}").json()
+    assert [r["name"] for r in body["rooms"]] == ["公益活动室"]
+    assert body["brand_items"][0] == {
+        "id": net.item.pk,
+        "name": "融智",
+        "description": "干部能力提升",
+        "is_active": True,
+        "service_lines": ["education"],
+    }
+    assert {c["phone_masked"] for c in body["contacts"]} == {"139****5678", "139****4321"}
+    assert "13912345678" not in json.dumps(body)
+    assert body["hours"] == [{"weekday": 0, "opens": "08:30:00", "closes": "11:30:00"}]
+
+
+def test_create_update_and_version_conflict(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = _send(
+        client,
+        "POST",
+        "/api/stations/",
+        {"region": "330109113003", "name": "东灵社区驿站", "floor_area": 120, "positions": ["women_home"]},
+    )
+    assert response.status_code == 201, response.content
+    station_id = response.json()["id"]
+    response = _send(client, "PATCH", f"/api/stations/{station_id}", {"version": 1, "status": "operating"})
+    assert response.status_code == 200 and response.json()["status"] == "operating"
+    assert response.json()["positions"] == ["women_home"] and response.json()["version"] == 2
+    response = _send(client, "PATCH", f"/api/stations/{station_id}", {"version": 1, "name": "旧版本"})
+    assert response.status_code == 409 and "detail" in response.json()
+    with scopes_disabled():
+        assert Station.all_objects.get(pk=station_id).name == "东灵社区驿站"
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"region": "330109113003", "name": "驿站", "floor_area": -1}, 400),
+        ({"region": "330109113003", "name": ""}, 422),
+        ({"region": "330109113", "name": "镇驿站"}, 400),
+        ({"region": "330109113003", "name": "驿站", "positions": ["nope"]}, 400),
+        ({"region": "330109113003", "name": "驿站", "status": "flying"}, 422),
+        ({"name": "驿站"}, 422),
+    ],
+)
+def test_bad_station_input_is_4xx_with_messages(world, client_for, payload, status):
+    response = _send(client_for(world.users["town_admin"]), "POST", "/api/stations/", payload)
+    assert response.status_code == status, response.content
+    assert response.json()["detail"]
+    with scopes_disabled():
+        assert not Station.all_objects.exists()
+
+
+def test_manager_cannot_move_station_by_api(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}", {"version": 1, "region": "330109113002"})
+    assert response.status_code == 403
+    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}", {"version": 1, "floor_area": 310})
+    assert response.status_code == 200 and response.json()["floor_area"] == 310
+
+
+def test_rooms_and_items_by_api(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = _send(
+        client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "mediation", "name": "调解室"}
+    )
+    assert response.status_code == 201 and response.json()["room_type"] == "mediation"
+    room_id = response.json()["id"]
+    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/rooms/{room_id}", {"area": -4})
+    assert response.status_code == 400 and "area" in response.json()["errors"]
+    response = _send(client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "spaceship", "name": "x"})
+    assert response.status_code == 400
+    response = _send(
+        client, "POST", f"/api/stations/{net.station.pk}/brand-items", {"name": "融心", "service_lines": []}
+    )
+    assert response.status_code == 400 and "service_lines" in response.json()["errors"]
+    response = _send(
+        client,
+        "POST",
+        f"/api/stations/{net.station.pk}/brand-items",
+        {"name": "融心", "service_lines": ["welfare", "rights"]},
+    )
+    assert response.status_code == 201
+    item_id = response.json()["id"]
+    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/brand-items/{item_id}", {"is_active": False})
+    assert response.status_code == 200 and response.json()["is_active"] is False
+    # Another station's room through this station's address: 404.
+    response = client.get(f"/api/stations/{net.station.pk}/rooms/{net.other_room.pk}")
+    assert response.status_code == 404
+    with scopes_disabled():
+        assert Room.all_objects.filter(station=net.station).count() == 2
+        assert BrandItem.all_objects.filter(station=net.station).count() == 2
+
+
+def test_hours_by_api_refuses_overlap(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = _send(
+        client,
+        "PUT",
+        f"/api/stations/{net.station.pk}/hours",
+        [{"weekday": 0, "opens": "08:00", "closes": "12:00"}, {"weekday": 0, "opens": "11:00", "closes": "13:00"}],
+    )
+    assert response.status_code == 400 and "hours" in response.json()["errors"]
+
+
+def test_catalogue(world, client_for):
+    body = client_for(world.users["volunteer"]).get("/api/catalogue/service-lines").json()
+    assert [line["name_zh"] for line in body] == ["教育培训", "维权调解", "创业帮扶", "公益关爱", "儿童服务"]
+
+
+def test_studio_api(net, world, client_for):
+    client = client_for(world.users["town_admin"])
+    body = client.get(f"/api/studios/{net.studio.pk}").json()
+    assert {m["kind"] for m in body["team"]} == {"mediator", "lawyer"}
+    response = _send(client, "PATCH", f"/api/studios/{net.studio.pk}", {"version": 1, "shared_station": net.station.pk})
+    assert response.status_code == 400 and "shared_station" in response.json()["errors"]
+    response = _send(
+        client,
+        "POST",
+        f"/api/studios/{net.studio.pk}/team",
+        {"username": "volunteer", "kind": "counsellor", "organisation": "灵悦心理咨询角"},
+    )
+    assert response.status_code == 201
+    response = _send(client, "POST", "/api/studios/", {"region": "330109113002", "name": "友谊村调解工作室"})
+    assert response.status_code == 201
+    with scopes_disabled():
+        assert Studio.all_objects.get(name="友谊村调解工作室").status == Status.PLANNED
+
+
+def test_coverage_api(net, world, client_for):
+    body = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109").json()
+    assert body["villages"] == 4 and body["operating_stations"] == 2 and body["rate"] == 0.5
+    assert [t["code"] for t in body["towns"]] == ["330109113", "330109114"]
+    assert body["towns"][0]["village_rows"][0]["station_status"] == "operating"
+    response = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109113001")
+    assert response.status_code == 400
+
+
+def test_openapi_lists_station_endpoints(world, client_for):
+    schema = client_for(world.users["town_admin"]).get("/api/openapi.json").json()
+    for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/", "/api/coverage/"):
+        assert path in schema["paths"]
+    assert client_for(world.users["town_admin"]).get("/api/docs").status_code == 200
