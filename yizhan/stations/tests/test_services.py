@@ -33,6 +33,15 @@ def net(world):
     return build_network(world)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the source language); the Chinese catalogue is tested on pages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _lines(*codes):
     return list(ServiceLine.objects.filter(code__in=codes))
 
@@ -354,6 +363,7 @@ def test_photo_metadata_is_stripped(net, world):
         (png_bytes((20, 20)), "too small"),
         (png_bytes((120, 90), fmt="GIF"), "JPEG, PNG or WebP"),
     ],
+    ids=["pdf", "empty", "tiny", "gif"],
 )
 def test_bad_photos_are_refused(net, world, content, fragment):
     manager = world.users["station_manager"]

@@ -62,7 +62,7 @@ def test_stale_form_shows_message_and_saves_nothing(net, world, client_for):
     )
     response = manager.post(f"/stations/{net.station.pk}/edit/", _profile_data(brand_name="站长改的品牌"))
     assert response.status_code == 400
-    assert "Someone else changed this" in response.content.decode() or "有人" in response.content.decode()
+    assert "已有其他人修改了这些内容，本次没有保存" in response.content.decode()  # zh-hans is the default
     with scopes_disabled():
         station = Station.all_objects.get(pk=net.station.pk)
     assert station.address == "镇上改的地址" and station.brand_name == "四融驿站"
