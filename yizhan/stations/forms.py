@@ -37,7 +37,9 @@ class PlaceProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     brand_name = forms.CharField(label=_("Brand name"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    introduction = forms.CharField(label=_("Introduction"), max_length=2000, required=False, widget=forms.Textarea)
+    introduction = forms.CharField(
+        label=_("Introduction"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     is_public = forms.BooleanField(label=_("Show on the public pages"), required=False, initial=True)
 
 
@@ -76,7 +78,9 @@ class RoomForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     area = forms.DecimalField(label=_("Area (m²)"), required=False, min_value=0, max_digits=7, decimal_places=1)
     capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=0, max_value=100000)
-    equipment = forms.CharField(label=_("Equipment"), max_length=1000, required=False, widget=forms.Textarea)
+    equipment = forms.CharField(
+        label=_("Equipment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
 
 
@@ -141,7 +145,9 @@ class PhotoForm(forms.Form):
 
 class BrandItemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    description = forms.CharField(label=_("Description"), max_length=1000, required=False, widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     service_lines = forms.ModelMultipleChoiceField(
         label=_("Service lines"), queryset=selectors.service_lines(), widget=forms.CheckboxSelectMultiple
     )

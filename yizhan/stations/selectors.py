@@ -105,6 +105,10 @@ class StationProfile:
     studios: list = field(default_factory=list)
     total_room_area: float = 0
 
+    @property
+    def inactive_items(self) -> list:
+        return [i for i in self.items if not i.is_active]
+
 
 def station_profile(station: Station, *, public: bool = False) -> StationProfile:
     """Everything the station page shows, in a fixed number of queries. ``public``: upcoming exceptions only."""

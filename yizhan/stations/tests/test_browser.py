@@ -1,0 +1,132 @@
+"""Headless Chromium: a station manager edits hours and adds an X item; the public page shows both."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from yizhan.core.scoping import scopes_disabled
+from yizhan.stations import reference
+from yizhan.stations.models import ServiceLine
+from yizhan.stations.tests.network import build_network
+from yizhan.tests.factories import PASSWORD, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def net_world(transactional_db):
+    with scopes_disabled():
+        reference.load()  # transactional tests flush the reference rows the migration loaded
+        world = build_world()
+    build_network(world)
+    return world
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("article.login button[type=submit]")
+    page.wait_for_url(f"{base}/accounts/home/")
+
+
+def _watch_console(page):
+    """Script errors, CSP violations and failed loads of scripts, styles and images (400 pages are expected)."""
+    errors = []
+
+    def on_console(msg):
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document" and "favicon" not in response.url:
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", on_response)
+    return errors
+
+
+def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, live_server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    station = net_world.network.station
+    with scopes_disabled():
+        welfare = ServiceLine.objects.get(code="welfare")
+    base = live_server.url
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = _watch_console(page)
+    _login(page, base, "station_manager")
+
+    page.goto(f"{base}/stations/{station.pk}/")
+    page.click("[data-testid=edit-hours]")
+    page.fill("input[name=d1_0_opens]", "09:00")
+    page.fill("input[name=d1_0_closes]", "11:30")
+    page.fill("input[name=d1_1_opens]", "14:00")
+    page.fill("input[name=d1_1_closes]", "16:30")
+    page.click("[data-testid=save-hours]")
+    page.wait_for_selector("text=开放时间已保存")
+
+    # An overlapping interval is refused with a message and nothing changes.
+    page.fill("input[name=d2_0_opens]", "09:00")
+    page.fill("input[name=d2_0_closes]", "12:00")
+    page.fill("input[name=d2_1_opens]", "11:00")
+    page.fill("input[name=d2_1_closes]", "13:00")
+    page.click("[data-testid=save-hours]")
+    page.wait_for_selector("text=时间重叠")
+
+    page.click("[data-testid=edit-items]")
+    page.fill("input[name=name]", "融心")
+    page.fill("textarea[name=description]", "邻里互助、关爱走访")
+    page.check(f"input[name=service_lines][value='{welfare.pk}']")
+    page.click("[data-testid=save-item]")
+    page.wait_for_selector("text=特色品牌项目已添加")
+    page.screenshot(path=str(ARTIFACTS / "stations-items.png"), full_page=True)
+
+    public = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    public_errors = _watch_console(public)
+    public.goto(f"{base}/public/stations/{station.pk}/")
+    assert public.inner_text("[data-testid=public-title]").startswith("四融驿站")
+    catalogue = public.inner_text("[data-testid=catalogue]")
+    assert "融心" in catalogue and "公益关爱" in catalogue
+    hours = public.inner_text("[data-testid=hours-table]")
+    assert "09:00–11:30, 14:00–16:30" in hours and "12:00" not in hours
+    assert "139****5678" in public.inner_text("body") and "13912345678" not in public.content()
+    public.screenshot(path=str(ARTIFACTS / "stations-public.png"), full_page=True)
+    assert errors == [] and public_errors == []
+
+
+def test_coverage_chart_renders_under_csp(net_world, live_server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = live_server.url
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
+    errors = _watch_console(page)
+    _login(page, base, "town_admin")
+    page.goto(f"{base}/stations/coverage/?region=330109113")
+    page.wait_for_selector("#coverage-chart svg")
+    assert page.inner_text("[data-testid=coverage-rate]") == "33%"
+    page.screenshot(path=str(ARTIFACTS / "stations-coverage.png"), full_page=True)
+    assert errors == []
