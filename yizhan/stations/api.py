@@ -478,6 +478,23 @@ def list_position_types(request):
     return list(selectors.position_types())
 
 
+class LookupIn(Schema):
+    code: str = Field(..., max_length=40)
+    name_zh: str = Field(..., min_length=1, max_length=60)
+    name_en: str = Field(..., min_length=1, max_length=80)
+    is_active: bool = True
+
+
+@catalogue_router.post("/room-types", response=LookupOut, summary="Add or rename a room type (district admins)")
+def save_room_type(request, payload: LookupIn):
+    return services.lookup_type_save(model=RoomType, saved_by=request.user, **payload.dict())
+
+
+@catalogue_router.post("/position-types", response=LookupOut, summary="Add or rename a position type")
+def save_position_type(request, payload: LookupIn):
+    return services.lookup_type_save(model=PositionType, saved_by=request.user, **payload.dict())
+
+
 # --- studios ----------------------------------------------------------------------------------------------
 
 

@@ -198,3 +198,10 @@ class CoveragePlanForm(forms.Form):
     station_target = forms.DateField(label=_("Station target date"), required=False, widget=DateInput())
     studio_target = forms.DateField(label=_("Studio target date"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class LookupTypeForm(forms.Form):
+    code = forms.SlugField(label=_("Code (letters, digits, _)"), max_length=40)
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=60)
+    name_en = forms.CharField(label=_("English name"), max_length=80)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

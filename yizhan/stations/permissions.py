@@ -37,3 +37,8 @@ def can_use_studio_pages(scope: Scope) -> bool:
 
 def can_view_studio_team(scope: Scope, studio: Studio) -> bool:
     return can_admin_place(scope, studio) or studio.pk in scope.place_ids("studio")
+
+
+def can_manage_catalogue(scope: Scope) -> bool:
+    """Room and position types are shared by every station: platform admins and district (or higher) admins."""
+    return scope.unrestricted or any(len(code) <= 6 for code in scope.admin_regions)

@@ -217,6 +217,22 @@ ROWS = [
         {**ANON_PAGE, **studio(302, 403)},
         lambda w: {"name": "张敏", "role": "调解员", "phone": "13812345678"},
     ),
+    # --- catalogue: everyone admin reads; district (and platform) admins extend the shared types ---
+    ("catalogue", "GET", lambda w: "/stations/catalogue/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    (
+        "add room type",
+        "POST",
+        lambda w: "/stations/catalogue/room-types/",
+        {**ANON_PAGE, "district_admin": 302, "town_admin": 403, "other_town_admin": 403, **NON_ADMINS_403},
+        lambda w: {"code": "music", "name_zh": "音乐室", "name_en": "Music room", "is_active": "on"},
+    ),
+    (
+        "API add position type",
+        "POST",
+        lambda w: "/api/catalogue/position-types",
+        {**ANON_API, "district_admin": 200, "town_admin": 403, "other_town_admin": 403, **NON_ADMINS_403},
+        lambda w: {"code": "volunteer_point", "name_zh": "巾帼志愿服务站", "name_en": "Volunteer point"},
+    ),
     # --- coverage ---
     ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
     (

@@ -497,3 +497,24 @@ def test_coverage_plan_set_and_update(world):
         services.coverage_plan_set(region=village, updated_by=world.users["other_town_admin"])
     plan = CoveragePlan.all_objects.get()
     assert plan.station_target == date(2027, 3, 31) and plan.note == "提前"
+
+
+# --- reference data ---------------------------------------------------------------------------------------
+
+
+def test_district_admin_extends_room_types(world):
+    admin = world.users["district_admin"]
+    with scope_for(admin):
+        music = services.lookup_type_save(
+            model=RoomType, saved_by=admin, code="music", name_zh="音乐室", name_en="Music room"
+        )
+        services.lookup_type_save(model=RoomType, saved_by=admin, code="music", name_zh="音乐教室", name_en="Music")
+        with pytest.raises(ValidationError) as exc:
+            services.lookup_type_save(model=RoomType, saved_by=admin, code="Bad Code!", name_zh="", name_en="x")
+        assert {"code", "name_zh"} <= set(exc.value.message_dict)
+    music.refresh_from_db()
+    assert music.name_zh == "音乐教室" and RoomType.objects.filter(code="music").count() == 1
+    with scope_for(world.users["town_admin"]), pytest.raises(PermissionDenied):
+        services.lookup_type_save(
+            model=PositionType, saved_by=world.users["town_admin"], code="x1", name_zh="甲", name_en="A"
+        )

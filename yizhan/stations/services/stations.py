@@ -1,8 +1,7 @@
-"""Writes to the station network. Keyword-only, atomic, audited; permission checks against the active scope."""
+"""Station writes: profile, manager, rooms, hours, contacts, photos and the X brand items."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,75 +9,30 @@ from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core.scoping import require_scope
 
-from . import images
-from .hours import normalize_intervals
-from .models import (
+from .. import images
+from ..hours import normalize_intervals
+from ..models import (
     BrandItem,
     Contact,
-    CoveragePlan,
     HoursException,
     OpeningInterval,
     Photo,
     Room,
     Station,
     Status,
-    Studio,
-    StudioMember,
 )
-from .permissions import can_admin_place, can_admin_region, can_edit_place
-
-PROFILE_FIELDS = ["name", "brand_name", "address", "introduction", "is_public"]
-STATION_PROFILE_FIELDS = [*PROFILE_FIELDS, "floor_area"]
-ADMIN_FIELDS = ["region", "status", "status_since", "opened_on"]
-STALE_MESSAGE = _(
-    "Someone else changed this in the meantime. Nothing was saved: reload the page to see their changes, "
-    "then make yours again."
+from ..permissions import can_admin_place, can_admin_region, can_edit_place
+from ._common import (
+    ADMIN_FIELDS,
+    STATION_PROFILE_FIELDS,
+    _check_version,
+    _codes,
+    _record_update,
+    _require,
+    _status_dates,
+    _strip,
+    _unique_name_error,
 )
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _unique_name_error(model, field="name"):
-    return ValidationError({field: _("This name is already used here.")})
-
-
-def _check_version(model, obj, version):
-    """Optimistic lock: bump the version only if nobody else did since the form was loaded."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"version": STALE_MESSAGE}) from exc
-    bumped = model.all_objects.filter(pk=obj.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not bumped:
-        raise ValidationError({"version": STALE_MESSAGE})
-    obj.version = version + 1
-    obj.updated_at = timezone.now()
-
-
-def _codes(items) -> list[str]:
-    return sorted(item.code for item in items)
-
-
-def _record_update(actor, obj, before: dict, extra: dict | None = None):
-    changes = audit.diff(before, audit.snapshot(obj, fields=before.keys()))
-    changes.update(extra or {})
-    if changes:
-        audit.record(actor=actor, action="update", target=obj, changes=changes)
-
-
-def _status_dates(place, status, status_since):
-    if status == Status.OPERATING and place.opened_on is None:
-        place.opened_on = status_since or timezone.localdate()
-
 
 # --- stations ---------------------------------------------------------------------------------------------
 
@@ -404,190 +358,3 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, **chan
                 extra["service_lines"] = [before_lines, _codes(service_lines)]
         _record_update(updated_by, item, before, extra)
     return item
-
-
-# --- studios ----------------------------------------------------------------------------------------------
-
-
-def _check_shared_station(region, shared_station):
-    if shared_station is not None and shared_station.region_id != region.pk:
-        raise ValidationError({"shared_station": _("A studio can only share premises with a station of its village.")})
-
-
-def studio_create(
-    *,
-    created_by,
-    region,
-    name,
-    brand_name="",
-    address="",
-    introduction="",
-    status=Status.PLANNED,
-    status_since=None,
-    opened_on=None,
-    is_public=True,
-    shared_station=None,
-) -> Studio:
-    _require(can_admin_region(require_scope(), region))
-    _check_shared_station(region, shared_station)
-    studio = Studio(
-        region=region,
-        name=_strip(name),
-        brand_name=_strip(brand_name),
-        address=_strip(address),
-        introduction=_strip(introduction),
-        status=status,
-        status_since=status_since or timezone.localdate(),
-        opened_on=opened_on,
-        is_public=is_public,
-        shared_station=shared_station,
-    )
-    _status_dates(studio, status, status_since)
-    studio.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            studio.save()
-            audit.log_create(created_by, studio)
-    except IntegrityError as exc:
-        raise _unique_name_error(Studio) from exc
-    return studio
-
-
-STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station"]
-
-
-def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
-    """Admins of the studio's region change its profile, status and shared premises (version-checked)."""
-    scope = require_scope()
-    _require(can_admin_place(scope, studio))
-    unknown = set(changes) - set(STUDIO_FIELDS)
-    if unknown:
-        raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    if "region" in changes and changes["region"] != studio.region:
-        _require(can_admin_region(scope, changes["region"]))
-    before = audit.snapshot(studio, fields=STUDIO_FIELDS)
-    old_status = studio.status
-    for field, value in changes.items():
-        setattr(studio, field, _strip(value))
-    _check_shared_station(studio.region, studio.shared_station)
-    if studio.status != old_status and not changes.get("status_since"):
-        studio.status_since = timezone.localdate()
-    _status_dates(studio, studio.status, studio.status_since)
-    studio.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            _check_version(Studio, studio, version)
-            studio.save()
-            _record_update(updated_by, studio, before)
-    except IntegrityError as exc:
-        raise _unique_name_error(Studio) from exc
-    return studio
-
-
-def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, organisation="") -> StudioMember:
-    """Put a person on the studio's team. Mediators get the mediator role, partners the advisor role, at the studio."""
-    _require(can_admin_place(require_scope(), studio))
-    member = StudioMember(
-        studio=studio, user=user, kind=kind, can_lead=bool(can_lead), organisation=_strip(organisation or "")
-    )
-    member.full_clean(validate_constraints=False, exclude=["user"])
-    if StudioMember.all_objects.filter(studio=studio, user=user, kind=kind, is_active=True).exists():
-        raise ValidationError(_("This person is already on the team in this capacity."))
-    role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
-    with transaction.atomic():
-        existing = StudioMember.all_objects.filter(studio=studio, user=user, kind=kind).first()
-        if existing is not None:
-            before = audit.snapshot(existing, fields=["can_lead", "organisation", "is_active"])
-            existing.can_lead, existing.organisation, existing.is_active = (
-                member.can_lead,
-                member.organisation,
-                True,
-            )
-            existing.save()
-            audit.log_update(added_by, existing, before)
-            member = existing
-        else:
-            member.save()
-            audit.log_create(added_by, member)
-        membership, created = RoleMembership.all_objects.get_or_create(
-            user=user, role=role, region=studio.region, defaults={"studio": studio, "created_by": added_by}
-        )
-        if created:
-            audit.log_create(added_by, membership)
-        elif membership.studio_id != studio.pk or not membership.is_active:
-            before = audit.snapshot(membership, fields=["studio", "is_active"])
-            membership.studio, membership.is_active = studio, True
-            membership.save(update_fields=["studio", "is_active"])
-            audit.log_update(added_by, membership, before)
-    return member
-
-
-def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
-    """Take a person off the team; their role at the studio ends when they hold no other place on it."""
-    studio = member.studio
-    _require(can_admin_place(require_scope(), studio))
-    if member.kind == StudioMember.Kind.MEDIATOR and member.can_lead and member.is_active:
-        leads_left = StudioMember.all_objects.filter(
-            studio=studio, kind=StudioMember.Kind.MEDIATOR, can_lead=True, is_active=True
-        ).exclude(pk=member.pk)
-        if not leads_left.exists():
-            raise ValidationError(_("The studio needs at least one mediator who can lead. Add another one first."))
-    with transaction.atomic():
-        before = audit.snapshot(member, fields=["is_active"])
-        member.is_active = False
-        member.save(update_fields=["is_active"])
-        audit.log_update(removed_by, member, before)
-        role = Role.MEDIATOR if member.kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
-        same_role_kinds = (
-            [StudioMember.Kind.MEDIATOR]
-            if role == Role.MEDIATOR
-            else [k for k in StudioMember.Kind.values if k != StudioMember.Kind.MEDIATOR]
-        )
-        still_on_team = StudioMember.all_objects.filter(
-            studio=studio, user=member.user, kind__in=same_role_kinds, is_active=True
-        ).exists()
-        if not still_on_team:
-            membership = RoleMembership.all_objects.filter(
-                user=member.user, role=role, region=studio.region, studio=studio, is_active=True
-            ).first()
-            others = RoleMembership.all_objects.filter(user=member.user, is_active=True)
-            if membership is not None and others.exclude(pk=membership.pk).exists():
-                before = audit.snapshot(membership, fields=["is_active"])
-                membership.is_active = False
-                membership.save(update_fields=["is_active"])
-                audit.log_update(removed_by, membership, before)
-            elif membership is not None:
-                before = audit.snapshot(membership, fields=["studio"])
-                membership.studio = None  # keep the account usable; it just no longer sees the studio
-                membership.save(update_fields=["studio"])
-                audit.log_update(removed_by, membership, before)
-    return member
-
-
-# --- coverage plan ----------------------------------------------------------------------------------------
-
-
-def coverage_plan_set(*, region, updated_by, station_target=None, studio_target=None, note="") -> CoveragePlan:
-    """A town (or district) admin records when a village should have its station and studio."""
-    from yizhan.regions.models import Region
-
-    _require(can_admin_region(require_scope(), region))
-    if region.level != Region.Level.VILLAGE:
-        raise ValidationError({"region": _("Choose a village or community.")})
-    note = _strip(note or "")
-    if len(note) > 200:
-        raise ValidationError({"note": _("Keep the note under 200 characters.")})
-    with transaction.atomic():
-        plan = CoveragePlan.all_objects.select_for_update().filter(region=region).first()
-        if plan is None:
-            plan = CoveragePlan.all_objects.create(
-                region=region, station_target=station_target, studio_target=studio_target, note=note
-            )
-            audit.log_create(updated_by, plan)
-        else:
-            before = audit.snapshot(plan, fields=["station_target", "studio_target", "note"])
-            plan.station_target, plan.studio_target, plan.note = station_target, studio_target, note
-            plan.updated_at = timezone.now()
-            plan.save()
-            audit.log_update(updated_by, plan, before)
-    return plan

@@ -1,0 +1,27 @@
+"""Writes to the station network. Keyword-only, atomic, audited; permission checks against the active scope.
+
+Split by subject; everything is importable from ``yizhan.stations.services``.
+"""
+
+from ._common import ADMIN_FIELDS, PROFILE_FIELDS, STALE_MESSAGE, STATION_PROFILE_FIELDS  # noqa: F401
+from .catalogue import lookup_type_save  # noqa: F401
+from .coverage import coverage_plan_set  # noqa: F401
+from .stations import (  # noqa: F401
+    ROOM_FIELDS,
+    brand_item_create,
+    brand_item_update,
+    contact_create,
+    contact_delete,
+    hours_exception_delete,
+    hours_exception_set,
+    hours_set,
+    photo_add,
+    photo_delete,
+    room_create,
+    room_delete,
+    room_update,
+    station_create,
+    station_manager_assign,
+    station_update,
+)
+from .studios import STUDIO_FIELDS, studio_create, studio_member_add, studio_member_remove, studio_update  # noqa: F401
