@@ -125,7 +125,9 @@ def studio_edit(request, pk):
             services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
         except ValidationError as exc:
             add_errors(form, exc)
+            studio.refresh_from_db()
         except PermissionDenied:
+            studio.refresh_from_db()
             form.add_error("region", _("You cannot move the studio to this village."))
         else:
             messages.success(request, _("Changes saved."))
