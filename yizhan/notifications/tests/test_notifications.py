@@ -67,3 +67,38 @@ def test_notifications_are_private_and_translated(world, client_for):
     assert note.read_at is not None
     api = own.get("/api/notifications/").json()
     assert api["meta"]["count"] == 1 and api["items"][0]["title"] == "欢迎使用驿站平台"
+
+
+def _redis_available(url="redis://127.0.0.1:6379/0"):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.django_db(transaction=True)
+def test_welcome_notification_runs_on_the_rq_backend(settings):
+    """TASK_BACKEND=rq: the same task goes through Redis and an RQ worker."""
+    import django_rq
+    from django_tasks import task_backends
+
+    from yizhan.core.scoping import scopes_disabled
+    from yizhan.tests.factories import build_world
+
+    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:6379/15"} for name in ("default", "yizhan-test")}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["yizhan-test"]}}
+    with scopes_disabled():
+        world = build_world()
+    queue = django_rq.get_queue("yizhan-test")
+    queue.empty()
+    result = send_welcome_notification.using(queue_name="yizhan-test").enqueue(user_id=world.users["volunteer"].pk)
+    assert task_backends["default"].__class__.__name__ == "RQBackend"
+    assert not Notification.all_objects.exists()
+    worker = django_rq.get_worker("yizhan-test", job_class="django_tasks_rq.Job", worker_class="rq.worker.SimpleWorker")
+    worker.work(burst=True)  # in this process, so it sees the test database
+    assert Notification.all_objects.get().user == world.users["volunteer"]
+    result.refresh()
+    assert result.status == "SUCCESSFUL"

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,18 @@ from yizhan.core.scoping import scopes_disabled
 from yizhan.regions.models import Region
 from yizhan.regions.services import regions_import
 
-DIVISIONS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "divisions"
+
+def _divisions() -> Path:
+    """The shared reference data: ../shared next to the checkout, or SHARED_DATA_DIR, or the workplace copy."""
+    candidates = [
+        Path(os.environ.get("SHARED_DATA_DIR", "/nonexistent")) / "divisions",
+        Path(__file__).resolve().parents[3].parent / "shared" / "data" / "divisions",
+        Path("/work/shared/data/divisions"),
+    ]
+    return next((p for p in candidates if (p / "streets.csv").exists()), candidates[1])
+
+
+DIVISIONS = _divisions()
 pytestmark = pytest.mark.skipif(not DIVISIONS.exists(), reason="shared reference data not present")
 
 
