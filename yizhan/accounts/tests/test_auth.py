@@ -138,3 +138,11 @@ def test_language_switch_is_remembered_on_the_account(world, client_for):
     other_device = client_for(world.users["town_admin"])
     assert "Welcome" in other_device.get("/accounts/home/").content.decode()
     assert client.post("/accounts/language/", {"language": "xx", "next": "https://evil.example/"})["Location"] == "/"
+
+
+def test_chinese_by_default_whatever_the_browser_says(db):
+    page = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in page.content.decode() and page["Content-Language"] == "zh-hans"
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "Log in" in english.get("/accounts/login/").content.decode()
