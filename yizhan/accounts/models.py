@@ -135,7 +135,6 @@ class RoleMembership(models.Model):
     class Meta:
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="membership_unique_role_place")]
 
     def __str__(self):

@@ -97,3 +97,13 @@ def test_out_of_scope_object_is_404_like_missing(world, client_for):
         return re.sub(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', b"", body)
 
     assert strip(missing.content).replace(b"330109999", b"X") == strip(other.content).replace(b"330109114", b"X")
+
+
+def test_reverse_relations_are_scoped_too(world):
+    town = world.regions["330109113"]
+    with pytest.raises(ScopeError):
+        list(town.children.all())
+    with scope_for(world.users["station_manager"]):
+        assert [r.code for r in town.children.all()] == ["330109113001"]  # siblings outside the scope are hidden
+    with scope_for(world.users["town_admin"]):
+        assert town.children.count() == 3
