@@ -31,3 +31,26 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TwoFactorMiddleware:
+    """Accounts whose role requires two-factor must set it up before using anything else."""
+
+    ALLOWED = ("/accounts/two-factor/", "/accounts/logout/", "/accounts/language/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.TWO_FACTOR_REQUIRED_ROLES and request.user.is_authenticated:
+            from django.shortcuts import redirect
+
+            from . import twofactor
+
+            if (
+                not request.session.get(twofactor.SESSION_VERIFIED)
+                and not request.path.startswith(self.ALLOWED)
+                and twofactor.is_required(request.user)
+            ):
+                return redirect("accounts:two_factor")
+        return self.get_response(request)

@@ -64,3 +64,14 @@ ROWS = [
         {"anonymous": 401, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
     ),
 ]
+
+ROWS += [
+    ("two-factor settings", "GET", lambda w: "/accounts/two-factor/", {"anonymous": 302, "default": 200}),
+    ("login code step without password step", "GET", lambda w: "/accounts/login/verify/", {"default": 302}),
+    (
+        "reset two-factor (瓜沥 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['station_manager'].pk}/two-factor/reset/",
+        {"anonymous": 302, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+]
