@@ -99,3 +99,13 @@ MATRIX_ROLES = [
     "advisor",
     "volunteer",
 ]
+
+# Expected statuses shared by permission-matrix rows.
+ADMINS_OK = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
+NON_ADMINS_403 = {
+    "station_manager": 403,
+    "other_station_manager": 403,
+    "mediator": 403,
+    "advisor": 403,
+    "volunteer": 403,
+}

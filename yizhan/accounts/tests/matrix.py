@@ -1,13 +1,6 @@
 """Permission-matrix rows for account pages and endpoints (see yizhan/tests/test_permission_matrix.py)."""
 
-ADMINS_OK = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
-NON_ADMINS_403 = {
-    "station_manager": 403,
-    "other_station_manager": 403,
-    "mediator": 403,
-    "advisor": 403,
-    "volunteer": 403,
-}
+from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403
 
 
 def _user(key):
