@@ -47,6 +47,9 @@ DEMO_USERS = [
     ("mediator", "张敏", Role.MEDIATOR, "330109113003", "13800000005"),
     ("advisor", "刘律", Role.ADVISOR, "330109113003", "13800000006"),
     ("volunteer", "赵红", Role.VOLUNTEER, "330109113002", "13800000007"),
+    ("social_worker_dongling", "周晓", Role.ADVISOR, "330109113003", "13800000011"),
+    ("counsellor_dongling", "吴静", Role.ADVISOR, "330109113003", "13800000012"),
+    ("court_liaison_dongling", "钱峰", Role.ADVISOR, "330109113003", "13800000013"),
 ]
 
 
@@ -73,5 +76,5 @@ def seed_demo(*, only_if_empty: bool = False):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             RoleMembership.all_objects.get_or_create(user=user, role=role, region=regions[place])
-        seed_network(DEMO_PASSWORD)
+        seed_network()
     return {"villages": len(VILLAGES)}

@@ -107,13 +107,14 @@ STUDIO = {
     ),
 }
 
-# username, name, kind, can_lead, organisation, mobile (fictional people)
+# Team of the 东灵 studio: username (accounts from yizhan.core.demo.DEMO_USERS; fictional people), kind,
+# can lead, organisation.
 TEAM = [
-    ("mediator", "张敏", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会", "13800000005"),
-    ("advisor", "刘律", StudioMember.Kind.LAWYER, False, "浙江明理律师事务所", "13800000006"),
-    ("social_worker_dongling", "周晓", StudioMember.Kind.SOCIAL_WORKER, False, "向阳社工工作室", "13800000011"),
-    ("counsellor_dongling", "吴静", StudioMember.Kind.COUNSELLOR, False, "灵悦心理咨询角（心灵驿站）", "13800000012"),
-    ("court_liaison_dongling", "钱峰", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭", "13800000013"),
+    ("mediator", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会"),
+    ("advisor", StudioMember.Kind.LAWYER, False, "浙江明理律师事务所"),
+    ("social_worker_dongling", StudioMember.Kind.SOCIAL_WORKER, False, "向阳社工工作室"),
+    ("counsellor_dongling", StudioMember.Kind.COUNSELLOR, False, "灵悦心理咨询角（心灵驿站）"),
+    ("court_liaison_dongling", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭"),
 ]
 
 # Rollout plan for the villages without an operating station (fictional dates).
@@ -137,7 +138,7 @@ PLAN = {
 }
 
 
-def _station(spec, password):
+def _station(spec):
     region = Region.all_objects.get(code=spec["village"])
     status = spec.get("status", Status.OPERATING)
     station, created = Station.all_objects.get_or_create(
@@ -193,11 +194,11 @@ def _attach(username, role, region, **place):
         membership.save(update_fields=changed)
 
 
-def seed_network(password: str = ""):
+def seed_network():
     """Stations, the 东灵 studio and its team, and the rollout plan. Safe to run again."""
     reference.load()
     for spec in STATIONS:
-        station = _station(spec, password)
+        station = _station(spec)
         if spec.get("manager"):
             _attach(spec["manager"], Role.STATION_MANAGER, station.region, station=station)
     region = Region.all_objects.get(code=STUDIO["village"])
@@ -215,12 +216,10 @@ def seed_network(password: str = ""):
     )
     if created:
         Contact.all_objects.create(studio=studio, role="调解员", name="张敏", phone="13800000005")
-    for username, name, kind, can_lead, organisation, mobile in TEAM:
+    for username, kind, can_lead, organisation in TEAM:
         user = User.all_objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, name=name, mobile=mobile)
-            user.set_password(password)
-            user.save()
+            continue
         StudioMember.all_objects.get_or_create(
             studio=studio, user=user, kind=kind, defaults={"can_lead": can_lead, "organisation": organisation}
         )

@@ -144,7 +144,6 @@ class Station(PlaceBase):
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["region__code", "name"]
-        default_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(floor_area__gte=0), name="station_floor_area_not_negative"),
             models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_per_village"),
@@ -179,7 +178,6 @@ class Studio(PlaceBase):
         verbose_name = _("mediation studio")
         verbose_name_plural = _("mediation studios")
         ordering = ["region__code", "name"]
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="studio_unique_name_per_village")]
 
     @classmethod
@@ -228,7 +226,6 @@ class Room(StationChild):
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
         ordering = ["sort_order", "id"]
-        default_manager_name = "all_objects"
         constraints = [models.CheckConstraint(condition=Q(area__gte=0), name="room_area_not_negative")]
 
     def __str__(self):
@@ -265,7 +262,6 @@ class OpeningInterval(StationChild):
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
         ordering = ["weekday", "opens"]
-        default_manager_name = "all_objects"
         constraints = [models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="interval_opens_first")]
 
     def __str__(self):
@@ -291,7 +287,6 @@ class HoursException(StationChild):
         verbose_name = _("exception to the opening hours")
         verbose_name_plural = _("exceptions to the opening hours")
         ordering = ["date"]
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["station", "date"], name="hours_exception_one_per_date")]
 
     def __str__(self):
@@ -338,7 +333,6 @@ class Contact(SensitiveFieldsMixin, models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["sort_order", "id"]
-        default_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(station__isnull=False, studio__isnull=True) | Q(station__isnull=True, studio__isnull=False),
@@ -401,7 +395,6 @@ class Photo(StationChild):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["sort_order", "id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.caption or f"#{self.pk}"
@@ -433,7 +426,6 @@ class BrandItem(StationChild):
         verbose_name = _("brand item")
         verbose_name_plural = _("brand items")
         ordering = ["sort_order", "id"]
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["station", "name"], name="brand_item_unique_name")]
 
     def __str__(self):
@@ -479,7 +471,6 @@ class StudioMember(models.Model):
         verbose_name = _("studio team member")
         verbose_name_plural = _("studio team")
         ordering = ["kind", "id"]
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["studio", "user", "kind"], name="studio_member_unique")]
 
     def __str__(self):
@@ -520,7 +511,6 @@ class CoveragePlan(models.Model):
     class Meta:
         verbose_name = _("rollout plan")
         verbose_name_plural = _("rollout plans")
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return str(self.region)

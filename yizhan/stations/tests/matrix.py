@@ -5,19 +5,13 @@ other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advis
 """
 
 from yizhan.stations.tests.network import build_network, make_photo
+from yizhan.tests.factories import ADMINS_OK as ADMINS
+from yizhan.tests.factories import NON_ADMINS_403
 
 ANON_PAGE = {"anonymous": 302}
 ANON_API = {"anonymous": 401}
 NOT_STATION = {"mediator": 403, "advisor": 403, "volunteer": 403}
 NOT_STUDIO = {"station_manager": 403, "other_station_manager": 403, "volunteer": 403}
-ADMINS = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
-NON_ADMINS_403 = {
-    "station_manager": 403,
-    "other_station_manager": 403,
-    "mediator": 403,
-    "advisor": 403,
-    "volunteer": 403,
-}
 
 
 def own(ok=200):

@@ -1,38 +1,15 @@
 """Headless Chromium: a station manager edits hours and adds an X item; the public page shows both."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
 from yizhan.stations import reference
 from yizhan.stations.models import ServiceLine
 from yizhan.stations.tests.network import build_network
+from yizhan.tests.browser import login, screenshot
 from yizhan.tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -42,14 +19,6 @@ def net_world(transactional_db):
         world = build_world()
     build_network(world)
     return world
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("article.login button[type=submit]")
-    page.wait_for_url(f"{base}/accounts/home/")
 
 
 def _watch_console(page):
@@ -70,16 +39,14 @@ def _watch_console(page):
     return errors
 
 
-def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, live_server, browser):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, live_server, page):
     station = net_world.network.station
     with scopes_disabled():
         welfare = ServiceLine.objects.get(code="welfare")
     base = live_server.url
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
     errors = _watch_console(page)
-    _login(page, base, "station_manager")
+    login(page, live_server, "station_manager", PASSWORD)
+    assert page.url.endswith("/accounts/home/")
 
     page.goto(f"{base}/stations/{station.pk}/")
     page.click("[data-testid=edit-hours]")
@@ -104,9 +71,10 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
     page.check(f"input[name=service_lines][value='{welfare.pk}']")
     page.click("[data-testid=save-item]")
     page.wait_for_selector("text=特色品牌项目已添加")
-    page.screenshot(path=str(ARTIFACTS / "stations-items.png"), full_page=True)
+    screenshot(page, "stations-items")
 
-    public = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    # A visitor without an account (a fresh browser context: no cookies).
+    public = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
     public_errors = _watch_console(public)
     public.goto(f"{base}/public/stations/{station.pk}/")
     assert public.inner_text("[data-testid=public-title]").startswith("四融驿站")
@@ -115,18 +83,16 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
     hours = public.inner_text("[data-testid=hours-table]")
     assert "09:00–11:30, 14:00–16:30" in hours and "12:00" not in hours
     assert "139****5678" in public.inner_text("body") and "13912345678" not in public.content()
-    public.screenshot(path=str(ARTIFACTS / "stations-public.png"), full_page=True)
+    screenshot(public, "stations-public")
+    public.context.close()
     assert errors == [] and public_errors == []
 
 
-def test_coverage_chart_renders_under_csp(net_world, live_server, browser):
-    ARTIFACTS.mkdir(exist_ok=True)
-    base = live_server.url
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000}).new_page()
+def test_coverage_chart_renders_under_csp(net_world, live_server, page):
     errors = _watch_console(page)
-    _login(page, base, "town_admin")
-    page.goto(f"{base}/stations/coverage/?region=330109113")
+    login(page, live_server, "town_admin", PASSWORD)
+    page.goto(f"{live_server.url}/stations/coverage/?region=330109113")
     page.wait_for_selector("#coverage-chart svg")
     assert page.inner_text("[data-testid=coverage-rate]") == "33%"
-    page.screenshot(path=str(ARTIFACTS / "stations-coverage.png"), full_page=True)
+    screenshot(page, "stations-coverage")
     assert errors == []

@@ -1,0 +1,50 @@
+import os
+
+from django.core.management import call_command
+
+from yizhan.accounts.models import RoleMembership
+from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.stations.models import BrandItem, CoveragePlan, Room, Station, Studio, StudioMember
+
+
+def test_demo_has_the_seed_places(db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # idempotent
+    with scopes_disabled():
+        longyuan = Station.objects.get(brand_name="四融驿站")
+        youyi = Station.objects.get(brand_name="友爱同行")
+        studio = Studio.objects.get(region__name="东灵社区")
+        assert longyuan.region.name == "隆园社区" and longyuan.floor_area == 300
+        assert youyi.region.name == "友谊村" and youyi.floor_area == 200 and "党群服务中心" in youyi.address
+        assert sorted(p.name_zh for p in longyuan.positions.all()) == sorted(
+            ["妇女之家", "儿童之家", "家长学校", "婚姻家庭纠纷调解站", "家庭教育指导服务站"]
+        )
+        assert [i.name for i in BrandItem.objects.filter(station=longyuan)] == ["融智", "融心", "融景", "融惠"]
+        assert [i.name for i in BrandItem.objects.filter(station=youyi)] == [
+            "友·共建",
+            "友·支持",
+            "友·温暖",
+            "友·关爱",
+            "友·希望",
+            "友·美好",
+        ]
+        assert [r.room_type.name_zh for r in Room.objects.filter(station=youyi)] == [
+            "家长学校",
+            "公益活动室",
+            "儿童之家",
+            "图书室",
+            "科普室",
+            "心理咨询室",
+        ]
+        kinds = {m.kind: m for m in StudioMember.objects.filter(studio=studio)}
+        assert set(kinds) == {"mediator", "lawyer", "social_worker", "counsellor", "court_liaison"}
+        assert kinds["mediator"].can_lead and "向阳" in kinds["social_worker"].organisation
+        assert "灵悦" in kinds["counsellor"].organisation and "律师事务所" in kinds["lawyer"].organisation
+        assert CoveragePlan.objects.count() >= 15
+        manager = RoleMembership.objects.get(user__username="station_manager")
+        assert manager.station_id == longyuan.pk
+        assert RoleMembership.objects.get(user__username="station_manager_youyi").station_id == youyi.pk
+        assert RoleMembership.objects.get(user__username="advisor").studio_id == studio.pk
+        user = manager.user
+    with scope_for(user):
+        assert list(Station.objects.values_list("pk", flat=True)) == [longyuan.pk]
