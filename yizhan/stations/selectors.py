@@ -144,6 +144,17 @@ def _with_place(contacts, **place) -> list:
     return rows
 
 
+def station_managers(station) -> list:
+    """Accounts managing the station (names only; shown to those who may see the station)."""
+    from yizhan.accounts.models import Role, RoleMembership
+
+    return list(
+        RoleMembership.all_objects.filter(station=station, role=Role.STATION_MANAGER, is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
 def station_intervals(station):
     return list(OpeningInterval.objects.filter(station=station).order_by("weekday", "opens"))
 

@@ -121,6 +121,7 @@ def station_detail(request, pk):
             "can_edit": can_edit_place(scope, station),
             "can_admin": can_admin_place(scope, station),
             "manager_form": ManagerAssignForm() if can_admin_place(scope, station) else None,
+            "managers": selectors.station_managers(station),
         },
     )
 

@@ -202,7 +202,7 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-PINNED = {"list": 8, "station": 17, "coverage": 12, "public": 11}
+PINNED = {"list": 8, "station": 18, "coverage": 12, "public": 11}
 
 
 @pytest.mark.parametrize("n", [10, 200])
