@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.regions.models import Region
 
@@ -34,7 +35,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 
 class PlaceProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=100)
     brand_name = forms.CharField(label=_("Brand name"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     introduction = forms.CharField(
@@ -75,7 +76,7 @@ class StationAdminForm(StationProfileForm, PlaceAdminFields):
 
 class RoomForm(forms.Form):
     room_type = forms.ModelChoiceField(label=_("Type"), queryset=selectors.room_types())
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=100)
     area = forms.DecimalField(label=_("Area (m²)"), required=False, min_value=0, max_digits=7, decimal_places=1)
     capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=0, max_value=100000)
     equipment = forms.CharField(
@@ -130,7 +131,7 @@ class HoursExceptionForm(forms.Form):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    role = forms.CharField(label=_("Role"), max_length=50)
+    role = forms.CharField(label=pgettext_lazy("contact", "Role"), max_length=50)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False, validators=[validate_phone])
     is_public = forms.BooleanField(label=_("Show on the public page (number masked)"), required=False, initial=True)
 
@@ -144,7 +145,7 @@ class PhotoForm(forms.Form):
 
 
 class BrandItemForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=50)
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

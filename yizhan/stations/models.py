@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.scoping import ScopedManager
@@ -91,7 +92,7 @@ class PlaceBase(models.Model):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("village or community"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=100)
     brand_name = models.CharField(_("brand name"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
@@ -211,7 +212,7 @@ class Room(StationChild):
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="rooms")
     room_type = models.ForeignKey(RoomType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="rooms")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=100)
     area = models.DecimalField(
         _("area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -320,7 +321,9 @@ class Contact(SensitiveFieldsMixin, models.Model):
         Studio, verbose_name=_("studio"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(_("name"), max_length=50)
-    role = models.CharField(_("role"), max_length=50, help_text=_("For example 站长, 联络员, 值班员."))
+    role = models.CharField(
+        pgettext_lazy("contact", "role"), max_length=50, help_text=_("For example 站长, 联络员, 值班员.")
+    )
     phone = EncryptedField(_("phone number"), kind="mobile", blank=True, validators=[validate_phone])
     phone_index = BlindIndexField(source="phone")
     is_public = models.BooleanField(_("show on the public page (number masked)"), default=True)
@@ -411,7 +414,7 @@ class BrandItem(StationChild):
     station = models.ForeignKey(
         Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="brand_items"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=50)
     description = models.TextField(_("description"), max_length=1000, blank=True)
     service_lines = models.ManyToManyField(
         ServiceLine, verbose_name=_("service lines"), related_name="brand_items", blank=False
