@@ -9,6 +9,7 @@ from ninja.security import django_auth
 from yizhan.accounts.api import router as accounts_router
 from yizhan.audit.api import router as audit_router
 from yizhan.notifications.api import router as notifications_router
+from yizhan.people.api import router as people_router
 from yizhan.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -40,3 +41,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/regions/", regions_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/people/", people_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("regions/", include("yizhan.regions.urls")),
     path("audit/", include("yizhan.audit.urls")),
     path("notifications/", include("yizhan.notifications.urls")),
+    path("people/", include("yizhan.people.urls")),
     path("reveal/<str:label>/<int:pk>/<str:field>/", reveal_value, name="reveal"),
     path("api/", api.urls),
 ]
