@@ -52,8 +52,18 @@ def _norm_header(value) -> str:
     return re.sub(r"[\s*＊:：()（）]", "", str(value or "")).lower()
 
 
+# Column names people commonly use in their own lists, besides the template's.
+EXTRA_HEADERS = {
+    "name": ["姓名"], "gender": ["性别"], "birth_date": ["出生日期", "出生年月日", "生日"],
+    "id_type": ["证件类型"], "id_number": ["证件号码", "身份证号", "身份证号码", "公民身份号码"],
+    "mobile": ["手机号码", "手机号", "联系电话", "手机"], "address": ["地址", "住址", "家庭住址"],
+    "village": ["村社", "村（社区）", "所属村社", "村社区", "村社代码"], "residency": ["户籍类型", "人口类型", "户籍"],
+    "notes": ["备注"],
+}
+
+
 def _aliases() -> dict[str, str]:
-    aliases = {}
+    aliases = {_norm_header(alias): key for key, names in EXTRA_HEADERS.items() for alias in names}
     for key, label, _required in COLUMNS:
         aliases[_norm_header(key)] = key
         for language in ("zh-hans", "en"):
@@ -348,7 +358,8 @@ def import_confirm(*, actor, batch: ImportBatch) -> int:
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ValidationError(_("This import has already been finished."))
     stored = batch.rows
-    raw = [{"row": r["row"], **{k: r["values"].get(k, "") for k in KEYS}} for r in stored]
+    # Only the rows the user saw as valid, checked again against the database as it is now.
+    raw = [{"row": r["row"], **{k: r["values"].get(k) or "" for k in KEYS}} for r in stored if r["status"] == "ok"]
     rows = check_rows(raw)
     regions = {
         r.pk: r
