@@ -42,13 +42,19 @@ def main():
     call_command("migrate", verbosity=0)
     with scopes_disabled():
         parent = None
-        for code, name, level in [("33", "浙江省", 1), ("3301", "杭州市", 2), ("330109", "萧山区", 3),
-                                  ("330109113", "瓜沥镇", 4)]:
-            parent, _ = Region.all_objects.get_or_create(code=code, defaults={"name": name, "level": level,
-                                                                               "parent": parent})
+        for code, name, level in [
+            ("33", "浙江省", 1),
+            ("3301", "杭州市", 2),
+            ("330109", "萧山区", 3),
+            ("330109113", "瓜沥镇", 4),
+        ]:
+            parent, _ = Region.all_objects.get_or_create(
+                code=code, defaults={"name": name, "level": level, "parent": parent}
+            )
         villages = [
-            Region.all_objects.get_or_create(code=f"330109113{n:03d}", defaults={"name": f"基准村{n}", "level": 5,
-                                                                                 "parent": parent})[0]
+            Region.all_objects.get_or_create(
+                code=f"330109113{n:03d}", defaults={"name": f"基准村{n}", "level": 5, "parent": parent}
+            )[0]
             for n in range(901, 911)
         ]
         user, _ = User.all_objects.get_or_create(username="bench_admin", defaults={"name": "基准"})
@@ -61,9 +67,20 @@ def main():
     for n in range(args.rows):
         born = date(1940, 1, 1) + timedelta(days=(n * 37) % 30000)
         village = villages[n % len(villages)]
-        ws.append([f"基准居民{n}", "女" if n % 2 else "男", born.isoformat(), "居民身份证",
-                   make_resident_id("330109", born, n % 1000), f"15{n:09d}", f"瓜沥镇{village.name}{n}号",
-                   village.code, "户籍" if n % 3 else "外来", ""])
+        ws.append(
+            [
+                f"基准居民{n}",
+                "女" if n % 2 else "男",
+                born.isoformat(),
+                "居民身份证",
+                make_resident_id("330109", born, n % 1000),
+                f"15{n:09d}",
+                f"瓜沥镇{village.name}{n}号",
+                village.code,
+                "户籍" if n % 3 else "外来",
+                "",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     data = out.getvalue()
@@ -85,8 +102,10 @@ def main():
     print(f"confirm (write):        {created / (t2 - t1):,.0f} rows/s")
     print(f"whole import:           {args.rows / total:,.0f} rows/s")
     scaled = total * 10000 / args.rows
-    print(f"ratio to budget:        {scaled / BUDGET_SECONDS:.3f} of the 60 s budget for 10,000 rows "
-          f"({'within' if scaled <= BUDGET_SECONDS else 'OVER'} budget)")
+    print(
+        f"ratio to budget:        {scaled / BUDGET_SECONDS:.3f} of the 60 s budget for 10,000 rows "
+        f"({'within' if scaled <= BUDGET_SECONDS else 'OVER'} budget)"
+    )
 
 
 if __name__ == "__main__":

@@ -54,10 +54,15 @@ def _norm_header(value) -> str:
 
 # Column names people commonly use in their own lists, besides the template's.
 EXTRA_HEADERS = {
-    "name": ["姓名"], "gender": ["性别"], "birth_date": ["出生日期", "出生年月日", "生日"],
-    "id_type": ["证件类型"], "id_number": ["证件号码", "身份证号", "身份证号码", "公民身份号码"],
-    "mobile": ["手机号码", "手机号", "联系电话", "手机"], "address": ["地址", "住址", "家庭住址"],
-    "village": ["村社", "村（社区）", "所属村社", "村社区", "村社代码"], "residency": ["户籍类型", "人口类型", "户籍"],
+    "name": ["姓名"],
+    "gender": ["性别"],
+    "birth_date": ["出生日期", "出生年月日", "生日"],
+    "id_type": ["证件类型"],
+    "id_number": ["证件号码", "身份证号", "身份证号码", "公民身份号码"],
+    "mobile": ["手机号码", "手机号", "联系电话", "手机"],
+    "address": ["地址", "住址", "家庭住址"],
+    "village": ["村社", "村（社区）", "所属村社", "村社区", "村社代码"],
+    "residency": ["户籍类型", "人口类型", "户籍"],
     "notes": ["备注"],
 }
 

@@ -30,8 +30,18 @@ def workbook(rows, header=HEADER) -> bytes:
 
 def good(n, village="330109113001"):
     born = date(1980, 1, 1).replace(day=1 + n % 28)
-    return [f"好人{n}", "女", born.isoformat(), "居民身份证", make_resident_id("330109", born, n), f"1350000{n:04d}",
-            "隆园社区1号", village, "户籍", ""]
+    return [
+        f"好人{n}",
+        "女",
+        born.isoformat(),
+        "居民身份证",
+        make_resident_id("330109", born, n),
+        f"1350000{n:04d}",
+        "隆园社区1号",
+        village,
+        "户籍",
+        "",
+    ]
 
 
 def upload(client, data, name="residents.xlsx"):
@@ -65,7 +75,7 @@ def test_file_full_of_bad_rows(world, client_for):
         good(1),  # duplicate of row 2 in the file
         ["王小红", "女", "1985-03-08", "居民身份证", existing.id_number, "", "", "330109113001", "", ""],  # registered
         good(7, village="330109113002"),  # not the manager's village
-        [f"坏日期", "女", "1985-13-45", "", "", "", "", "330109113001", "", ""],
+        ["坏日期", "女", "1985-13-45", "", "", "", "", "330109113001", "", ""],
         ["无证件", "男", "", "", "", "", "", "330109113001", "", ""],  # neither ID nor birth date
         good(10)[:1] + ["未知"] + good(10)[2:],  # bad gender
     ]

@@ -58,8 +58,9 @@ def test_api_is_masked(world, client_for):
 
 def _sheet_values(content: bytes) -> str:
     wb = load_workbook(io.BytesIO(content), read_only=True)
-    return json.dumps([list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)], ensure_ascii=False,
-                      default=str)
+    return json.dumps(
+        [list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)], ensure_ascii=False, default=str
+    )
 
 
 def test_excel_export_masked_and_full_logged(world, client_for):
@@ -82,10 +83,17 @@ def test_excel_export_masked_and_full_logged(world, client_for):
 def test_duplicate_registration_shows_existing(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["station_manager"])
-    response = client.post("/people/new/", {
-        "name": "另一个", "gender": "female", "id_type": "resident_id", "id_number": person.id_number,
-        "region": "330109113001", "residency": "resident",
-    })
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "另一个",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": person.id_number,
+            "region": "330109113001",
+            "residency": "resident",
+        },
+    )
     assert response.status_code == 400
     assert f"/people/{person.pk}/" in response.content.decode()
     assert Person.all_objects.count() == 1
@@ -94,39 +102,75 @@ def test_duplicate_registration_shows_existing(world, client_for):
 def test_register_and_correct(world, client_for):
     client = client_for(world.users["station_manager"])
     id_number = make_resident_id("330109", date(1990, 2, 2), 88)
-    response = client.post("/people/new/", {
-        "name": "赵敏", "gender": "female", "id_type": "resident_id", "id_number": id_number, "mobile": "13700001111",
-        "address": "瓜沥镇隆园社区8号", "region": "330109113001", "residency": "temporary",
-    })
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "赵敏",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": id_number,
+            "mobile": "13700001111",
+            "address": "瓜沥镇隆园社区8号",
+            "region": "330109113001",
+            "residency": "temporary",
+        },
+    )
     assert response.status_code == 302
     with scopes_disabled():
         person = Person.all_objects.get(name="赵敏")
     assert person.birth_date == date(1990, 2, 2) and person.residency == "temporary"
-    response = client.post(f"/people/{person.pk}/edit/", {
-        "name": "赵敏", "gender": "female", "id_type": "resident_id", "id_number": "", "mobile": "",
-        "region": "330109113001", "residency": "resident", "version": person.version,
-    })
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": "赵敏",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": "",
+            "mobile": "",
+            "region": "330109113001",
+            "residency": "resident",
+            "version": person.version,
+        },
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.mobile == "13700001111" and person.residency == "resident" and person.id_number == id_number
     # a stale form is refused rather than overwriting
-    response = client.post(f"/people/{person.pk}/edit/", {
-        "name": "赵敏敏", "gender": "female", "id_type": "resident_id", "region": "330109113001",
-        "residency": "resident", "version": 1,
-    })
+    response = client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": "赵敏敏",
+            "gender": "female",
+            "id_type": "resident_id",
+            "region": "330109113001",
+            "residency": "resident",
+            "version": 1,
+        },
+    )
     assert response.status_code == 400
 
 
 def test_under_14_consent_without_guardian_refused_in_ui(world, client_for):
     born = timezone.localdate() - timedelta(days=365 * 6)
     with scopes_disabled():
-        child = Person.all_objects.create(name="小宝", birth_date=born, region=world.regions["330109113001"],
-                                          id_number=make_resident_id("330109", born, 5))
+        child = Person.all_objects.create(
+            name="小宝",
+            birth_date=born,
+            region=world.regions["330109113001"],
+            id_number=make_resident_id("330109", born, 5),
+        )
     client = client_for(world.users["station_manager"])
-    response = client.post(f"/people/{child.pk}/consents/", {
-        "purpose": "care", "data_scope": "关爱", "separate": "on", "given_on": timezone.localdate().isoformat(),
-        "given_by": "self",
-    }, follow=True)
+    response = client.post(
+        f"/people/{child.pk}/consents/",
+        {
+            "purpose": "care",
+            "data_scope": "关爱",
+            "separate": "on",
+            "given_on": timezone.localdate().isoformat(),
+            "given_by": "self",
+        },
+        follow=True,
+    )
     assert "14" in response.content.decode()
     assert not child.consents.exists()
 
@@ -137,8 +181,13 @@ def _bulk_people(world, count):
     people = []
     for n in range(count):
         born = date(1970, 1, 1) + timedelta(days=n * 7)
-        p = Person(name=f"居民{n}", birth_date=born, region=region, id_number=make_resident_id("330109", born, n % 1000),
-                   mobile=f"136{n:08d}")
+        p = Person(
+            name=f"居民{n}",
+            birth_date=born,
+            region=region,
+            id_number=make_resident_id("330109", born, n % 1000),
+            mobile=f"136{n:08d}",
+        )
         p.mobile_hint = mask("mobile", p.mobile)
         people.append(p)
     with scopes_disabled():
@@ -193,21 +242,34 @@ def test_visit_record_with_photo_and_calendar(world, client_for):
     Image.new("RGB", (10, 10), "red").save(buf, "JPEG")
     client = client_for(world.users["station_manager"])
     today = timezone.localdate()
-    response = client.post(f"/people/{person.pk}/visits/new/", {
-        "kind": "care", "visit_date": today.isoformat(), "visitors": [world.users["station_manager"].pk],
-        "place": "家中", "findings": "需要法律咨询", "need_category": "legal", "need_detail": "离婚财产",
-        "action": "预约律师", "action_owner": world.users["station_manager"].pk,
-        "action_due": (today + timedelta(days=3)).isoformat(),
-        "photos": [SimpleUploadedFile("a.jpg", buf.getvalue(), content_type="image/jpeg")],
-    })
+    response = client.post(
+        f"/people/{person.pk}/visits/new/",
+        {
+            "kind": "care",
+            "visit_date": today.isoformat(),
+            "visitors": [world.users["station_manager"].pk],
+            "place": "家中",
+            "findings": "需要法律咨询",
+            "need_category": "legal",
+            "need_detail": "离婚财产",
+            "action": "预约律师",
+            "action_owner": world.users["station_manager"].pk,
+            "action_due": (today + timedelta(days=3)).isoformat(),
+            "photos": [SimpleUploadedFile("a.jpg", buf.getvalue(), content_type="image/jpeg")],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     visit_url = response["Location"]
     html = client.get(visit_url).content.decode()
     assert "预约律师" in html and "/people/visits/photos/" in html
-    bad = client.post(f"/people/{person.pk}/visits/new/", {
-        "kind": "care", "visit_date": today.isoformat(),
-        "photos": [SimpleUploadedFile("a.jpg", b"not an image", content_type="image/jpeg")],
-    })
+    bad = client.post(
+        f"/people/{person.pk}/visits/new/",
+        {
+            "kind": "care",
+            "visit_date": today.isoformat(),
+            "photos": [SimpleUploadedFile("a.jpg", b"not an image", content_type="image/jpeg")],
+        },
+    )
     assert bad.status_code == 400
     cal = client.get(f"/people/visits/calendar/?month={today:%Y-%m}").content.decode()
     assert "王小红" in cal
