@@ -119,7 +119,7 @@ class HouseholdForm(forms.Form):
 
 
 class EraseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (e.g. the person's request of date)"), max_length=500, min_length=2)
+    reason = forms.CharField(label=_("Reason (e.g. the person's request and its date)"), max_length=500, min_length=2)
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone"))
 
 

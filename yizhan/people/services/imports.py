@@ -46,6 +46,7 @@ COLUMNS = [
     ("notes", gettext_lazy("Notes"), False),
 ]
 KEYS = [c[0] for c in COLUMNS]
+LABELS = {key: label for key, label, _required in COLUMNS}
 
 
 def _norm_header(value) -> str:
@@ -257,7 +258,7 @@ def check_rows(rows: list[dict]) -> list[dict]:
                 errors.append(str(_("The mobile number must have 11 digits and start with 1.")))
         for key, limit in (("address", 200), ("notes", 1000)):
             if len(v[key]) > limit:
-                errors.append(str(_("The %(column)s is too long.") % {"column": key}))
+                errors.append(str(_("The %(column)s is too long.") % {"column": LABELS[key]}))
         region = villages.get(v["village"]) if v["village"] else None
         if not v["village"]:
             errors.append(str(_("The village or community is missing.")))

@@ -14,8 +14,14 @@ from yizhan.people.validators import make_resident_id
 from yizhan.tests.factories import PASSWORD, build_world
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def _file(tmp_path) -> Path:
@@ -23,8 +29,20 @@ def _file(tmp_path) -> Path:
     ws = wb.active
     ws.append(["姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号码", "地址", "村社", "户籍类型", "备注"])
     born = date(1988, 8, 8)
-    ws.append(["周晓梅", "女", "", "居民身份证", make_resident_id("330109", born, 246), "13755556666",
-               "瓜沥镇隆园社区9幢", "330109113001", "户籍", ""])
+    ws.append(
+        [
+            "周晓梅",
+            "女",
+            "",
+            "居民身份证",
+            make_resident_id("330109", born, 246),
+            "13755556666",
+            "瓜沥镇隆园社区9幢",
+            "330109113001",
+            "户籍",
+            "",
+        ]
+    )
     ws.append(["错号码", "女", "", "居民身份证", "330109198808082461", "13755557777", "", "330109113001", "", ""])
     ws.append(["错手机", "女", "1990-01-01", "", "", "12345", "", "330109113001", "", ""])
     path = tmp_path / "residents.xlsx"
@@ -49,8 +67,12 @@ def test_import_with_errors_then_reveal(live_server, transactional_db, tmp_path,
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="zh-CN", accept_downloads=True)
         errors = []  # failed requests (the browser's own favicon probe aside) and CSP violations
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        page.on(
+            "response",
+            lambda r: (
+                errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
+            ),
+        )
         page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", manager.username)
