@@ -198,12 +198,39 @@ def _person_or_404(person_id: int) -> Person:
 
 @router.get("/", response=PersonPage, summary="Residents in your scope (masked)")
 def list_people(
-    request, q: str = "", village: str = "", group: str = "", age_band: str = "", offset: int = 0, limit: int = 50
+    request,
+    q: str = "",
+    key: str = "",
+    village: str = "",
+    group: str = "",
+    age_band: str = "",
+    offset: int = 0,
+    limit: int = 50,
 ):
+    """``q`` searches names, a masked mobile (138****8000) or its last 4 digits. Search full mobile or ID numbers
+    with POST /search so they never appear in a URL."""
     require_people_api()
-    meta, items = page_of(
-        selectors.person_list(search=q, village=village, group=group, age_band=age_band), offset, limit
+    qs = selectors.person_list(search=q, key=key, village=village, group=group, age_band=age_band)
+    meta, items = page_of(qs, offset, limit)
+    return {"meta": meta, "items": items}
+
+
+class SearchIn(Schema):
+    q: str = ""
+    village: str = ""
+    group: str = ""
+    age_band: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+@router.post("/search", response=PersonPage, summary="Search residents, also by full mobile or ID number (in the body)")
+def search_people(request, payload: SearchIn):
+    require_people_api()
+    qs = selectors.person_list(
+        search=payload.q, village=payload.village, group=payload.group, age_band=payload.age_band
     )
+    meta, items = page_of(qs, payload.offset, payload.limit)
     return {"meta": meta, "items": items}
 
 

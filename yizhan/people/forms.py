@@ -28,6 +28,7 @@ class PersonFilterForm(forms.Form):
         required=False,
         max_length=100,
     )
+    key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     village = forms.ChoiceField(label=_("Village or community"), required=False)
     group = forms.ChoiceField(label=_("Target group"), required=False)
     age_band = forms.ChoiceField(

@@ -63,22 +63,45 @@ def current_groups_prefetch(to_attr="current_groups"):
     )
 
 
+def search_key(search: str) -> str:
+    """A full mobile or ID number as a blind-index token ("m.<hash>" / "i.<hash>") that can travel in URLs and logs;
+    "" for other searches."""
+    compact = (search or "").strip().replace(" ", "")
+    if MOBILE_RE.match(compact):
+        return "m." + blind_index("mobile", compact)
+    if ID_LIKE_RE.match(compact):
+        return "i." + blind_index("id_number", normalize_id_number(compact))
+    return ""
+
+
 def person_list(
-    *, search: str = "", village: str = "", group: str = "", age_band: str = "", include_anonymised: bool = False
+    *,
+    search: str = "",
+    key: str = "",
+    village: str = "",
+    group: str = "",
+    age_band: str = "",
+    include_anonymised: bool = False,
 ):
     """People in scope, filtered. Name search is a substring; a full mobile or ID number goes through the blind
-    index; the masked mobile (138****8000) or its last four digits match the masked form."""
+    index (directly, or as a ``search_key`` token); the masked mobile (138****8000) or its last four digits match
+    the masked form."""
     qs = Person.objects.select_related("region", "household").prefetch_related(current_groups_prefetch())
     if not include_anonymised:
         qs = qs.filter(anonymised_at__isnull=True)
     search = (search or "").strip()
-    if search:
+    key = key or search_key(search)
+    if key:
+        kind, _, digest = key.partition(".")
+        if kind == "m":
+            qs = qs.filter(mobile_index=digest)
+        elif kind == "i":
+            qs = qs.filter(id_number_index=digest)
+        else:
+            qs = qs.none()
+    elif search:
         compact = search.replace(" ", "")
-        if MOBILE_RE.match(compact):
-            qs = qs.filter(mobile_index=blind_index("mobile", compact))
-        elif ID_LIKE_RE.match(compact):
-            qs = qs.filter(id_number_index=blind_index("id_number", normalize_id_number(compact)))
-        elif re.fullmatch(r"1\d{2}\*{4}\d{4}", compact):
+        if re.fullmatch(r"1\d{2}\*{4}\d{4}", compact):
             qs = qs.filter(mobile_hint=compact)
         elif re.fullmatch(r"\d{4}", compact):
             qs = qs.filter(mobile_hint__endswith=compact)

@@ -273,3 +273,21 @@ def test_visit_record_with_photo_and_calendar(world, client_for):
     assert bad.status_code == 400
     cal = client.get(f"/people/visits/calendar/?month={today:%Y-%m}").content.decode()
     assert "王小红" in cal
+
+
+def test_number_search_never_puts_the_number_in_a_url(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    response = client.post("/people/", {"q": MOBILE, "age_band": "18to59"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert MOBILE not in location and "key=m." in location
+    html = client.get(location).content.decode()
+    assert "王小红" in html and MOBILE not in html
+    # a number typed into a GET URL is moved out of it at once
+    response = client.get(f"/people/?q={person.id_number}")
+    assert response.status_code == 302 and person.id_number not in response["Location"]
+    assert "王小红" in client.get(response["Location"]).content.decode()
+    # the API takes numbers in the body
+    data = client.post("/api/people/search", {"q": person.id_number}, content_type="application/json").json()
+    assert [p["name"] for p in data["items"]] == ["王小红"]

@@ -2,8 +2,9 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,17 +42,35 @@ def _filter_form(request):
 
 def _filtered_people(form):
     if form.is_bound and form.is_valid():
+        data = form.cleaned_data
         return selectors.person_list(
-            search=form.cleaned_data["q"],
-            village=form.cleaned_data["village"],
-            group=form.cleaned_data["group"],
-            age_band=form.cleaned_data["age_band"],
+            search=data["q"], key=data["key"], village=data["village"], group=data["group"], age_band=data["age_band"]
         )
     return selectors.person_list()
 
 
+def _search_redirect(data):
+    """Searches are posted and answered with a redirect whose URL holds a blind-index token instead of a full
+    mobile or ID number, so numbers never reach URLs, browser history or access logs."""
+    params = QueryDict(mutable=True)
+    for name in ("village", "group", "age_band"):
+        if data.get(name):
+            params[name] = data[name]
+    q = (data.get("q") or "").strip()
+    key = selectors.search_key(q)
+    if key:
+        params["key"] = key
+    elif q:
+        params["q"] = q
+    return redirect(f"{reverse('people:list')}?{params.urlencode()}")
+
+
 @people_required
 def person_list(request):
+    if request.method == "POST":
+        return _search_redirect(request.POST)
+    if selectors.search_key(request.GET.get("q", "")):
+        return _search_redirect(request.GET)
     form = _filter_form(request)
     page = paginate(request, _filtered_people(form))
     return render(
