@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from openpyxl import Workbook
 
 from yizhan.audit.models import AuditLog
@@ -108,6 +109,8 @@ def test_import_with_errors_then_reveal(live_server, transactional_db, tmp_path,
         expect(page.get_by_test_id("revealed")).to_have_text("13755556666")
         page.screenshot(path=str(ARTIFACTS / "people-reveal.png"), full_page=True)
         browser.close()
+        # The ORM calls above ran in Playwright's event-loop context, which has its own database connection.
+        connections.close_all()
     assert not errors, errors
     row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
     assert row.reason == "电话通知活动" and row.actor_id == manager.pk
