@@ -90,13 +90,13 @@ def person_export(request):
         export_form = ExportForm(request.POST)
         if not export_form.is_valid():
             messages.error(request, " ".join(m for ms in export_form.errors.values() for m in ms))
-            return redirect(f"{request.path.replace('export/', '')}?{request.GET.urlencode()}")
+            return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
         full, reason = export_form.cleaned_data["full"], export_form.cleaned_data["reason"]
     try:
         data = people_workbook(people=people, actor=request.user, full=full, reason=reason)
     except PermissionDenied:
         messages.error(request, _("You may not see the full values of some of these people; export them masked."))
-        return redirect(f"{request.path.replace('export/', '')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
     return xlsx_response(data, f"residents-{timezone.localdate():%Y%m%d}.xlsx")
 
 
