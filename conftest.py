@@ -37,3 +37,29 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from yizhan.tests.browser import CHROMIUM, LAUNCH_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM is still used synchronously here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser):
+    """A fresh browser context (no cookies) with a phone-sized or desktop viewport, Chinese by default."""
+    context = _browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

@@ -59,3 +59,16 @@ class PasswordResetForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    code = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=10)

@@ -135,7 +135,6 @@ class RoleMembership(models.Model):
     class Meta:
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
-        default_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="membership_unique_role_place")]
 
     def __str__(self):
@@ -159,3 +158,24 @@ class RoleMembership(models.Model):
 
     def audit_region_code(self) -> str:
         return self.region.code
+
+
+class TwoFactorDevice(models.Model):
+    """A time-based one-time-password (TOTP) authenticator app bound to an account. The secret is encrypted."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = EncryptedField(_("secret"), kind="text")
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The last accepted time step: a code is never accepted twice (replay protection).
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self):
+        return f"TOTP {self.user}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -5,7 +5,9 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
     path("logout/", views.logout_view, name="logout"),
+    path("two-factor/", views.two_factor, name="two_factor"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.set_language, name="set_language"),
     path("home/", views.home, name="home"),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/roles/", views.membership_add, name="membership_add"),
     path("users/<int:pk>/roles/<int:membership_pk>/revoke/", views.membership_revoke, name="membership_revoke"),
     path("users/<int:pk>/password/", views.password_reset, name="password_reset"),
+    path("users/<int:pk>/two-factor/reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

@@ -1,7 +1,12 @@
+import time
+
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,9 +21,17 @@ from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
-from . import selectors, services
-from .forms import LoginForm, MembershipForm, PasswordResetForm, UserCreateForm, UserEditForm
-from .models import Role, RoleMembership
+from . import selectors, services, twofactor
+from .forms import (
+    LoginForm,
+    MembershipForm,
+    PasswordResetForm,
+    TwoFactorCodeForm,
+    TwoFactorDisableForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from .models import Role, RoleMembership, User
 from .permissions import can_manage_user
 
 
@@ -36,16 +49,118 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        response = super().form_valid(form)
         user = form.get_user()
-        services.login_recorded(user=user)
-        if user.language:
-            response.set_cookie("django_language", user.language, max_age=365 * 24 * 3600, samesite="Lax")
-        return response
+        if twofactor.is_enabled(user):
+            # Password is right; the session starts only after the one-time code.
+            self.request.session[twofactor.SESSION_PENDING] = {
+                "user_id": user.pk,
+                "backend": user.backend,
+                "at": time.time(),
+                "next": self.get_success_url(),
+                "tries": 0,
+            }
+            return redirect("accounts:login_verify")
+        return _complete_login(self.request, user, self.get_success_url(), verified=False)
 
     def form_invalid(self, form):
         services.login_failed_recorded(login=form.data.get("username", ""))
         return super().form_invalid(form)
+
+
+def _complete_login(request, user, next_url, *, verified: bool):
+    auth_login(request, user, backend=getattr(user, "backend", None))
+    request.session[twofactor.SESSION_VERIFIED] = verified
+    services.login_recorded(user=user)
+    response = HttpResponseRedirect(next_url)
+    if user.language:
+        response.set_cookie("django_language", user.language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def login_verify(request):
+    """Second login step for accounts with two-factor on: the 6-digit code from the authenticator app."""
+    pending = request.session.get(twofactor.SESSION_PENDING)
+    if not pending or time.time() - pending["at"] > twofactor.PENDING_SECONDS:
+        request.session.pop(twofactor.SESSION_PENDING, None)
+        messages.error(request, _("Log in again: the code step timed out."))
+        return redirect("accounts:login")
+    user = User.all_objects.filter(pk=pending["user_id"], is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        credentials = {"username": user.username}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            request.session.pop(twofactor.SESSION_PENDING, None)
+            return locked_out(request)
+        user.backend = pending["backend"]
+        if twofactor.verify(user=user, code=form.cleaned_data["code"]):
+            request.session.pop(twofactor.SESSION_PENDING, None)
+            return _complete_login(request, user, pending["next"], verified=True)
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        services.login_failed_recorded(login=user.username)
+        pending["tries"] += 1
+        if pending["tries"] >= twofactor.MAX_TRIES:
+            request.session.pop(twofactor.SESSION_PENDING, None)
+            messages.error(request, _("Too many wrong codes. Log in again."))
+            return redirect("accounts:login")
+        request.session[twofactor.SESSION_PENDING] = pending
+        form.add_error("code", _("The code is wrong or has expired. Enter the 6 digits your app shows now."))
+    return render(request, "accounts/login_verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def two_factor(request):
+    """Turn two-factor on (scan, confirm with a code) or off (password + code)."""
+    user = request.user
+    device = twofactor.device_of(user)
+    enabled = device is not None and device.is_confirmed
+    code_form, disable_form = TwoFactorCodeForm(), TwoFactorDisableForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start" and not enabled:
+                device = twofactor.begin_setup(user=user)
+            elif action == "confirm" and not enabled:
+                code_form = TwoFactorCodeForm(request.POST)
+                if code_form.is_valid():
+                    twofactor.confirm_setup(user=user, code=code_form.cleaned_data["code"])
+                    request.session[twofactor.SESSION_VERIFIED] = True
+                    messages.success(request, _("Two-factor authentication is on."))
+                    return redirect("accounts:two_factor")
+            elif action == "disable" and enabled:
+                disable_form = TwoFactorDisableForm(request.POST)
+                if disable_form.is_valid():
+                    twofactor.disable(user=user, **disable_form.cleaned_data)
+                    request.session[twofactor.SESSION_VERIFIED] = False
+                    messages.success(request, _("Two-factor authentication is off."))
+                    return redirect("accounts:two_factor")
+        except ValidationError as exc:
+            _add_errors(disable_form if action == "disable" else code_form, exc)
+    pending_setup = device is not None and not device.is_confirmed
+    context = {
+        "enabled": enabled,
+        "required": twofactor.is_required(user),
+        "pending_setup": pending_setup,
+        "qr": twofactor.qr_svg_data_uri(device) if pending_setup else "",
+        "secret": " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4)) if pending_setup else "",
+        "code_form": code_form,
+        "disable_form": disable_form,
+    }
+    has_errors = code_form.errors or disable_form.errors
+    return render(request, "accounts/two_factor.html", context, status=400 if has_errors else 200)
+
+
+@admin_required
+@require_POST
+def two_factor_reset(request, pk):
+    """An admin turns off two-factor for a user who lost their phone (the user sets it up again)."""
+    user = _get_user_or_404(pk)
+    if not can_manage_user(require_scope(), user):
+        raise PermissionDenied
+    twofactor.disable(user=user, password="", code="", actor=request.user)
+    messages.success(request, _("Two-factor authentication reset. The user sets it up again at next login."))
+    return redirect("accounts:user_detail", pk=user.pk)
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
@@ -187,6 +302,7 @@ def user_detail(request, pk):
             "memberships": selectors.user_memberships(user),
             "membership_form": MembershipForm(regions=regions),
             "password_form": PasswordResetForm(),
+            "two_factor_enabled": twofactor.is_enabled(user),
         },
         status=400 if edit_form.errors else 200,
     )

@@ -60,7 +60,6 @@ class AuditLog(models.Model):
         verbose_name = _("audit record")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        default_manager_name = "all_objects"
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):

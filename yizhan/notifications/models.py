@@ -37,7 +37,6 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return str(self.title)

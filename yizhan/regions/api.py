@@ -1,5 +1,5 @@
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yizhan.core.api import PageMeta, page_of, require_admin
 
@@ -66,4 +66,6 @@ def create_village(request, code: str, payload: VillageIn):
         town = selectors.region_get(code)
     except Region.DoesNotExist as exc:
         raise Http404 from exc
-    return 201, services.region_create_village(town=town, code=payload.code, name=payload.name, created_by=request.user)
+    return Status(
+        201, services.region_create_village(town=town, code=payload.code, name=payload.name, created_by=request.user)
+    )

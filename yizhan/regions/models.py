@@ -34,7 +34,6 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["code"]
-        default_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="region_level_valid"),
         ]

@@ -64,7 +64,7 @@ def _read_rows(directory: Path, only_prefix: str, report: ImportReport) -> list[
                     where = f"{filename} line {line_number}"
                     code = (record.get("code") or "").strip()
                     name = (record.get("name") or "").strip()
-                    if only_prefix and not code.startswith(only_prefix):
+                    if only_prefix and not (code.startswith(only_prefix) or only_prefix.startswith(code)):
                         continue
                     if not re.fullmatch(rf"\d{{{expected_length}}}", code):
                         report.errors.append(

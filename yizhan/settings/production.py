@@ -22,6 +22,9 @@ if INSECURE_FIELD_KEY in FIELD_ENCRYPTION_KEYS:
 if BLIND_INDEX_KEY == INSECURE_BLIND_INDEX_KEY or len(BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("Set BLIND_INDEX_KEY to a random value of at least 32 characters.")
 
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["federation_admin", "station_manager", "mediator", "advisor"]
+)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

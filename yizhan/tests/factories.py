@@ -69,8 +69,8 @@ def build_world() -> World:
         ("330109114001", "梅西村", Region.Level.VILLAGE, "330109114"),
     ]
     for code, name, level, parent in tree:
-        w.regions[code] = Region.all_objects.create(
-            code=code, name=name, level=level, parent=w.regions[parent] if parent else None
+        w.regions[code], _ = Region.all_objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "parent": w.regions[parent] if parent else None}
         )
     r = w.regions
     for key, role, code in [
@@ -100,6 +100,15 @@ MATRIX_ROLES = [
     "volunteer",
 ]
 
+# Expected statuses shared by permission-matrix rows.
+ADMINS_OK = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
+NON_ADMINS_403 = {
+    "station_manager": 403,
+    "other_station_manager": 403,
+    "mediator": 403,
+    "advisor": 403,
+    "volunteer": 403,
+}
 
 # --- people (yizhan/people) ---------------------------------------------------------------------------------------
 

@@ -1,13 +1,6 @@
 """Permission-matrix rows for account pages and endpoints (see yizhan/tests/test_permission_matrix.py)."""
 
-ADMINS_OK = {"district_admin": 200, "town_admin": 200, "other_town_admin": 200}
-NON_ADMINS_403 = {
-    "station_manager": 403,
-    "other_station_manager": 403,
-    "mediator": 403,
-    "advisor": 403,
-    "volunteer": 403,
-}
+from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403
 
 
 def _user(key):
@@ -62,5 +55,16 @@ ROWS = [
         "GET",
         lambda w: f"/api/accounts/users/{w.users['station_manager'].pk}",
         {"anonymous": 401, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+]
+
+ROWS += [
+    ("two-factor settings", "GET", lambda w: "/accounts/two-factor/", {"anonymous": 302, "default": 200}),
+    ("login code step without password step", "GET", lambda w: "/accounts/login/verify/", {"default": 302}),
+    (
+        "reset two-factor (瓜沥 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['station_manager'].pk}/two-factor/reset/",
+        {"anonymous": 302, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
     ),
 ]

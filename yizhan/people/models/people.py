@@ -89,7 +89,6 @@ class Household(SensitiveFieldsMixin, models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["name", "id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.name
@@ -173,7 +172,6 @@ class Person(SensitiveFieldsMixin, models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "id"]
-        default_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_index"], condition=~Q(id_number_index=""), name="person_unique_id_number"
@@ -284,7 +282,6 @@ class Relation(models.Model):
     class Meta:
         verbose_name = _("relation")
         verbose_name_plural = _("relations")
-        default_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(fields=["person", "relative", "kind"], name="relation_unique"),
             models.CheckConstraint(condition=~Q(person=models.F("relative")), name="relation_not_self"),
@@ -348,7 +345,6 @@ class TargetGroupMembership(PersonScopedMixin, models.Model):
         verbose_name = _("target group membership")
         verbose_name_plural = _("target group memberships")
         ordering = ["-start_date", "id"]
-        default_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "group"], condition=Q(end_date__isnull=True), name="group_membership_one_open"
@@ -422,7 +418,6 @@ class Consent(PersonScopedMixin, models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-given_on", "-id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return f"{self.person} · {self.get_purpose_display()}"

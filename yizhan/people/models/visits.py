@@ -57,7 +57,6 @@ class VisitPlan(models.Model):
         verbose_name = _("visit plan")
         verbose_name_plural = _("visit plans")
         ordering = ["region__code", "name"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.name
@@ -108,7 +107,6 @@ class Visit(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-visit_date", "-id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return f"{self.person} · {self.visit_date:%Y-%m-%d}"
@@ -143,7 +141,6 @@ class ScheduledVisit(PersonScopedMixin, models.Model):
         verbose_name = _("due visit")
         verbose_name_plural = _("due visits")
         ordering = ["due_date", "id"]
-        default_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "person"],
@@ -176,7 +173,6 @@ class VisitPhoto(models.Model):
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return f"{self.visit_id}/{self.pk}"
@@ -230,7 +226,6 @@ class Need(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         ordering = ["-recorded_at", "-id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return f"{self.person} · {self.get_category_display()}"
@@ -272,7 +267,6 @@ class FollowUpAction(models.Model):
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["due_date", "id"]
-        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.description

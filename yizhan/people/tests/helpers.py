@@ -35,6 +35,11 @@ def longyuan_person(w):
     return person
 
 
+def longyuan_consent(w):
+    with scopes_disabled():
+        return Consent.all_objects.get(person=longyuan_person(w))
+
+
 def longyuan_visit(w):
     longyuan_person(w)
     return w._people_visit

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from .helpers import import_batch_of, longyuan_person, longyuan_visit
+from .helpers import import_batch_of, longyuan_consent, longyuan_person, longyuan_visit
 
 STAFF_OK = {
     "district_admin": 200,
@@ -89,7 +89,7 @@ ROWS = [
     (
         "withdraw consent",
         "POST",
-        lambda w: f"/people/{longyuan_person(w).pk}/consents/{longyuan_person(w).consents.get().pk}/withdraw/",
+        lambda w: f"/people/{longyuan_person(w).pk}/consents/{longyuan_consent(w).pk}/withdraw/",
         {"anonymous": 302, **{k: (302 if v == 200 else v) for k, v in LONGYUAN.items()}},
     ),
     ("import page", "GET", lambda w: "/people/import/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),

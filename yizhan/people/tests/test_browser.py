@@ -2,7 +2,6 @@
 
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -12,20 +11,11 @@ from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scopes_disabled
 from yizhan.people.models import Person
 from yizhan.people.validators import make_resident_id
+from yizhan.tests.browser import login, screenshot
 from yizhan.tests.factories import PASSWORD, build_world
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
-
-def _file(tmp_path) -> Path:
+def _file(tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号码", "地址", "村社", "户籍类型", "备注"])
@@ -54,40 +44,30 @@ def _file(tmp_path) -> Path:
 
 
 @pytest.mark.browser
-def test_import_with_errors_then_reveal(live_server, transactional_db, tmp_path, monkeypatch):
-    from playwright.sync_api import expect, sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM checks below are plain synchronous reads.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_import_with_errors_then_reveal(live_server, page, transactional_db, tmp_path):
+    from playwright.sync_api import expect
 
     with scopes_disabled():
         world = build_world()
     manager = world.users["station_manager"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN", accept_downloads=True)
-        errors = []  # failed requests (the browser's own favicon probe aside) and CSP violations
-        page.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
-            ),
-        )
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", manager.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("article.login button[type=submit]")
-        page.wait_for_url("**/accounts/home/")
-
+    problems = []  # failed requests (the browser's own favicon probe aside) and CSP violations
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
+        ),
+    )
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        login(page, live_server, manager.username, PASSWORD)
         page.goto(f"{live_server.url}/people/import/")
         page.set_input_files("[data-testid=file]", str(_file(tmp_path)))
         page.click("[data-testid=upload]")
         page.wait_for_url("**/people/import/*/")
         expect(page.get_by_test_id("row-errors")).to_contain_text("错号码")
         expect(page.get_by_test_id("row-errors")).to_contain_text("错手机")
-        page.screenshot(path=str(ARTIFACTS / "people-import-preview.png"), full_page=True)
+        expect(page.get_by_test_id("row-errors")).to_contain_text("校验码")
+        screenshot(page, "people-import-preview")
         with page.expect_download() as download:
             page.click("[data-testid=error-report]")
         assert download.value.suggested_filename.endswith(".xlsx")
@@ -95,10 +75,10 @@ def test_import_with_errors_then_reveal(live_server, transactional_db, tmp_path,
             assert not Person.all_objects.exists()  # nothing imported before confirming
         page.click("[data-testid=confirm]")
         expect(page.get_by_test_id("import-done")).to_be_visible()
-
         with scopes_disabled():
             person = Person.all_objects.get()
         assert person.name == "周晓梅"
+
         page.goto(f"{live_server.url}/people/")
         expect(page.get_by_test_id("person-row")).to_contain_text("137****6666")
         assert "13755556666" not in page.content()
@@ -107,10 +87,10 @@ def test_import_with_errors_then_reveal(live_server, transactional_db, tmp_path,
         reveal.locator("input[name=reason]").fill("电话通知活动")
         reveal.locator("button").click()
         expect(page.get_by_test_id("revealed")).to_have_text("13755556666")
-        page.screenshot(path=str(ARTIFACTS / "people-reveal.png"), full_page=True)
-        browser.close()
-        # The ORM calls above ran in Playwright's event-loop context, which has its own database connection.
+        screenshot(page, "people-reveal")
+        assert not problems, problems
+        row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
+        assert row.reason == "电话通知活动" and row.actor_id == manager.pk
+    finally:
+        # ORM calls made while Playwright's event loop runs use their own connection; close it for teardown.
         connections.close_all()
-    assert not errors, errors
-    row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
-    assert row.reason == "电话通知活动" and row.actor_id == manager.pk

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from yizhan.audit.models import AuditLog
 from yizhan.core.masking import mask
 from yizhan.core.scoping import scopes_disabled
-from yizhan.people.models import Person, TargetGroup, TargetGroupMembership
+from yizhan.people.models import Consent, Person, TargetGroup, TargetGroupMembership
 from yizhan.people.validators import make_resident_id
 
 from .helpers import longyuan_person
@@ -172,7 +172,7 @@ def test_under_14_consent_without_guardian_refused_in_ui(world, client_for):
         follow=True,
     )
     assert "14" in response.content.decode()
-    assert not child.consents.exists()
+    assert not Consent.all_objects.filter(person=child).exists()
 
 
 def _bulk_people(world, count):

@@ -1,0 +1,148 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from yizhan.audit.models import AuditLog
+from yizhan.tests.factories import PASSWORD
+
+
+def _login(client, username, password=PASSWORD, ip="10.0.0.1"):
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_login_by_username_and_by_mobile(world):
+    assert _login(Client(), "town_admin").status_code == 302
+    mobile = world.users["town_admin"].mobile
+    response = _login(Client(), mobile)
+    assert response.status_code == 302 and response["Location"] == "/accounts/home/"
+    assert AuditLog.all_objects.filter(action="login", actor=world.users["town_admin"]).count() == 2
+
+
+def test_wrong_password_says_so_and_warns_of_lockout(world):
+    response = _login(Client(), "town_admin", "Wrong@Pass1")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "用户名/手机号或密码错误" in body and "15 分钟" in body
+    assert AuditLog.all_objects.filter(action="login_failed").count() == 1
+
+
+def test_lockout_after_five_failures_per_account(world):
+    for n in range(5):
+        _login(Client(), "town_admin", "Wrong@Pass1", ip=f"10.0.1.{n}")  # different addresses: account counter
+    locked = _login(Client(), "town_admin", ip="10.0.2.1")  # right password, still locked
+    assert locked.status_code == 429
+    assert "锁定 15 分钟" in locked.content.decode()
+    # typing the mobile number instead of the username does not get around it
+    assert _login(Client(), world.users["town_admin"].mobile, ip="10.0.2.2").status_code == 429
+    assert _login(Client(), "station_manager", ip="10.0.2.3").status_code == 302  # other accounts unaffected
+
+
+def test_lockout_per_address(world):
+    for n in range(5):
+        _login(Client(), f"nobody{n}", "Wrong@Pass1", ip="10.9.9.9")
+    assert _login(Client(), "town_admin", ip="10.9.9.9").status_code == 429
+    assert _login(Client(), "town_admin", ip="10.9.9.10").status_code == 302
+
+
+def test_lockout_never_stores_a_typed_mobile_number(world):
+    from axes.models import AccessAttempt
+
+    _login(Client(), "13912345678", "Wrong@Pass1")
+    stored = " ".join(str(v) for v in AccessAttempt.objects.values_list("username", "get_data", "post_data"))
+    assert "13912345678" not in stored
+
+
+def test_inactive_user_cannot_log_in(world):
+    user = world.users["volunteer"]
+    user.is_active = False
+    user.save()
+    assert _login(Client(), "volunteer").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["Ab1!", "alllowercase", "12345678901", "password1", "ALLUPPER99", "guali2026"])
+def test_password_policy_rejects(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_password_policy_accepts_mixed():
+    validate_password("Guali@2026")
+    validate_password("Lanting-River-7")
+
+
+def test_session_idle_timeout_and_renewal(world, client_for):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = client_for(world.users["town_admin"])
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))  # almost idle for 30 minutes
+    assert client.get("/accounts/home/").status_code == 200
+    expires = Session.objects.get().expire_date  # each request pushes the end 30 minutes out again
+    assert timedelta(minutes=29) < expires - timezone.now() <= timedelta(minutes=30)
+
+
+def test_expired_session_logs_out(world):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(world.users["town_admin"])
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/accounts/home/").status_code == 302
+
+
+def test_logout_needs_post(world, client_for):
+    client = client_for(world.users["town_admin"])
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/accounts/home/").status_code == 302
+    assert AuditLog.all_objects.filter(action="logout").count() == 1
+
+
+def test_login_redirect_ignores_foreign_next(world):
+    response = Client().post(
+        "/accounts/login/?next=https://evil.example/", {"username": "town_admin", "password": PASSWORD}
+    )
+    assert response["Location"] == "/accounts/home/"
+
+
+def test_own_password_change_enforces_policy(world, client_for):
+    client = client_for(world.users["station_manager"])
+    weak = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "abcdefgh", "new_password2": "abcdefgh"}
+    )
+    assert weak.status_code == 200 and "密码须至少包含" in weak.content.decode()
+    ok = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "New#Secret88", "new_password2": "New#Secret88"},
+    )
+    assert ok.status_code == 302
+    assert _login(Client(), "station_manager", "New#Secret88").status_code == 302
+    row = AuditLog.all_objects.get(action="update", target_type="accounts.user")
+    assert row.changes == {"password": ["******", "******"]}
+
+
+def test_language_switch_is_remembered_on_the_account(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.post("/accounts/language/", {"language": "en", "next": "/accounts/home/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    world.users["town_admin"].refresh_from_db()
+    assert world.users["town_admin"].language == "en"
+    other_device = client_for(world.users["town_admin"])
+    assert "Welcome" in other_device.get("/accounts/home/").content.decode()
+    assert client.post("/accounts/language/", {"language": "xx", "next": "https://evil.example/"})["Location"] == "/"
+
+
+def test_chinese_by_default_whatever_the_browser_says(db):
+    page = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in page.content.decode() and page["Content-Language"] == "zh-hans"
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert "Log in" in english.get("/accounts/login/").content.decode()

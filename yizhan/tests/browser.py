@@ -1,0 +1,36 @@
+"""Headless Chromium (Debian's package) driven by Playwright for Python, for browser tests.
+
+Playwright cannot download its own browser here, so it launches /usr/bin/chromium. Use the ``page`` fixture (from
+conftest.py) together with ``live_server``; ``login(page, live_server, username, password)`` signs in through the form.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def login(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]:not(.small)")
+    page.wait_for_load_state()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
