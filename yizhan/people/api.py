@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yizhan.core.api import PageMeta, page_of
 from yizhan.regions.models import Region
@@ -243,7 +243,7 @@ def create_person(request, payload: PersonIn):
     data = payload.dict()
     data.pop("village_code")
     person = services.person_create(created_by=request.user, region=region, **data)
-    return 201, selectors.person_get(person.pk)
+    return Status(201, selectors.person_get(person.pk))
 
 
 @router.get("/groups", response=list[GroupOut], summary="Target groups")
