@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from yizhan.core.api import PageMeta, page_of
@@ -239,7 +240,7 @@ def create_person(request, payload: PersonIn):
     require_people_api()
     region = Region.all_objects.filter(code=payload.village_code, level=Region.Level.VILLAGE).first()
     if region is None:
-        raise ValidationError({"village_code": ["Unknown village."]})
+        raise ValidationError({"village_code": [_("Choose a village or community.")]})
     data = payload.dict()
     data.pop("village_code")
     person = services.person_create(created_by=request.user, region=region, **data)
@@ -263,7 +264,7 @@ def overdue(request, limit: int = 100):
 def calendar(request, start: date, end: date):
     require_people_api()
     if (end - start).days > 92 or end < start:
-        raise ValidationError({"end": ["Ask for at most 92 days."]})
+        raise ValidationError({"end": [_("Ask for at most 92 days, with the end after the start.")]})
     due, _done = selectors.calendar_items(start=start, end=end)
     return {"visits": due, "actions": []}
 

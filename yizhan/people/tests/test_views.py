@@ -291,3 +291,54 @@ def test_number_search_never_puts_the_number_in_a_url(world, client_for):
     # the API takes numbers in the body
     data = client.post("/api/people/search", {"q": person.id_number}, content_type="application/json").json()
     assert [p["name"] for p in data["items"]] == ["王小红"]
+
+
+def test_api_register_refuses_bad_input_and_duplicates(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    url = "/api/people/"
+    bad = client.post(
+        url,
+        {"name": "甲", "village_code": "330109113001", "id_number": "330109198808082461"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "id_number" in bad.json()["errors"]
+    dup = client.post(
+        url,
+        {"name": "乙", "village_code": "330109113001", "id_number": person.id_number},
+        content_type="application/json",
+    )
+    assert dup.status_code == 400
+    unknown = client.post(url, {"name": "丙", "village_code": "999"}, content_type="application/json")
+    assert unknown.status_code == 400
+    ok = client.post(
+        url,
+        {"name": "丁", "village_code": "330109113001", "birth_date": "1999-09-09", "mobile": "13700002222"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["mobile_masked"] == "137****2222"
+    assert client.get("/api/people/visits/calendar?start=2026-01-01&end=2026-12-31").status_code == 400
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_api_list_query_count_is_constant(world, client_for, count):
+    _bulk_people(world, count)
+    client = client_for(world.users["town_admin"])
+    client.get("/api/people/")
+    with CaptureQueriesContext(connection) as ctx:
+        data = client.get("/api/people/?age_band=18to59&limit=50").json()
+    assert len(data["items"]) == min(count, 50)
+    assert len(ctx.captured_queries) == API_LIST_QUERIES
+
+
+API_LIST_QUERIES = 9
+
+
+def test_bad_query_parameters_do_not_break_pages(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    assert client.get("/people/?village=bogus&age_band=old").status_code == 200
+    assert client.get("/people/visits/calendar/?month=2026-13").status_code == 200
+    assert client.get("/people/visits/calendar/?month=abc").status_code == 200
+    assert client.post(f"/people/{person.pk}/household/", {"household": "abc"}).status_code == 404
+    assert client.get("/people/999999/").status_code == 404

@@ -338,7 +338,7 @@ def household_create(request, pk):
     join = request.POST.get("household")
     try:
         if join:
-            household = Household.objects.filter(pk=join, region=person.region).first()
+            household = Household.objects.filter(pk=int(join), region=person.region).first() if join.isdigit() else None
             if household is None:
                 raise Http404
             services.household_set(person=person, household=household, changed_by=request.user)
