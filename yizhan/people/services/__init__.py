@@ -14,6 +14,7 @@ from .people import (
     relation_add,
     relation_remove,
     target_group_create,
+    target_group_set_active,
 )
 from .privacy import ErasureResult, apply_retention, person_erase, subject_export
 from .visits import (
@@ -47,6 +48,7 @@ __all__ = [
     "schedule_due_visits",
     "subject_export",
     "target_group_create",
+    "target_group_set_active",
     "visit_plan_create",
     "visit_record",
 ]

@@ -252,6 +252,19 @@ def target_group_create(*, created_by, name, description="", sort_order=100) -> 
     return group
 
 
+def target_group_set_active(*, group: TargetGroup, active: bool, changed_by) -> TargetGroup:
+    """Stop (or resume) using a target group; existing memberships stay as history."""
+    scope = require_scope()
+    if not (scope.unrestricted or scope.admin_regions):
+        raise PermissionDenied
+    with transaction.atomic():
+        before = audit.snapshot(group, fields=["is_active"])
+        group.is_active = active
+        group.save(update_fields=["is_active"])
+        audit.log_update(changed_by, group, before)
+    return group
+
+
 def group_add(
     *, recorded_by, person: Person, group: TargetGroup, start_date: date | None = None, note=""
 ) -> TargetGroupMembership:

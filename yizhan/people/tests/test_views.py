@@ -338,3 +338,16 @@ def test_bad_query_parameters_do_not_break_pages(world, client_for):
     assert client.get("/people/visits/calendar/?month=abc").status_code == 200
     assert client.post(f"/people/{person.pk}/household/", {"household": "abc"}).status_code == 404
     assert client.get("/people/999999/").status_code == 404
+
+
+def test_admin_extends_and_retires_target_groups(world, client_for):
+    admin = client_for(world.users["town_admin"])
+    assert admin.post("/people/groups/", {"name": "孤寡老人", "description": "", "sort_order": 70}).status_code == 302
+    group = TargetGroup.objects.get(name="孤寡老人")
+    assert admin.post("/people/groups/", {"name": "孤寡老人", "sort_order": 70}).status_code == 400
+    admin.post("/people/groups/", {"toggle": str(group.pk)})
+    group.refresh_from_db()
+    assert not group.is_active
+    assert (
+        client_for(world.users["station_manager"]).post("/people/groups/", {"toggle": str(group.pk)}).status_code == 403
+    )

@@ -28,7 +28,7 @@ from ..forms import (
     TargetGroupForm,
     WithdrawForm,
 )
-from ..models import Consent, Household, Relation, TargetGroupMembership
+from ..models import Consent, Household, Relation, TargetGroup, TargetGroupMembership
 from ..permissions import is_admin, people_required
 from ..validators import normalize_id_number
 from .common import add_errors, get_person_or_404, xlsx_response
@@ -416,6 +416,14 @@ def target_groups(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
+        toggle = request.POST.get("toggle", "")
+        if toggle.isdigit():
+            group = TargetGroup.objects.filter(pk=int(toggle)).first()
+            if group is None:
+                raise Http404
+            services.target_group_set_active(group=group, active=not group.is_active, changed_by=request.user)
+            messages.success(request, _("Target group updated."))
+            return redirect("people:groups")
         if form.is_valid():
             try:
                 services.target_group_create(created_by=request.user, **form.cleaned_data)
