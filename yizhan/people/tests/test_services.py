@@ -397,3 +397,28 @@ def test_consent_withdrawal_twice_refused(world):
         services.consent_withdraw(consent=consent, withdrawn_by=user)
         with pytest.raises(ValidationError):
             services.consent_withdraw(consent=Consent.objects.get(pk=consent.pk), withdrawn_by=user)
+
+
+def test_visit_photos_lose_their_metadata(world):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    person = _create(world)
+    user = world.users["station_manager"]
+    exif = Image.Exif()
+    exif[0x010F] = "FakeCamera"  # Make
+    buf = BytesIO()
+    Image.new("RGB", (20, 10), "blue").save(buf, "JPEG", exif=exif)
+    assert b"FakeCamera" in buf.getvalue()
+    with scope_for(user):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
+        visit = services.visit_record(
+            created_by=user,
+            person=person,
+            visit_date=timezone.localdate(),
+            photos=[SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg")],
+        )
+        stored = visit.photos.get().image.read()
+    assert stored.startswith(b"\xff\xd8") and b"FakeCamera" not in stored
