@@ -29,6 +29,7 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/actions/", views.action_add, name="action_add"),
     path("visits/actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("visits/needs/<int:pk>/status/", views.need_status, name="need_status"),
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/calendar/", views.calendar, name="calendar"),
     path("visits/overdue/", views.overdue, name="overdue"),

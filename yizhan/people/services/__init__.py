@@ -20,8 +20,10 @@ from .privacy import ErasureResult, apply_retention, person_erase, subject_expor
 from .visits import (
     action_add,
     action_done,
+    need_set_status,
     schedule_due_visits,
     visit_plan_create,
+    visit_plan_set_active,
     visit_record,
 )
 
@@ -49,6 +51,8 @@ __all__ = [
     "subject_export",
     "target_group_create",
     "target_group_set_active",
+    "need_set_status",
     "visit_plan_create",
+    "visit_plan_set_active",
     "visit_record",
 ]

@@ -202,6 +202,35 @@ def _action_create(*, visit, description, owner, due_date, created_by) -> Follow
     return action
 
 
+def need_set_status(*, need: Need, status: str, changed_by) -> Need:
+    check_region_writable(need.person.region)
+    if status not in Need.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        before = audit.snapshot(need, fields=["status"])
+        need.status = status
+        need.save(update_fields=["status"])
+        audit.log_update(changed_by, need, before)
+    return need
+
+
+def visit_plan_set_active(*, plan: VisitPlan, active: bool, changed_by) -> VisitPlan:
+    """Pause a plan (its open due visits are cancelled) or resume it (due visits are opened again)."""
+    scope = require_scope()
+    if not (scope.unrestricted or scope.covers_region(plan.region.code, admin_only=True)):
+        check_region_writable(plan.region)
+    with transaction.atomic():
+        before = audit.snapshot(plan, fields=["is_active"])
+        plan.is_active = active
+        plan.save(update_fields=["is_active"])
+        audit.log_update(changed_by, plan, before)
+        if active:
+            schedule_due_visits(plan=plan)
+        else:
+            ScheduledVisit.all_objects.filter(plan=plan, visit__isnull=True, cancelled=False).update(cancelled=True)
+    return plan
+
+
 def action_add(*, created_by, visit: Visit, description: str, owner, due_date: date) -> FollowUpAction:
     check_region_writable(visit.person.region)
     if not (description or "").strip():

@@ -351,3 +351,36 @@ def test_admin_extends_and_retires_target_groups(world, client_for):
     assert (
         client_for(world.users["station_manager"]).post("/people/groups/", {"toggle": str(group.pk)}).status_code == 403
     )
+
+
+def test_pause_plan_and_update_need(world, client_for):
+    from yizhan.people.models import Need, ScheduledVisit, VisitPlan
+
+    person = longyuan_person(world)
+    admin = client_for(world.users["town_admin"])
+    group = TargetGroup.objects.get(code="single_mothers")
+    with scopes_disabled():
+        TargetGroupMembership.all_objects.create(person=person, group=group)
+    admin.post(
+        "/people/visits/plans/",
+        {"name": "季访", "group": group.pk, "region": "330109113", "kind": "care", "interval_days": 91},
+    )
+    plan = VisitPlan.all_objects.get()
+    assert ScheduledVisit.all_objects.filter(plan=plan, visit__isnull=True, cancelled=False).count() == 1
+    manager = client_for(world.users["station_manager"])
+    manager.post("/people/visits/plans/", {"toggle": str(plan.pk)})  # a town plan is not the manager's to pause
+    assert VisitPlan.all_objects.get().is_active
+    admin.post("/people/visits/plans/", {"toggle": str(plan.pk)})
+    assert not VisitPlan.all_objects.get().is_active
+    assert not ScheduledVisit.all_objects.filter(plan=plan, visit__isnull=True, cancelled=False).exists()
+    with scopes_disabled():
+        need = Need.all_objects.create(person=person, visit=world._people_visit, category="legal", detail="咨询")
+    manager.post(f"/people/visits/needs/{need.pk}/status/", {"status": "referred"})
+    need.refresh_from_db()
+    assert need.status == "referred"
+    assert (
+        client_for(world.users["other_station_manager"])
+        .post(f"/people/visits/needs/{need.pk}/status/", {"status": "met"})
+        .status_code
+        == 404
+    )

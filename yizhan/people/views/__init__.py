@@ -17,7 +17,17 @@ from .people import (
     subject_export,
     target_groups,
 )
-from .visits import action_add, action_done, calendar, overdue, plans, visit_create, visit_detail, visit_photo
+from .visits import (
+    action_add,
+    action_done,
+    calendar,
+    need_status,
+    overdue,
+    plans,
+    visit_create,
+    visit_detail,
+    visit_photo,
+)
 
 __all__ = [
     "action_add",
@@ -34,6 +44,7 @@ __all__ = [
     "import_preview",
     "import_template",
     "import_upload",
+    "need_status",
     "overdue",
     "person_create",
     "person_detail",

@@ -14,7 +14,7 @@ from yizhan.regions.models import Region
 
 from .. import selectors, services
 from ..forms import ActionForm, VisitForm, VisitPlanForm
-from ..models import FollowUpAction, Visit, VisitPhoto
+from ..models import FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
 from ..permissions import people_required
 from .common import add_errors, get_person_or_404, staff_for
@@ -77,6 +77,7 @@ def visit_detail(request, pk):
             "actions": visit.actions.select_related("owner", "done_by"),
             "photos": visit.photos.all(),
             "visitors": visit.visitors.all(),
+            "need_statuses": Need.Status.choices,
             "action_form": ActionForm(staff=staff_for(visit.person.region.code)),
         },
     )
@@ -108,6 +109,27 @@ def action_add(request, pk):
     else:
         messages.error(request, _("Give the action a description, an owner and a due date."))
     return redirect("people:visit_detail", pk=visit.pk)
+
+
+@people_required
+@require_POST
+def need_status(request, pk):
+    need = Need.objects.select_related("person__region").filter(pk=pk).first()
+    if need is None:
+        raise Http404
+    try:
+        services.need_set_status(need=need, status=request.POST.get("status", ""), changed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, _("Need updated."))
+    return (
+        redirect("people:visit_detail", pk=need.visit_id)
+        if need.visit_id
+        else redirect("people:detail", pk=need.person_id)
+    )
 
 
 @people_required
@@ -185,6 +207,18 @@ def plans(request):
     scope = require_scope()
     regions = Region.all_objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE, Region.Level.COUNTY])
     regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
+    toggle = request.POST.get("toggle", "") if request.method == "POST" else ""
+    if toggle:
+        plan = VisitPlan.objects.filter(pk=int(toggle)).first() if toggle.isdigit() else None
+        if plan is None:
+            raise Http404
+        try:
+            services.visit_plan_set_active(plan=plan, active=not plan.is_active, changed_by=request.user)
+        except PermissionDenied:
+            messages.error(request, _("You cannot plan visits for this area."))
+        else:
+            messages.success(request, _("Visit plan updated."))
+        return redirect("people:plans")
     form = VisitPlanForm(request.POST or None, regions=regions.order_by("code"))
     if request.method == "POST" and form.is_valid():
         try:
