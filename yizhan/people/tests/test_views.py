@@ -384,3 +384,15 @@ def test_pause_plan_and_update_need(world, client_for):
         .status_code
         == 404
     )
+
+
+def test_child_page_points_to_the_guardian(world, client_for):
+    mother = longyuan_person(world)
+    born = timezone.localdate() - timedelta(days=365 * 5)
+    with scopes_disabled():
+        child = Person.all_objects.create(name="小宝", birth_date=born, region=world.regions["330109113001"])
+        from yizhan.people.models import Relation
+
+        Relation.all_objects.create(person=mother, relative=child, kind="parent")
+    html = client_for(world.users["station_manager"]).get(f"/people/{child.pk}/").content.decode()
+    assert 'data-testid="guardians"' in html and "王小红" in html and "139****5678" in html

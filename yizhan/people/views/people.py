@@ -28,7 +28,7 @@ from ..forms import (
     TargetGroupForm,
     WithdrawForm,
 )
-from ..models import Consent, Household, Relation, TargetGroup, TargetGroupMembership
+from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
 from ..permissions import is_admin, people_required
 from ..validators import normalize_id_number
 from .common import add_errors, get_person_or_404, xlsx_response
@@ -177,6 +177,9 @@ def person_detail(request, pk):
     )
     context = {
         "person": person,
+        "guardians": Person.objects.filter(pk__in=guardians.values("pk")).select_related("region")
+        if person.is_child
+        else [],
         "relations": selectors.person_relations(person),
         "groups": selectors.person_groups(person),
         "consents": selectors.person_consents(person),
