@@ -91,7 +91,7 @@ class GroupAddForm(forms.Form):
 
 
 class TargetGroupForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Group name"), max_length=50)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=100)
 
@@ -197,7 +197,7 @@ class ActionForm(forms.Form):
 
 
 class VisitPlanForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Plan name"), max_length=100)
     group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none())
     region = forms.ModelChoiceField(label=_("Area"), queryset=None, to_field_name="code")
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
