@@ -63,6 +63,10 @@ NEEDS = [
 ]
 
 
+def _address(village: Region, house: int) -> str:
+    return f"浙江省杭州市萧山区瓜沥镇{village.name}{house // 10 + 1}组{house}号"
+
+
 class _Maker:
     def __init__(self, rng: random.Random, creator):
         self.rng = rng
@@ -93,7 +97,7 @@ class _Maker:
             birth_date=born,
             id_number=make_resident_id("330109", born, sequence),
             mobile=self.mobile() if mobile else "",
-            address=f"浙江省杭州市萧山区瓜沥镇{village.name}{house // 10 + 1}组{house}号",
+            address=_address(village, house),
             residency=self.rng.choice(["resident"] * 4 + ["temporary"]),
         )
 
@@ -148,7 +152,11 @@ def seed_people() -> int:
                     for _ in range(rng.randint(1, 2))
                 ]
                 household = services.household_create(
-                    created_by=creator, name=f"{husband.name}家", region=village, members=[husband, wife, *children]
+                    created_by=creator,
+                    name=f"{husband.name}家",
+                    region=village,
+                    address=_address(village, house),
+                    members=[husband, wife, *children],
                 )
                 services.relation_add(created_by=creator, person=wife, relative=husband, kind="spouse")
                 for child in children:
@@ -173,7 +181,11 @@ def seed_people() -> int:
                     for _ in range(rng.randint(1, 2))
                 ]
                 services.household_create(
-                    created_by=creator, name=f"{mother.name}家", region=village, members=[mother, *children]
+                    created_by=creator,
+                    name=f"{mother.name}家",
+                    region=village,
+                    address=_address(village, house),
+                    members=[mother, *children],
                 )
                 _consent(mother, creator)
                 members.append((mother, "single_mothers"))
@@ -196,7 +208,11 @@ def seed_people() -> int:
                     surname=surname,
                 )
                 services.household_create(
-                    created_by=creator, name=f"{grandmother.name}家", region=village, members=[grandmother, child]
+                    created_by=creator,
+                    name=f"{grandmother.name}家",
+                    region=village,
+                    address=_address(village, house),
+                    members=[grandmother, child],
                 )
                 services.relation_add(
                     created_by=creator, person=grandmother, relative=child, kind="guardian", note="祖母（父母在外务工）"
