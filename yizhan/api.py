@@ -9,6 +9,7 @@ from ninja.security import django_auth
 from yizhan.accounts.api import router as accounts_router
 from yizhan.audit.api import router as audit_router
 from yizhan.notifications.api import router as notifications_router
+from yizhan.people.api import router as people_router
 from yizhan.regions.api import router as regions_router
 from yizhan.stations import api as stations_api
 
@@ -45,3 +46,4 @@ api.add_router("/stations/", stations_api.stations_router)
 api.add_router("/studios/", stations_api.studios_router)
 api.add_router("/catalogue/", stations_api.catalogue_router)
 api.add_router("/coverage/", stations_api.coverage_router)
+api.add_router("/people/", people_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("yizhan.notifications.urls")),
     path("stations/", include("yizhan.stations.urls")),
     path("public/", include("yizhan.stations.public_urls")),
+    path("people/", include("yizhan.people.urls")),
     path("reveal/<str:label>/<int:pk>/<str:field>/", reveal_value, name="reveal"),
     path("api/", api.urls),
 ]

@@ -77,4 +77,7 @@ def seed_demo(*, only_if_empty: bool = False):
                 user.save()
             RoleMembership.all_objects.get_or_create(user=user, role=role, region=regions[place])
         seed_network()
+        from yizhan.people.demo import seed_people
+
+        seed_people()
     return {"villages": len(VILLAGES)}

@@ -34,6 +34,8 @@ class Scope:
     member_regions: frozenset[str] = field(default_factory=frozenset)
     # Places more precise than a region (stations, studios) as {kind: ids}; filled by later apps.
     places: dict[str, frozenset[int]] = field(default_factory=dict)
+    # The member regions again, per role ({role: codes}): for data only some roles may see (residents).
+    role_regions: dict[str, frozenset[str]] = field(default_factory=dict)
     unrestricted: bool = False
 
     @property
@@ -58,6 +60,10 @@ class Scope:
 
     def place_ids(self, kind: str) -> frozenset[int]:
         return self.places.get(kind, frozenset())
+
+    def regions_for(self, *roles: str) -> frozenset[str]:
+        """Exact region codes where the user holds one of these non-admin roles."""
+        return frozenset().union(*(self.role_regions.get(role, frozenset()) for role in roles))
 
 
 _ANONYMOUS = Scope()
@@ -133,13 +139,14 @@ def scope_for_user(user) -> Scope:
     if user.is_superuser:
         scope = Scope(user_id=user.pk, unrestricted=True)
     else:
-        admin, member, places = set(), set(), {}
+        admin, member, places, by_role = set(), set(), {}, {}
         for membership in user.active_memberships():
             code = membership.region_code
             if membership.is_admin_role:
                 admin.add(code)
             else:
                 member.add(code)
+                by_role.setdefault(membership.role, set()).add(code)
             for kind, place_id in membership.place_ids():
                 places.setdefault(kind, set()).add(place_id)
         scope = Scope(
@@ -147,6 +154,7 @@ def scope_for_user(user) -> Scope:
             admin_regions=frozenset(admin),
             member_regions=frozenset(member),
             places={kind: frozenset(ids) for kind, ids in places.items()},
+            role_regions={role: frozenset(codes) for role, codes in by_role.items()},
         )
     user._yizhan_scope = scope
     return scope

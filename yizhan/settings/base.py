@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yizhan.audit",
     "yizhan.notifications",
     "yizhan.stations",
+    "yizhan.people",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,16 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Retention (PIPL art. 19): days after which `manage.py apply_retention` anonymises a kind of record.
+#   visit: findings, needs' details and photos of care visits, counted from the visit date;
+#   consent_withdrawn_person: a person whose last consent was withdrawn, counted from the withdrawal;
+#   import_batch: uploaded resident lists kept between preview and confirmation.
+RETENTION = {
+    "visit": env.int("RETENTION_VISIT_DAYS", default=3 * 365),
+    "consent_withdrawn_person": env.int("RETENTION_WITHDRAWN_PERSON_DAYS", default=30),
+    "import_batch": env.int("RETENTION_IMPORT_DAYS", default=7),
+}
 
 # How many users, regions and audit rows a list page shows.
 PAGE_SIZE = 50

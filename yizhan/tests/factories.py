@@ -137,3 +137,41 @@ def attach_place(user: User, *, station=None, studio=None) -> None:
     memberships.update(**({"station": station} if station else {"studio": studio}))
     user.__dict__.pop("_memberships_cache", None)
     user.__dict__.pop("_yizhan_scope", None)
+
+
+# --- people (yizhan/people) ---------------------------------------------------------------------------------------
+
+
+def _birth_date(n: int):
+    import datetime
+
+    return datetime.date(1980, 1, 1) + datetime.timedelta(days=n)
+
+
+def valid_id_number(born, sequence: int, region6: str = "330109") -> str:
+    from yizhan.people.validators import make_resident_id
+
+    return make_resident_id(region6, born, sequence)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A resident with a valid-checksum ID number and a mobile number (build inside scopes_disabled())."""
+
+    class Meta:
+        model = "people.Person"
+
+    name = factory.Sequence(lambda n: f"居民{n}")
+    gender = "female"
+    birth_date = factory.Sequence(lambda n: _birth_date(n))
+    id_number = factory.LazyAttributeSequence(lambda o, n: valid_id_number(o.birth_date, n % 1000))
+    mobile = factory.Sequence(lambda n: f"137{n:08d}")
+    address = factory.Sequence(lambda n: f"浙江省杭州市萧山区瓜沥镇隆园社区{n}号")
+    region = factory.LazyFunction(lambda: Region.all_objects.get(code="330109113001"))
+
+
+def consent_for_care(person, **kwargs):
+    from yizhan.people.models import Consent
+
+    return Consent.all_objects.create(
+        person=person, purpose="care", data_scope="重点人群关爱走访", separate=True, **kwargs
+    )

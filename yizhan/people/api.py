@@ -1,0 +1,297 @@
+"""People API: the same selectors and services as the pages, scoped, sensitive values masked."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from yizhan.core.api import PageMeta, page_of
+from yizhan.regions.models import Region
+
+from . import selectors, services
+from .models import Household, Person
+from .permissions import require_people_api
+
+router = Router(tags=["people"])
+
+
+class GroupOut(Schema):
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: date | None
+    age: int | None
+    id_type: str
+    id_number_masked: str
+    mobile_masked: str
+    address_masked: str
+    village_code: str
+    village_name: str
+    residency: str
+    household_id: int | None
+    groups: list[GroupOut]
+    consent_withdrawn: bool
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return obj.masked("id_number")
+
+    @staticmethod
+    def resolve_mobile_masked(obj):
+        return obj.masked("mobile")
+
+    @staticmethod
+    def resolve_address_masked(obj):
+        return obj.masked("address")
+
+    @staticmethod
+    def resolve_village_code(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_village_name(obj):
+        return obj.region.name
+
+    @staticmethod
+    def resolve_groups(obj):
+        links = getattr(obj, "current_groups", None)
+        if links is None:
+            links = [m for m in selectors.person_groups(obj) if m.is_current]
+        return [m.group for m in links]
+
+    @staticmethod
+    def resolve_consent_withdrawn(obj):
+        return obj.is_restricted
+
+
+class PersonPage(Schema):
+    meta: PageMeta
+    items: list[PersonOut]
+
+
+class PersonIn(Schema):
+    name: str
+    village_code: str
+    gender: str = "unknown"
+    birth_date: date | None = None
+    id_type: str = "resident_id"
+    id_number: str = ""
+    mobile: str = ""
+    address: str = ""
+    residency: str = "resident"
+
+
+class RelationOut(Schema):
+    relation: str
+    direction: str
+    other_id: int | None
+    other_name: str
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    data_scope: str
+    separate: bool
+    given_on: date
+    given_by: str
+    withdrawn_on: date | None
+
+
+class PersonDetailOut(PersonOut):
+    relations: list[RelationOut]
+    consents: list[ConsentOut]
+
+    @staticmethod
+    def resolve_relations(obj):
+        return [
+            {
+                "relation": r["relation"].kind,
+                "direction": "of" if r["outgoing"] else "is",
+                "other_id": r["other"].pk if r["visible"] else None,
+                "other_name": r["other"].name,
+            }
+            for r in selectors.person_relations(obj)
+        ]
+
+    @staticmethod
+    def resolve_consents(obj):
+        return list(selectors.person_consents(obj))
+
+
+class VisitOut(Schema):
+    id: int
+    person_id: int
+    visit_date: date
+    kind: str
+    place: str
+    findings_masked: str
+    needs: list[str]
+
+    @staticmethod
+    def resolve_findings_masked(obj):
+        return obj.masked("findings")
+
+    @staticmethod
+    def resolve_needs(obj):
+        return [n.category for n in obj.needs.all()]
+
+
+class DueVisitOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    village_name: str
+    plan: str
+    due_date: date
+
+    @staticmethod
+    def resolve_person_name(obj):
+        return obj.person.name
+
+    @staticmethod
+    def resolve_village_name(obj):
+        return obj.person.region.name
+
+    @staticmethod
+    def resolve_plan(obj):
+        return obj.plan.name
+
+
+class ActionOut(Schema):
+    id: int
+    visit_id: int
+    description: str
+    owner: str
+    due_date: date
+
+    @staticmethod
+    def resolve_owner(obj):
+        return obj.owner.name or obj.owner.username
+
+
+class OverdueOut(Schema):
+    visits: list[DueVisitOut]
+    actions: list[ActionOut]
+
+
+class HouseholdOut(Schema):
+    id: int
+    name: str
+    village_name: str
+    address_masked: str
+    members: list[PersonOut]
+
+
+def _person_or_404(person_id: int) -> Person:
+    try:
+        return selectors.person_get(person_id)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@router.get("/", response=PersonPage, summary="Residents in your scope (masked)")
+def list_people(
+    request,
+    q: str = "",
+    key: str = "",
+    village: str = "",
+    group: str = "",
+    age_band: str = "",
+    offset: int = 0,
+    limit: int = 50,
+):
+    """``q`` searches names, a masked mobile (138****8000) or its last 4 digits. Search full mobile or ID numbers
+    with POST /search so they never appear in a URL."""
+    require_people_api()
+    qs = selectors.person_list(search=q, key=key, village=village, group=group, age_band=age_band)
+    meta, items = page_of(qs, offset, limit)
+    return {"meta": meta, "items": items}
+
+
+class SearchIn(Schema):
+    q: str = ""
+    village: str = ""
+    group: str = ""
+    age_band: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+@router.post("/search", response=PersonPage, summary="Search residents, also by full mobile or ID number (in the body)")
+def search_people(request, payload: SearchIn):
+    require_people_api()
+    qs = selectors.person_list(
+        search=payload.q, village=payload.village, group=payload.group, age_band=payload.age_band
+    )
+    meta, items = page_of(qs, payload.offset, payload.limit)
+    return {"meta": meta, "items": items}
+
+
+@router.post("/", response={201: PersonOut}, summary="Register a resident (refused if already registered)")
+def create_person(request, payload: PersonIn):
+    require_people_api()
+    region = Region.all_objects.filter(code=payload.village_code, level=Region.Level.VILLAGE).first()
+    if region is None:
+        raise ValidationError({"village_code": [_("Choose a village or community.")]})
+    data = payload.dict()
+    data.pop("village_code")
+    person = services.person_create(created_by=request.user, region=region, **data)
+    return Status(201, selectors.person_get(person.pk))
+
+
+@router.get("/groups", response=list[GroupOut], summary="Target groups")
+def list_groups(request):
+    require_people_api()
+    return list(selectors.target_groups())
+
+
+@router.get("/visits/overdue", response=OverdueOut, summary="Overdue visits and follow-up actions in your scope")
+def overdue(request, limit: int = 100):
+    require_people_api()
+    limit = max(1, min(limit, 500))
+    return {"visits": list(selectors.overdue_visits()[:limit]), "actions": list(selectors.overdue_actions()[:limit])}
+
+
+@router.get("/visits/calendar", response=OverdueOut, summary="Due visits in a date range (the calendar)")
+def calendar(request, start: date, end: date):
+    require_people_api()
+    if (end - start).days > 92 or end < start:
+        raise ValidationError({"end": [_("Ask for at most 92 days, with the end after the start.")]})
+    due, _done = selectors.calendar_items(start=start, end=end)
+    return {"visits": due, "actions": []}
+
+
+@router.get("/households/{household_id}", response=HouseholdOut)
+def get_household(request, household_id: int):
+    require_people_api()
+    try:
+        household = selectors.household_get(household_id)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+    return {
+        "id": household.pk,
+        "name": household.name,
+        "village_name": household.region.name,
+        "address_masked": household.masked("address"),
+        "members": list(selectors.household_members(household)),
+    }
+
+
+@router.get("/{person_id}", response=PersonDetailOut, summary="One resident (masked)")
+def get_person(request, person_id: int):
+    require_people_api()
+    return _person_or_404(person_id)
+
+
+@router.get("/{person_id}/visits", response=list[VisitOut])
+def person_visits(request, person_id: int):
+    require_people_api()
+    return list(selectors.person_visits(_person_or_404(person_id))[:100])

@@ -1,0 +1,17 @@
+"""Notification texts of this app, registered into the notifications app's KINDS when Django starts.
+
+Parameters carry ids, dates and names of staff only — never ID or mobile numbers of residents.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PEOPLE_KINDS = {
+    "followup_overdue": (
+        _("A follow-up action is overdue"),
+        _("The follow-up action “%(action)s” (visit #%(visit_id)s) was due on %(due)s. Open the overdue list to act."),
+    ),
+    "visits_overdue": (
+        _("Care visits are overdue"),
+        _("%(count)s care visit(s) in %(place)s are overdue. Open the overdue list to plan them."),
+    ),
+}

@@ -1,0 +1,260 @@
+"""Reads of the people app: scoped (``Model.objects``), with a fixed number of queries per page."""
+
+import re
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from yizhan.audit.models import AuditLog
+from yizhan.core.crypto import blind_index
+from yizhan.regions.models import Region
+
+from .models import (
+    Consent,
+    FollowUpAction,
+    Household,
+    Need,
+    Person,
+    Relation,
+    ScheduledVisit,
+    TargetGroup,
+    TargetGroupMembership,
+    Visit,
+    VisitPlan,
+)
+from .validators import MOBILE_RE, normalize_id_number
+
+AGE_BANDS = {
+    # band: (min age inclusive, max age inclusive or None)
+    "under14": (0, 13),
+    "14to17": (14, 17),
+    "18to59": (18, 59),
+    "60plus": (60, None),
+}
+ID_LIKE_RE = re.compile(r"^[\dXx]{15,18}$")
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def age_band_q(band: str, today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    low, high = AGE_BANDS[band]
+    q = Q(birth_date__lte=_years_ago(today, low))
+    if high is not None:
+        q &= Q(birth_date__gt=_years_ago(today, high + 1))
+    return q
+
+
+def current_groups_prefetch(to_attr="current_groups"):
+    today = timezone.localdate()
+    return Prefetch(
+        "group_links",
+        queryset=TargetGroupMembership.all_objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(start_date__lte=today)
+        .select_related("group")
+        .order_by("group__sort_order"),
+        to_attr=to_attr,
+    )
+
+
+def search_key(search: str) -> str:
+    """A full mobile or ID number as a blind-index token ("m.<hash>" / "i.<hash>") that can travel in URLs and logs;
+    "" for other searches."""
+    compact = (search or "").strip().replace(" ", "")
+    if MOBILE_RE.match(compact):
+        return "m." + blind_index("mobile", compact)
+    if ID_LIKE_RE.match(compact):
+        return "i." + blind_index("id_number", normalize_id_number(compact))
+    return ""
+
+
+def person_list(
+    *,
+    search: str = "",
+    key: str = "",
+    village: str = "",
+    group: str = "",
+    age_band: str = "",
+    include_anonymised: bool = False,
+):
+    """People in scope, filtered. Name search is a substring; a full mobile or ID number goes through the blind
+    index (directly, or as a ``search_key`` token); the masked mobile (138****8000) or its last four digits match
+    the masked form."""
+    qs = Person.objects.select_related("region", "household").prefetch_related(current_groups_prefetch())
+    if not include_anonymised:
+        qs = qs.filter(anonymised_at__isnull=True)
+    search = (search or "").strip()
+    key = key or search_key(search)
+    if key:
+        kind, _, digest = key.partition(".")
+        if kind == "m":
+            qs = qs.filter(mobile_index=digest)
+        elif kind == "i":
+            qs = qs.filter(id_number_index=digest)
+        else:
+            qs = qs.none()
+    elif search:
+        compact = search.replace(" ", "")
+        if re.fullmatch(r"1\d{2}\*{4}\d{4}", compact):
+            qs = qs.filter(mobile_hint=compact)
+        elif re.fullmatch(r"\d{4}", compact):
+            qs = qs.filter(mobile_hint__endswith=compact)
+        else:
+            qs = qs.filter(name__icontains=search)
+    if village:
+        qs = qs.filter(region__code=village)
+    if group:
+        today = timezone.localdate()
+        qs = qs.filter(
+            pk__in=TargetGroupMembership.all_objects.filter(group__code=group, start_date__lte=today)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .values("person_id")
+        )
+    if age_band in AGE_BANDS:
+        qs = qs.filter(age_band_q(age_band))
+    return qs.order_by("region__code", "name", "id")
+
+
+def person_get(pk) -> Person:
+    return Person.objects.select_related("region", "household", "created_by").get(pk=pk)
+
+
+def villages_in_scope():
+    """Villages whose residents the user works with (for filters and forms)."""
+    from yizhan.core.scoping import require_scope
+
+    from .models.people import people_regions_q
+
+    return (
+        Region.all_objects.filter(level=Region.Level.VILLAGE)
+        .filter(people_regions_q(require_scope(), "code"))
+        .order_by("code")
+    )
+
+
+def target_groups(active_only=True):
+    qs = TargetGroup.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def person_relations(person: Person) -> list[dict]:
+    """Both directions, phrased from this person's side. Relatives out of scope are listed by name only."""
+    rels = list(Relation.all_objects.filter(Q(person=person) | Q(relative=person)).select_related("person", "relative"))
+    others = {r.relative_id if r.person_id == person.pk else r.person_id for r in rels}
+    visible = set(Person.objects.filter(pk__in=others).values_list("pk", flat=True)) if others else set()
+    rows = []
+    for rel in rels:
+        other = rel.relative if rel.person_id == person.pk else rel.person
+        outgoing = rel.person_id == person.pk
+        rows.append(
+            {
+                "relation": rel,
+                "other": other,
+                "outgoing": outgoing,
+                "visible": other.pk in visible,
+                "label": rel.get_kind_display() if outgoing else Relation.INVERSE_LABELS[rel.kind],
+            }
+        )
+    return rows
+
+
+def guardians_of(person: Person):
+    return Person.all_objects.filter(
+        relations_from__relative=person, relations_from__kind__in=Relation.GUARDIAN_KINDS
+    ).distinct()
+
+
+def person_groups(person: Person):
+    return TargetGroupMembership.objects.filter(person=person).select_related("group", "recorded_by")
+
+
+def person_consents(person: Person):
+    return Consent.objects.filter(person=person).select_related("guardian", "recorded_by")
+
+
+def person_visits(person: Person):
+    return Visit.objects.filter(person=person).prefetch_related("needs", "actions__owner", "visitors")
+
+
+def person_needs(person: Person):
+    return Need.objects.filter(person=person)
+
+
+def person_due_visits(person: Person):
+    return ScheduledVisit.objects.filter(person=person, visit__isnull=True, cancelled=False).select_related("plan")
+
+
+def reveal_history(person: Person):
+    """Every reveal and export of this person's data (admins see it on the person page)."""
+    return AuditLog.objects.filter(
+        target_type="people.person",
+        target_id=str(person.pk),
+        action__in=[AuditLog.Action.REVEAL, AuditLog.Action.EXPORT],
+    ).order_by("-at", "-id")
+
+
+def household_get(pk) -> Household:
+    return Household.objects.select_related("region").get(pk=pk)
+
+
+def household_members(household: Household):
+    return (
+        Person.objects.filter(household=household).select_related("region").prefetch_related(current_groups_prefetch())
+    )
+
+
+def households_in(region: Region):
+    return Household.objects.filter(region=region)
+
+
+def overdue_visits(*, today: date | None = None):
+    today = today or timezone.localdate()
+    return (
+        ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
+        .select_related("person__region", "plan__group")
+        .order_by("due_date", "id")
+    )
+
+
+def overdue_actions(*, today: date | None = None):
+    today = today or timezone.localdate()
+    return (
+        FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
+        .select_related("visit__person__region", "owner")
+        .order_by("due_date", "id")
+    )
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def calendar_items(*, start: date, end: date):
+    """Due visits and recorded visits between start (inclusive) and end (exclusive)."""
+    due = list(
+        ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
+        .select_related("person__region", "plan")
+        .order_by("due_date", "id")
+    )
+    done = list(
+        Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
+        .select_related("person__region")
+        .order_by("visit_date", "id")
+    )
+    return due, done
+
+
+def visit_plans():
+    return VisitPlan.objects.select_related("group", "region").order_by("region__code", "name")
+
+
+def visit_get(pk) -> Visit:
+    return Visit.objects.select_related("person__region", "plan", "created_by").get(pk=pk)

@@ -1,0 +1,96 @@
+"""Headless Chromium: a station manager imports a file with errors, confirms the valid rows, reveals a number."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connections
+from openpyxl import Workbook
+
+from yizhan.audit.models import AuditLog
+from yizhan.core.scoping import scopes_disabled
+from yizhan.people.models import Person
+from yizhan.people.validators import make_resident_id
+from yizhan.tests.browser import login, screenshot
+from yizhan.tests.factories import PASSWORD, build_world
+
+
+def _file(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号码", "地址", "村社", "户籍类型", "备注"])
+    born = date(1988, 8, 8)
+    ws.append(
+        [
+            "周晓梅",
+            "女",
+            "",
+            "居民身份证",
+            make_resident_id("330109", born, 246),
+            "13755556666",
+            "瓜沥镇隆园社区9幢",
+            "330109113001",
+            "户籍",
+            "",
+        ]
+    )
+    ws.append(["错号码", "女", "", "居民身份证", "330109198808082461", "13755557777", "", "330109113001", "", ""])
+    ws.append(["错手机", "女", "1990-01-01", "", "", "12345", "", "330109113001", "", ""])
+    path = tmp_path / "residents.xlsx"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+@pytest.mark.browser
+def test_import_with_errors_then_reveal(live_server, page, transactional_db, tmp_path):
+    from playwright.sync_api import expect
+
+    with scopes_disabled():
+        world = build_world()
+    manager = world.users["station_manager"]
+    problems = []  # failed requests (the browser's own favicon probe aside) and CSP violations
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
+        ),
+    )
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        login(page, live_server, manager.username, PASSWORD)
+        page.goto(f"{live_server.url}/people/import/")
+        page.set_input_files("[data-testid=file]", str(_file(tmp_path)))
+        page.click("[data-testid=upload]")
+        page.wait_for_url("**/people/import/*/")
+        expect(page.get_by_test_id("row-errors")).to_contain_text("错号码")
+        expect(page.get_by_test_id("row-errors")).to_contain_text("错手机")
+        expect(page.get_by_test_id("row-errors")).to_contain_text("校验码")
+        screenshot(page, "people-import-preview")
+        with page.expect_download() as download:
+            page.click("[data-testid=error-report]")
+        assert download.value.suggested_filename.endswith(".xlsx")
+        with scopes_disabled():
+            assert not Person.all_objects.exists()  # nothing imported before confirming
+        page.click("[data-testid=confirm]")
+        expect(page.get_by_test_id("import-done")).to_be_visible()
+        with scopes_disabled():
+            person = Person.all_objects.get()
+        assert person.name == "周晓梅"
+
+        page.goto(f"{live_server.url}/people/")
+        expect(page.get_by_test_id("person-row")).to_contain_text("137****6666")
+        assert "13755556666" not in page.content()
+        page.goto(f"{live_server.url}/people/{person.pk}/")
+        reveal = page.locator(".reveal").nth(1)  # the mobile number
+        reveal.locator("input[name=reason]").fill("电话通知活动")
+        reveal.locator("button").click()
+        expect(page.get_by_test_id("revealed")).to_have_text("13755556666")
+        screenshot(page, "people-reveal")
+        assert not problems, problems
+        row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
+        assert row.reason == "电话通知活动" and row.actor_id == manager.pk
+    finally:
+        # ORM calls made while Playwright's event loop runs use their own connection; close it for teardown.
+        connections.close_all()

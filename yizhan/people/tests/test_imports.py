@@ -1,0 +1,152 @@
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from openpyxl import Workbook, load_workbook
+
+from yizhan.audit.models import AuditLog
+from yizhan.core.scoping import scopes_disabled
+from yizhan.people.models import ImportBatch, Person
+from yizhan.people.validators import make_resident_id
+
+from .helpers import longyuan_person
+
+pytestmark = pytest.mark.django_db
+HEADER = ["姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号码", "地址", "村社", "户籍类型", "备注"]
+
+
+def workbook(rows, header=HEADER) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def good(n, village="330109113001"):
+    born = date(1980, 1, 1).replace(day=1 + n % 28)
+    return [
+        f"好人{n}",
+        "女",
+        born.isoformat(),
+        "居民身份证",
+        make_resident_id("330109", born, n),
+        f"1350000{n:04d}",
+        "隆园社区1号",
+        village,
+        "户籍",
+        "",
+    ]
+
+
+def upload(client, data, name="residents.xlsx"):
+    return client.post("/people/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_template_download_round_trips(world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = client.get("/people/import/template.xlsx")
+    wb = load_workbook(io.BytesIO(response.content))
+    header = [c.value for c in wb.active[1]]
+    ws = wb.active
+    ws.append(good(1)[:7] + ["", "", ""])  # empty village: the station manager's own village
+    out = io.BytesIO()
+    wb.save(out)
+    response = upload(client, out.getvalue())
+    assert response.status_code == 302, header
+    batch = ImportBatch.all_objects.get()
+    assert batch.valid_rows == 1 and batch.error_rows == 0
+
+
+def test_file_full_of_bad_rows(world, client_for):
+    existing = longyuan_person(world)
+    bad_check = good(2)
+    bad_check[4] = bad_check[4][:17] + ("0" if bad_check[4][17] != "0" else "1")
+    rows = [
+        good(1),
+        bad_check,
+        good(3)[:5] + ["12345"] + good(3)[6:],  # bad mobile
+        [""] + good(4)[1:],  # no name
+        good(1),  # duplicate of row 2 in the file
+        ["王小红", "女", "1985-03-08", "居民身份证", existing.id_number, "", "", "330109113001", "", ""],  # registered
+        good(7, village="330109113002"),  # not the manager's village
+        ["坏日期", "女", "1985-13-45", "", "", "", "", "330109113001", "", ""],
+        ["无证件", "男", "", "", "", "", "", "330109113001", "", ""],  # neither ID nor birth date
+        good(10)[:1] + ["未知"] + good(10)[2:],  # bad gender
+    ]
+    client = client_for(world.users["station_manager"])
+    response = upload(client, workbook(rows))
+    assert response.status_code == 302
+    batch = ImportBatch.all_objects.get()
+    assert (batch.total_rows, batch.valid_rows, batch.existing_rows, batch.error_rows) == (10, 1, 1, 8)
+    by_row = {r["row"]: r for r in batch.rows}
+    assert "check digit" in " ".join(by_row[3]["errors"]) or "校验" in " ".join(by_row[3]["errors"])
+    assert by_row[7]["status"] == "exists"
+    assert any("2" in e for e in by_row[6]["errors"])
+    # the parsed rows wait encrypted: no ID number in plaintext in the database
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload FROM people_importbatch")
+        assert good(1)[4] not in cursor.fetchone()[0]
+    # preview page and the downloadable report
+    html = client.get(f"/people/import/{batch.pk}/").content.decode()
+    assert 'data-testid="row-errors"' in html
+    report = client.get(f"/people/import/{batch.pk}/check.xlsx")
+    wb = load_workbook(io.BytesIO(report.content), read_only=True)
+    values = [list(r) for r in wb.active.iter_rows(values_only=True)]
+    assert len(values) == 11
+    flat = str(values)
+    assert good(1)[4] not in flat and "13500000001" not in flat
+    # nothing imported until confirmed
+    assert Person.all_objects.count() == 1
+    response = client.post(f"/people/import/{batch.pk}/")
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert Person.all_objects.count() == 2
+        assert Person.all_objects.get(name="好人1").mobile == "13500000001"
+    batch.refresh_from_db()
+    assert batch.status == "imported" and batch.imported_count == 1
+    assert AuditLog.all_objects.filter(action="import").count() == 1
+    assert AuditLog.all_objects.filter(action="create", target_type="people.person").count() == 1
+    # confirming twice does nothing
+    client.post(f"/people/import/{batch.pk}/")
+    assert Person.all_objects.count() == 2
+
+
+def test_reimport_changes_nothing(world, client_for):
+    client = client_for(world.users["town_admin"])
+    data = workbook([good(n) for n in range(1, 21)])
+    upload(client, data)
+    batch = ImportBatch.all_objects.get()
+    client.post(f"/people/import/{batch.pk}/")
+    with scopes_disabled():
+        snapshot = sorted(Person.all_objects.values_list("pk", "name", "version", "updated_at"))
+    assert len(snapshot) == 20
+    upload(client, data)
+    again = ImportBatch.all_objects.order_by("-pk").first()
+    assert (again.valid_rows, again.existing_rows, again.error_rows) == (0, 20, 0)
+    client.post(f"/people/import/{again.pk}/")
+    with scopes_disabled():
+        assert sorted(Person.all_objects.values_list("pk", "name", "version", "updated_at")) == snapshot
+
+
+def test_not_an_excel_file(world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = upload(client, b"this is not excel", name="x.xlsx")
+    assert response.status_code == 400
+    response = upload(client, workbook([["a"]], header=["随便"]))
+    assert response.status_code == 400
+    assert not ImportBatch.all_objects.exists()
+
+
+def test_other_users_batch_is_404(world, client_for):
+    client_for(world.users["station_manager"]).post(
+        "/people/import/", {"file": SimpleUploadedFile("a.xlsx", workbook([good(1)]))}
+    )
+    batch = ImportBatch.all_objects.get()
+    assert client_for(world.users["town_admin"]).post(f"/people/import/{batch.pk}/").status_code == 404
+    assert Person.all_objects.count() == 0

@@ -1,0 +1,424 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from yizhan.audit.models import AuditLog
+from yizhan.core.crypto import blind_index
+from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.people import holds, services
+from yizhan.people.models import Consent, Person, Relation, ScheduledVisit, TargetGroup, Visit
+from yizhan.people.validators import make_resident_id, validate_resident_id
+from yizhan.tests.factories import PersonFactory, valid_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(world, user="station_manager", **kwargs):
+    values = {
+        "region": world.regions["330109113001"],
+        "name": "王小红",
+        "birth_date": date(1985, 3, 8),
+        "id_number": make_resident_id("330109", date(1985, 3, 8), 123),
+        "mobile": "13912345678",
+        "address": "浙江省杭州市萧山区瓜沥镇隆园社区5幢101室",
+    }
+    values.update(kwargs)
+    with scope_for(world.users[user]):
+        return services.person_create(created_by=world.users[user], **values)
+
+
+def test_id_number_check_digit():
+    validate_resident_id("11010519491231002X")  # the standard's worked example
+    with pytest.raises(ValidationError):
+        validate_resident_id("110105194912310021")
+    with pytest.raises(ValidationError):
+        validate_resident_id("11010519491331002X")  # month 13
+
+
+def test_encrypted_at_rest_and_blind_index(world):
+    person = _create(world)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, mobile, address, id_number_index, mobile_hint FROM people_person")
+        id_raw, mobile_raw, address_raw, index, hint = cursor.fetchone()
+    assert id_raw.startswith("enc1:") and "330109" not in id_raw
+    assert mobile_raw.startswith("enc1:") and "13912345678" not in mobile_raw
+    assert "隆园" not in address_raw
+    assert index == blind_index("id_number", person.id_number)
+    assert hint == "139****5678"
+    with scope_for(world.users["station_manager"]):
+        from yizhan.people import selectors
+
+        assert list(selectors.person_list(search=person.id_number)) == [person]
+        assert list(selectors.person_list(search="13912345678")) == [person]
+        assert list(selectors.person_list(search="139****5678")) == [person]
+        assert list(selectors.person_list(search="5678")) == [person]
+        assert list(selectors.person_list(search="13912345679")) == []
+
+
+def test_birth_date_and_gender_from_id(world):
+    person = _create(world, birth_date=None, gender="unknown")
+    assert person.birth_date == date(1985, 3, 8)
+    assert person.gender == "male"  # 17th digit 3 is odd
+    with pytest.raises(ValidationError):
+        _create(
+            world, name="别人", birth_date=date(1990, 1, 1), id_number=make_resident_id("330109", date(1985, 1, 1), 7)
+        )
+
+
+def test_bad_id_number_and_mobile_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        _create(world, id_number="330109198503081230", mobile="12345")
+    assert "id_number" in exc.value.message_dict and "mobile" in exc.value.message_dict
+    with scopes_disabled():
+        assert not Person.all_objects.exists()
+
+
+def test_duplicate_guard_shows_existing_in_scope(world):
+    first = _create(world)
+    with pytest.raises(services.DuplicatePersonError) as exc:
+        _create(world, name="另一个名字", mobile="")
+    assert exc.value.existing == first
+    # same name + birth date + village without an ID number
+    with pytest.raises(services.DuplicatePersonError):
+        _create(world, id_number="", mobile="")
+    # the town admin of the other town does not see the existing person
+    with pytest.raises(services.DuplicatePersonError) as exc:
+        _create(world, user="other_town_admin", region=world.regions["330109114001"], name="x")
+    assert exc.value.existing is None
+
+
+def test_station_manager_writes_only_own_village(world):
+    with pytest.raises(PermissionDenied):
+        _create(world, region=world.regions["330109113002"])
+    with pytest.raises(PermissionDenied):
+        _create(world, user="volunteer", region=world.regions["330109113002"])
+
+
+def test_scope_of_people(world):
+    with scopes_disabled():
+        mine = PersonFactory(region=world.regions["330109113001"])
+        youyi = PersonFactory(region=world.regions["330109113002"])
+        meixi = PersonFactory(region=world.regions["330109114001"])
+    expectations = {
+        "district_admin": {mine, youyi, meixi},
+        "town_admin": {mine, youyi},
+        "other_town_admin": {meixi},
+        "station_manager": {mine},
+        "other_station_manager": {meixi},
+        "volunteer": set(),
+        "mediator": set(),
+        "advisor": set(),
+    }
+    for key, expected in expectations.items():
+        with scope_for(world.users[key]):
+            assert set(Person.objects.all()) == expected, key
+
+
+def test_update_with_version_check_and_audit_masks(world):
+    person = _create(world)
+    with scope_for(world.users["station_manager"]):
+        services.person_update(
+            person=person, changed_by=world.users["station_manager"], version=1, mobile="13800001111"
+        )
+        stale = Person.all_objects.get(pk=person.pk)
+        stale.version = 1
+        with pytest.raises(ValidationError):
+            services.person_update(person=stale, changed_by=world.users["station_manager"], version=1, name="新名")
+    rows = AuditLog.all_objects.filter(target_type="people.person", target_id=str(person.pk))
+    text = str(list(rows.values_list("changes", flat=True)))
+    assert "138****1111" in text and "13800001111" not in text and "13912345678" not in text
+    assert person.id_number not in text
+
+
+def _child_and_mother(world):
+    mother = _create(world)
+    child_born = timezone.localdate() - timedelta(days=365 * 8)
+    child = _create(
+        world, name="王小宝", birth_date=child_born, id_number=make_resident_id("330109", child_born, 55), mobile=""
+    )
+    return mother, child
+
+
+def test_under_14_needs_guardian_consent(world):
+    mother, child = _child_and_mother(world)
+    user = world.users["station_manager"]
+    with scope_for(user):
+        with pytest.raises(ValidationError) as exc:
+            services.consent_record(
+                recorded_by=user, person=child, purpose="care", data_scope="关爱走访", separate=True
+            )
+        assert "guardian" in exc.value.message_dict
+        with pytest.raises(ValidationError):  # guardian not recorded as such
+            services.consent_record(
+                recorded_by=user,
+                person=child,
+                purpose="care",
+                data_scope="关爱走访",
+                separate=True,
+                given_by="guardian",
+                guardian=mother,
+            )
+        services.relation_add(created_by=user, person=mother, relative=child, kind=Relation.Kind.PARENT)
+        with pytest.raises(ValidationError) as exc:  # not separate
+            services.consent_record(
+                recorded_by=user,
+                person=child,
+                purpose="activities",
+                data_scope="活动",
+                given_by="guardian",
+                guardian=mother,
+            )
+        assert "separate" in exc.value.message_dict
+        consent = services.consent_record(
+            recorded_by=user,
+            person=child,
+            purpose="care",
+            data_scope="关爱走访",
+            separate=True,
+            given_by="guardian",
+            guardian=mother,
+        )
+    assert consent.pk
+
+
+def test_sensitive_purpose_needs_separate_consent(world):
+    person = _create(world)
+    user = world.users["station_manager"]
+    with scope_for(user), pytest.raises(ValidationError):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=False)
+
+
+def test_group_needs_consent_and_withdrawal_is_honoured(world):
+    person = _create(world)
+    user = world.users["station_manager"]
+    group = TargetGroup.objects.get(code="single_mothers")
+    with scope_for(user):
+        with pytest.raises(ValidationError):
+            services.group_add(recorded_by=user, person=person, group=group)
+        consent = services.consent_record(
+            recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True
+        )
+        services.visit_plan_create(
+            created_by=user,
+            name="单亲母亲季度走访",
+            group=group,
+            region=world.regions["330109113001"],
+            interval_days=91,
+        )
+        membership = services.group_add(recorded_by=user, person=person, group=group)
+        assert ScheduledVisit.objects.filter(person=person, visit__isnull=True).count() == 1
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+        membership.refresh_from_db()
+        person.refresh_from_db()
+        assert membership.end_date == timezone.localdate()
+        assert person.is_restricted
+        assert not ScheduledVisit.objects.filter(person=person, visit__isnull=True, cancelled=False).exists()
+        with pytest.raises(ValidationError):
+            services.visit_record(created_by=user, person=person, visit_date=timezone.localdate())
+
+
+def test_visit_completes_due_visit_and_schedules_next(world):
+    person = _create(world)
+    user = world.users["station_manager"]
+    group = TargetGroup.objects.get(code="women_in_hardship")
+    with scope_for(user):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
+        with pytest.raises(PermissionDenied):  # a town-wide plan is the town admin's
+            services.visit_plan_create(
+                created_by=user, name="月访", group=group, region=world.regions["330109113"], interval_days=30
+            )
+    with scope_for(world.users["town_admin"]):
+        services.visit_plan_create(
+            created_by=world.users["town_admin"],
+            name="月访",
+            group=group,
+            region=world.regions["330109113"],
+            interval_days=30,
+        )
+    with scope_for(user):
+        services.group_add(
+            recorded_by=user, person=person, group=group, start_date=timezone.localdate() - timedelta(days=60)
+        )
+        due = ScheduledVisit.objects.get(person=person)
+        assert due.is_overdue
+        visit = services.visit_record(
+            created_by=user,
+            person=person,
+            visit_date=timezone.localdate(),
+            findings="家中困难，孩子上学需资助",
+            needs=[("financial", "学费")],
+            actions=[("联系教育局助学金", user, timezone.localdate() + timedelta(days=7))],
+            visitors=[user],
+        )
+        due.refresh_from_db()
+        assert due.visit == visit
+        nxt = ScheduledVisit.objects.get(person=person, visit__isnull=True)
+        assert nxt.due_date == timezone.localdate() + timedelta(days=30)
+        assert visit.needs.get().category == "financial"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT findings FROM people_visit")
+        assert "困难" not in cursor.fetchone()[0]
+
+
+def _fake_hold(person):
+    if person.name == "王小红":
+        return [holds.Hold(source="mediation", reason="调解案件卷宗 2026-001")]
+    return []
+
+
+def test_erasure_without_hold_anonymises_everything(world):
+    mother, child = _child_and_mother(world)
+    admin = world.users["town_admin"]
+    with scope_for(world.users["station_manager"]):
+        services.relation_add(created_by=world.users["station_manager"], person=mother, relative=child, kind="parent")
+    with scope_for(admin):
+        result = services.person_erase(person=child, actor=admin, reason="本人监护人申请删除")
+    child.refresh_from_db()
+    assert result.fully_anonymised and not result.held
+    assert (
+        child.is_anonymised and child.name.startswith("已匿名") and child.id_number == "" and child.birth_date is None
+    )
+    assert not Relation.all_objects.filter(relative=child).exists()
+    with scope_for(world.users["station_manager"]):
+        with pytest.raises(PermissionDenied):
+            services.person_erase(person=mother, actor=world.users["station_manager"], reason="x")
+
+
+def test_erasure_with_legal_hold_keeps_identity_and_says_which(world):
+    person = _create(world)
+    user = world.users["station_manager"]
+    with scope_for(user):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
+        services.visit_record(created_by=user, person=person, visit_date=timezone.localdate(), findings="家暴线索")
+    holds.register(_fake_hold)
+    try:
+        with scope_for(world.users["town_admin"]):
+            result = services.person_erase(person=person, actor=world.users["town_admin"], reason="本人申请")
+    finally:
+        holds.unregister(_fake_hold)
+    person.refresh_from_db()
+    assert [h.reason for h in result.held] == ["调解案件卷宗 2026-001"]
+    assert not person.is_anonymised
+    assert person.name == "王小红" and person.id_number  # kept for the case file
+    assert person.mobile == "" and person.address == ""
+    assert Visit.all_objects.get(person=person).findings == ""
+
+
+def test_retention_dry_run_then_real_run(world, settings):
+    person = _create(world)
+    user = world.users["station_manager"]
+    with scope_for(user):
+        consent = services.consent_record(
+            recorded_by=user,
+            person=person,
+            purpose="care",
+            data_scope="关爱",
+            separate=True,
+            given_on=timezone.localdate() - timedelta(days=2000),
+        )
+        services.visit_record(
+            created_by=user, person=person, visit_date=timezone.localdate() - timedelta(days=1500), findings="旧记录"
+        )
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=60))
+    settings.RETENTION = {"visit": 365, "consent_withdrawn_person": 30, "import_batch": 7}
+    with scopes_disabled():
+        report = services.apply_retention(dry_run=True)
+        assert report["visit"] == 1 and report["consent_withdrawn_person"] == 1
+        assert Visit.all_objects.get().findings == "旧记录"
+        assert not Person.all_objects.get(pk=person.pk).is_anonymised
+        report = services.apply_retention(dry_run=False)
+        assert Visit.all_objects.get().findings == ""
+        assert Person.all_objects.get(pk=person.pk).is_anonymised
+        assert services.apply_retention(dry_run=True)["consent_withdrawn_person"] == 0
+
+
+def test_retention_skips_held_person(world, settings):
+    person = _create(world)
+    user = world.users["station_manager"]
+    with scope_for(user):
+        consent = services.consent_record(recorded_by=user, person=person, purpose="contact", data_scope="通知")
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=60))
+    holds.register(_fake_hold)
+    try:
+        with scopes_disabled():
+            report = services.apply_retention(dry_run=False)
+    finally:
+        holds.unregister(_fake_hold)
+    assert report["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
+    person.refresh_from_db()
+    assert person.name == "王小红" and person.mobile == ""
+
+
+def test_subject_export_has_everything_and_is_logged(world):
+    person = _create(world)
+    with scope_for(world.users["station_manager"]):
+        data = services.subject_export(person=person, actor=world.users["station_manager"])
+        with pytest.raises(PermissionDenied):
+            services.subject_export(person=person, actor=world.users["volunteer"])
+    assert data["person"]["document_number"] == person.id_number
+    assert data["person"]["mobile"] == "13912345678"
+    assert AuditLog.all_objects.filter(action="export", target_id=str(person.pk)).exists()
+
+
+def test_key_rotation_round_trip(world, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    person = _create(world)
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *old_keys]
+    call_command("rotate_field_keys", verbosity=0)
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # old key gone: every value must still decrypt
+    with scopes_disabled():
+        again = Person.all_objects.get(pk=person.pk)
+    assert again.id_number == person.id_number and again.mobile == "13912345678"
+    assert again.address == person.address
+    with scope_for(world.users["station_manager"]):
+        from yizhan.people import selectors
+
+        assert list(selectors.person_list(search=person.id_number)) == [again]
+
+
+def test_valid_id_number_helper():
+    validate_resident_id(valid_id_number(date(2015, 6, 1), 42))
+
+
+def test_consent_withdrawal_twice_refused(world):
+    person = _create(world)
+    user = world.users["station_manager"]
+    with scope_for(user):
+        consent = services.consent_record(recorded_by=user, person=person, purpose="contact", data_scope="通知")
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+        with pytest.raises(ValidationError):
+            services.consent_withdraw(consent=Consent.objects.get(pk=consent.pk), withdrawn_by=user)
+
+
+def test_visit_photos_lose_their_metadata(world):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    person = _create(world)
+    user = world.users["station_manager"]
+    exif = Image.Exif()
+    exif[0x010F] = "FakeCamera"  # Make
+    buf = BytesIO()
+    Image.new("RGB", (20, 10), "blue").save(buf, "JPEG", exif=exif)
+    assert b"FakeCamera" in buf.getvalue()
+    with scope_for(user):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
+        visit = services.visit_record(
+            created_by=user,
+            person=person,
+            visit_date=timezone.localdate(),
+            photos=[SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg")],
+        )
+        stored = visit.photos.get().image.read()
+    assert stored.startswith(b"\xff\xd8") and b"FakeCamera" not in stored

@@ -1,0 +1,109 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.notifications.models import Notification
+from yizhan.people import services
+from yizhan.people.models import FollowUpAction, Person, TargetGroup, Visit
+
+from .helpers import longyuan_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_overdue_reminders_reach_owner_and_manager_once(world):
+    person = longyuan_person(world)
+    Visit.all_objects.filter(person=person).delete()  # never visited
+    manager = world.users["station_manager"]
+    with scope_for(world.users["town_admin"]):
+        services.visit_plan_create(
+            created_by=world.users["town_admin"],
+            name="月访",
+            group=TargetGroup.objects.get(code="single_mothers"),
+            region=world.regions["330109113"],
+            interval_days=30,
+        )
+    with scope_for(manager):
+        services.group_add(
+            recorded_by=manager,
+            person=person,
+            group=TargetGroup.objects.get(code="single_mothers"),
+            start_date=timezone.localdate() - timedelta(days=90),
+        )
+        visit = services.visit_record(
+            created_by=manager,
+            person=person,
+            visit_date=timezone.localdate() - timedelta(days=120),
+            findings="x",
+            actions=[("送米送油", manager, timezone.localdate() - timedelta(days=95))],
+        )
+    assert FollowUpAction.all_objects.get(visit=visit).is_overdue
+    out = StringIO()
+    call_command("send_visit_reminders", stdout=out)
+    call_command("send_visit_reminders", stdout=out)  # idempotent
+    kinds = sorted(Notification.all_objects.filter(user=manager).values_list("kind", flat=True))
+    assert kinds == ["followup_overdue", "visits_overdue"]
+    # task payloads and notification records carry no ID or mobile numbers
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT params FROM notifications_notification")
+        text = str(cursor.fetchall())
+    assert person.id_number not in text and person.mobile not in text
+    with scopes_disabled():
+        html = str(Notification.all_objects.filter(kind="followup_overdue").first().body)
+    assert "送米送油" in html
+
+
+def test_apply_retention_command_dry_run_reports(world):
+    person = longyuan_person(world)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=400))
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    assert "1" in out.getvalue() and "Dry run" in out.getvalue()
+    assert not Person.all_objects.get(pk=person.pk).is_anonymised
+    call_command("apply_retention", stdout=StringIO())
+    assert Person.all_objects.get(pk=person.pk).is_anonymised
+
+
+def test_no_plaintext_numbers_anywhere_in_the_database(world, client_for):
+    """After registering, importing, revealing, exporting and visiting, no table holds a full ID or mobile number."""
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    client.post(f"/reveal/people.person/{person.pk}/id_number/", {"reason": "核实"})
+    client.post("/people/export/", {"full": "1", "reason": "上报"})
+    client.post(f"/people/{person.pk}/subject-export/")
+    client.post(
+        f"/people/{person.pk}/edit/",
+        {
+            "name": person.name,
+            "gender": "female",
+            "id_type": "resident_id",
+            "region": "330109113001",
+            "residency": "resident",
+            "mobile": "13622223333",
+            "version": person.version,
+        },
+    )
+    secrets = [person.id_number, "13912345678", "13622223333"]
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            dump = str(cursor.fetchall())
+            for secret in secrets:
+                assert secret not in dump, f"{secret} in plaintext in {table}"
+
+
+def test_seed_demo_people_idempotent():
+    from yizhan.core.demo import seed_demo
+
+    seed_demo()
+    with scopes_disabled():
+        count = Person.all_objects.count()
+        assert count >= 250
+        seed_demo()
+        assert Person.all_objects.count() == count
+        assert Person.all_objects.filter(birth_date__gt=timezone.localdate() - timedelta(days=14 * 365)).exists()

@@ -1,0 +1,238 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yizhan.core.pagination import paginate
+from yizhan.core.scoping import require_scope
+from yizhan.regions.models import Region
+
+from .. import selectors, services
+from ..forms import ActionForm, VisitForm, VisitPlanForm
+from ..models import FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
+from ..models.people import people_regions_q
+from ..permissions import people_required
+from .common import add_errors, get_person_or_404, staff_for
+
+
+@people_required
+def visit_create(request, pk):
+    person = get_person_or_404(pk)
+    staff = staff_for(person.region.code)
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        staff=staff,
+        initial={"visit_date": timezone.localdate(), "visitors": [request.user.pk], "action_owner": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        needs = [(data["need_category"], data["need_detail"])] if data["need_category"] else []
+        actions = [(data["action"], data["action_owner"], data["action_due"])] if data["action"] else []
+        try:
+            visit = services.visit_record(
+                created_by=request.user,
+                person=person,
+                kind=data["kind"],
+                visit_date=data["visit_date"],
+                visitors=list(data["visitors"]),
+                other_visitors=data["other_visitors"],
+                place=data["place"],
+                findings=data["findings"],
+                needs=needs,
+                actions=actions,
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("people:visit_detail", pk=visit.pk)
+    return render(
+        request, "people/visit_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+    )
+
+
+def _visit_or_404(pk) -> Visit:
+    try:
+        return selectors.visit_get(pk)
+    except (Visit.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@people_required
+def visit_detail(request, pk):
+    visit = _visit_or_404(pk)
+    return render(
+        request,
+        "people/visit_detail.html",
+        {
+            "visit": visit,
+            "needs": visit.needs.all(),
+            "actions": visit.actions.select_related("owner", "done_by"),
+            "photos": visit.photos.all(),
+            "visitors": visit.visitors.all(),
+            "need_statuses": Need.Status.choices,
+            "action_form": ActionForm(staff=staff_for(visit.person.region.code)),
+        },
+    )
+
+
+@people_required
+def visit_photo(request, pk):
+    """Photos are served only through the scope (never from a public media URL)."""
+    photo = VisitPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@people_required
+@require_POST
+def action_add(request, pk):
+    visit = _visit_or_404(pk)
+    form = ActionForm(request.POST, staff=staff_for(visit.person.region.code))
+    if form.is_valid():
+        try:
+            services.action_add(created_by=request.user, visit=visit, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Follow-up action added."))
+    else:
+        messages.error(request, _("Give the action a description, an owner and a due date."))
+    return redirect("people:visit_detail", pk=visit.pk)
+
+
+@people_required
+@require_POST
+def need_status(request, pk):
+    need = Need.objects.select_related("person__region").filter(pk=pk).first()
+    if need is None:
+        raise Http404
+    try:
+        services.need_set_status(need=need, status=request.POST.get("status", ""), changed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, _("Need updated."))
+    return (
+        redirect("people:visit_detail", pk=need.visit_id)
+        if need.visit_id
+        else redirect("people:detail", pk=need.person_id)
+    )
+
+
+@people_required
+@require_POST
+def action_done(request, pk):
+    action = FollowUpAction.objects.select_related("visit__person__region").filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    try:
+        services.action_done(action=action, done_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, _("Action marked as done."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("people:visit_detail", pk=action.visit_id)
+
+
+@people_required
+def overdue(request):
+    return render(
+        request,
+        "people/overdue.html",
+        {
+            "visits": paginate(request, selectors.overdue_visits()),
+            "actions": selectors.overdue_actions()[:200],
+        },
+    )
+
+
+@people_required
+def calendar(request):
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    start, end = selectors.month_bounds(first.year, first.month)
+    due, done = selectors.calendar_items(start=start, end=end)
+    days = {}
+    for item in due:
+        days.setdefault(item.due_date, {"due": [], "done": []})["due"].append(item)
+    for item in done:
+        days.setdefault(item.visit_date, {"due": [], "done": []})["done"].append(item)
+    weeks, week = [], [None] * start.weekday()
+    day = start
+    while day < end:
+        week.append({"date": day, **days.get(day, {"due": [], "done": []}), "today": day == today})
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+        day = day.fromordinal(day.toordinal() + 1)
+    if week:
+        weeks.append(week + [None] * (7 - len(week)))
+    previous = (start.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    return render(
+        request,
+        "people/calendar.html",
+        {
+            "weeks": weeks,
+            "month": start,
+            "previous": previous,
+            "next": end,
+        },
+    )
+
+
+@people_required
+def plans(request):
+    scope = require_scope()
+    regions = Region.all_objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE, Region.Level.COUNTY])
+    regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
+    toggle = request.POST.get("toggle", "") if request.method == "POST" else ""
+    if toggle:
+        plan = VisitPlan.objects.filter(pk=int(toggle)).first() if toggle.isdigit() else None
+        if plan is None:
+            raise Http404
+        try:
+            services.visit_plan_set_active(plan=plan, active=not plan.is_active, changed_by=request.user)
+        except PermissionDenied:
+            messages.error(request, _("You cannot plan visits for this area."))
+        else:
+            messages.success(request, _("Visit plan updated."))
+        return redirect("people:plans")
+    form = VisitPlanForm(request.POST or None, regions=regions.order_by("code"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.visit_plan_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("region", _("You cannot plan visits for this area."))
+        else:
+            messages.success(request, _("Visit plan %(name)s created.") % {"name": plan.name})
+            return redirect("people:plans")
+    return render(
+        request,
+        "people/plans.html",
+        {"plans": selectors.visit_plans(), "form": form},
+        status=400 if form.errors else 200,
+    )
