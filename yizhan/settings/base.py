@@ -167,6 +167,12 @@ if TASK_BACKEND == "rq":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Daily jobs (run by the task worker; see yizhan/core/schedule.py): name → (callable or task, "HH:MM", kwargs).
+DAILY_JOBS = {
+    "people.overdue_reminders": ("yizhan.people.tasks.send_overdue_reminders", "08:00", {}),
+    "people.retention": ("yizhan.people.services.apply_retention", "02:30", {"dry_run": False}),
+}
+
 # Content Security Policy: everything is served from this host; no CDN.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,0 +1,73 @@
+from datetime import date, datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from yizhan.core import schedule
+from yizhan.core.models import ScheduledRun
+from yizhan.core.tasks import run_daily_job
+
+
+def _local(*args):
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def jobs(settings):
+    settings.DAILY_JOBS = {"test.job": ("yizhan.core.tests.test_schedule._job", "08:00", {"value": 7})}
+    _job.calls = []
+    return settings.DAILY_JOBS
+
+
+def _job(value):
+    _job.calls.append(value)
+    return value
+
+
+def test_next_run_is_today_if_ahead_else_tomorrow(jobs):
+    assert schedule.next_run("test.job", now=_local(2026, 11, 28, 7, 0)) == _local(2026, 11, 28, 8, 0)
+    assert schedule.next_run("test.job", now=_local(2026, 11, 28, 9, 0)) == _local(2026, 11, 29, 8, 0)
+    # after the run of the 28th: the 29th; after a very late run, the next time still ahead
+    assert schedule.next_run("test.job", after=date(2026, 11, 28), now=_local(2026, 11, 28, 8, 1)) == _local(
+        2026, 11, 29, 8, 0
+    )
+    assert schedule.next_run("test.job", after=date(2026, 11, 20), now=_local(2026, 11, 28, 7, 0)) == _local(
+        2026, 11, 28, 8, 0
+    )
+
+
+def test_each_day_is_queued_once_however_often_the_app_starts(jobs, db, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.schedule_all(now=_local(2026, 11, 28, 9, 0)) == ["test.job"]
+        assert schedule.schedule_all(now=_local(2026, 11, 28, 9, 5)) == []
+    assert ScheduledRun.objects.get().run_on == date(2026, 11, 29)
+    queued = DBTaskResult.objects.get()
+    assert queued.run_after == _local(2026, 11, 29, 8, 0)
+    assert queued.args_kwargs["kwargs"] == {"job": "test.job", "run_on": "2026-11-29"}
+
+
+def test_a_run_does_the_job_and_queues_the_next_day(jobs, db):
+    run_daily_job.call(job="test.job", run_on="2026-11-29")
+    assert _job.calls == [7]
+    assert ScheduledRun.objects.filter(job="test.job").exists()
+
+
+def test_command(jobs, db, capsys):
+    call_command("schedule_daily_jobs")
+    call_command("schedule_daily_jobs")
+    out = capsys.readouterr().out
+    assert "test.job" in out and "none" in out
+    assert ScheduledRun.objects.count() == 1
+
+
+def test_configured_jobs_exist(db, settings):
+    from django.utils.module_loading import import_string
+
+    for path, at, _kwargs in settings.DAILY_JOBS.values():
+        assert callable(getattr(import_string(path), "call", None) or import_string(path))
+        hours, minutes = at.split(":")
+        assert 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
