@@ -90,7 +90,7 @@ class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
         if cached is None:
             cached = list(
                 RoleMembership.all_objects.filter(user=self, is_active=True)
-                .select_related("region")
+                .select_related("region", "station", "studio")
                 .order_by("region__code", "role")
             )
             self._memberships_cache = cached
