@@ -22,4 +22,7 @@ class PageMeta(Schema):
 def page_of(queryset, offset: int, limit: int):
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    return {"count": queryset.count(), "offset": offset, "limit": limit}, list(queryset[offset : offset + limit])
+    count = queryset.count()
+    # An offset past the end is an empty page; it never reaches the database (a huge one would overflow there).
+    items = list(queryset[offset : offset + limit]) if offset < count else []
+    return {"count": count, "offset": offset, "limit": limit}, items

@@ -173,3 +173,24 @@ def test_openapi_lists_station_endpoints(world, client_for):
     for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/", "/api/coverage/"):
         assert path in schema["paths"]
     assert client_for(world.users["town_admin"]).get("/api/docs").status_code == 200
+
+
+def test_huge_offset_gives_an_empty_page_not_an_error(net, world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.get("/api/stations/?offset=99999999999999999999&limit=99999999999")
+    assert response.status_code == 200
+    assert response.json()["items"] == [] and response.json()["meta"]["count"] == 2
+    response = client.get("/api/studios/?offset=99999999999999999999")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    url = f"/api/stations/{net.station.pk}/rooms"
+    response = _send(client, "POST", url, {"room_type": "activity_room", "name": "大厅", "capacity": 10**12})
+    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    response = _send(client, "PATCH", f"{url}/{net.room.pk}", {"capacity": 100001})
+    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    with scopes_disabled():
+        assert Room.all_objects.filter(station=net.station).count() == 1
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 40

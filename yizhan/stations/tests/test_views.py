@@ -218,3 +218,20 @@ def test_query_counts_do_not_grow(net, world, client_for, n):
         "public": _count(client_for(None), f"/public/stations/{net.station.pk}/"),
     }
     assert counts == PINNED
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "-1", "abc", "1.5"])
+def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_for, bad):
+    client = client_for(world.users["town_admin"])
+    response = client.post(f"/stations/{net.station.pk}/items/{net.item.pk}/", {"name": "融智", "service_lines": [bad]})
+    assert response.status_code == 400
+    response = client.post(f"/stations/{net.station.pk}/items/", {"name": "新品牌", "service_lines": [bad]})
+    assert response.status_code == 400
+    response = client.post(
+        "/stations/new/", {"name": "新驿站", "region": "330109113003", "status": "planned", "positions": [bad]}
+    )
+    assert response.status_code == 400 and "positions" in response.context["form"].errors
+    with scopes_disabled():
+        assert not BrandItem.all_objects.filter(name="新品牌").exists()
+        assert not Station.all_objects.filter(name="新驿站").exists()
+        assert [line.pk for line in BrandItem.all_objects.get(pk=net.item.pk).service_lines.all()] != []
