@@ -194,3 +194,33 @@ def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_f
     with scopes_disabled():
         assert Room.all_objects.filter(station=net.station).count() == 1
         assert Room.all_objects.get(pk=net.room.pk).capacity == 40
+
+
+def test_schema_errors_are_translated_per_field(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = _send(
+        client,
+        "POST",
+        "/api/stations/",
+        {"region": "330109113003", "name": "x" * 101, "status": "flying", "opened_on": "2026-02-30"},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "数据无效。"
+    assert body["errors"]["name"] == ["最多填写 100 个字符。"]
+    assert body["errors"]["status"][0].startswith("请从以下选项中选择：")
+    assert body["errors"]["opened_on"] == ["请输入有效的日期（YYYY-MM-DD）。"]
+    response = _send(client, "PUT", "/api/stations/1/hours", [{"weekday": 9, "opens": "8", "closes": "x"}])
+    assert response.json()["errors"]["0.weekday"] == ["请输入不大于 6 的值。"]
+    response = _send(client, "POST", "/api/stations/", {"name": "驿站"})
+    assert response.json()["errors"] == {"region": ["此项为必填项。"]}
+    with scopes_disabled():
+        assert not Station.all_objects.exists()
+
+
+def test_unreadable_body_and_anonymous_calls_get_translated_messages(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.generic("POST", "/api/stations/", data="{not json", content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"] == "无法读取请求内容：请发送有效的 JSON。"
+    response = client_for(None).get("/api/stations/")
+    assert response.status_code == 401 and response.json()["detail"] == "请先登录。"
