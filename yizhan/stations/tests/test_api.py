@@ -224,3 +224,24 @@ def test_unreadable_body_and_anonymous_calls_get_translated_messages(world, clie
     assert response.status_code == 400 and response.json()["detail"] == "无法读取请求内容：请发送有效的 JSON。"
     response = client_for(None).get("/api/stations/")
     assert response.status_code == 401 and response.json()["detail"] == "请先登录。"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("POST", "/api/stations/", {"region": "330109113003", "name": "新\x00驿站"}),
+        ("PATCH", "/api/stations/{station}", {"version": 1, "introduction": "介绍\x00"}),
+        ("POST", "/api/stations/{station}/brand-items", {"name": "X", "service_lines": ["education\x00"]}),
+        ("GET", "/api/stations/?q=%E9%9A%86%00", None),
+    ],
+)
+def test_nul_characters_are_refused_with_a_message(net, world, client_for, method, path, payload):
+    """PostgreSQL cannot store or compare text with U+0000: without the check these were 500s there."""
+    client = client_for(world.users["town_admin"])
+    url = path.format(station=net.station.pk)
+    response = client.get(url) if payload is None else _send(client, method, url, payload)
+    assert response.status_code == 400
+    assert "空字符" in response.json()["detail"]
+    with scopes_disabled():
+        assert Station.all_objects.count() == 3 and Station.all_objects.get(pk=net.station.pk).version == 1
+        assert BrandItem.all_objects.filter(station=net.station).count() == 1

@@ -235,3 +235,17 @@ def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_f
         assert not BrandItem.all_objects.filter(name="新品牌").exists()
         assert not Station.all_objects.filter(name="新驿站").exists()
         assert [line.pk for line in BrandItem.all_objects.get(pk=net.item.pk).service_lines.all()] != []
+
+
+@pytest.mark.parametrize("url", ["/stations/?q=%00", "/stations/coverage/?region=3301%0009113", "/public/?x=%00"])
+def test_nul_characters_in_page_queries_are_refused(net, world, client_for, url):
+    response = client_for(world.users["town_admin"]).get(url)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_nul_characters_in_a_form_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = client.post(f"/stations/{net.station.pk}/rooms/", {"room_type": "1", "name": "活动\x00室"})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert Room.all_objects.filter(station=net.station).count() == 1
