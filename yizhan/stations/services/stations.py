@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
@@ -20,6 +21,7 @@ from ..models import (
     Room,
     Station,
     Status,
+    Studio,
 )
 from ..permissions import can_admin_place, can_admin_region, can_edit_place
 from ._common import (
@@ -35,6 +37,11 @@ from ._common import (
 )
 
 # --- stations ---------------------------------------------------------------------------------------------
+
+MOVE_WITH_STUDIO_MESSAGE = gettext_lazy(
+    "A mediation studio shares premises with this station. Move the studio or end the sharing first, then move "
+    "the station."
+)
 
 
 def station_create(
@@ -94,6 +101,8 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
             raise PermissionDenied
     if "region" in changes and changes["region"] != station.region:
         _require(can_admin_region(scope, changes["region"]))
+        if Studio.all_objects.filter(shared_station=station).exists():
+            raise ValidationError({"region": MOVE_WITH_STUDIO_MESSAGE})
     before = audit.snapshot(station, fields=STATION_PROFILE_FIELDS + ADMIN_FIELDS)
     before_positions = _codes(station.positions.all())
     old_status = station.status
