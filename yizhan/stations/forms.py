@@ -103,6 +103,7 @@ class RoomForm(forms.Form):
         label=_("Equipment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class HoursForm(forms.Form):
@@ -173,6 +174,7 @@ class BrandItemForm(forms.Form):
         label=_("Service lines"), queryset=selectors.service_lines(), widget=forms.CheckboxSelectMultiple
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class StationCreateForm(PlaceProfileForm, PlaceAdminFields):

@@ -224,6 +224,7 @@ class Room(StationChild):
     )
     equipment = models.TextField(_("equipment"), max_length=1000, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     all_objects = models.Manager()
@@ -426,6 +427,7 @@ class BrandItem(StationChild):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     all_objects = models.Manager()

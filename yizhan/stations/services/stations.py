@@ -172,7 +172,9 @@ def room_create(*, station: Station, created_by, room_type, name, area=None, cap
     return room
 
 
-def room_update(*, room: Room, updated_by, **changes) -> Room:
+def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
+    """Change a room. ``version`` (the version the editor saw; pages always send it): if the room changed since,
+    nothing is saved."""
     _require(can_edit_place(require_scope(), room.station))
     unknown = set(changes) - set(ROOM_FIELDS)
     if unknown:
@@ -182,6 +184,8 @@ def room_update(*, room: Room, updated_by, **changes) -> Room:
         setattr(room, field, _strip(value))
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
+        if version is not None:
+            _check_version(Room, room, version)
         room.save()
         audit.log_update(updated_by, room, before)
     return room
@@ -343,7 +347,8 @@ def brand_item_create(
     return item
 
 
-def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, **changes) -> BrandItem:
+def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, version=None, **changes) -> BrandItem:
+    """Change an X item; with ``version`` (pages always send it) a stale edit saves nothing."""
     _require(can_edit_place(require_scope(), item.station))
     fields = ["name", "description", "is_active", "sort_order"]
     unknown = set(changes) - set(fields)
@@ -359,6 +364,8 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, **chan
     if BrandItem.all_objects.filter(station=item.station, name=item.name).exclude(pk=item.pk).exists():
         raise _unique_name_error(BrandItem)
     with transaction.atomic():
+        if version is not None:
+            _check_version(BrandItem, item, version)
         item.save()
         extra = {}
         if service_lines is not None:

@@ -39,6 +39,7 @@ def test_detail_masks_contacts(net, world, client_for):
         "description": "干部能力提升",
         "is_active": True,
         "service_lines": ["education"],
+        "version": 1,
     }
     assert {c["phone_masked"] for c in body["contacts"]} == {"139****5678", "139****4321"}
     assert "13912345678" not in json.dumps(body)
@@ -245,3 +246,20 @@ def test_nul_characters_are_refused_with_a_message(net, world, client_for, metho
     with scopes_disabled():
         assert Station.all_objects.count() == 3 and Station.all_objects.get(pk=net.station.pk).version == 1
         assert BrandItem.all_objects.filter(station=net.station).count() == 1
+
+
+def test_stale_room_and_item_edits_by_api_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    room_url = f"/api/stations/{net.station.pk}/rooms/{net.room.pk}"
+    response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 50})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 10})
+    assert response.status_code == 409 and response.json()["detail"]
+    item_url = f"/api/stations/{net.station.pk}/brand-items/{net.item.pk}"
+    response = _send(client, "PATCH", item_url, {"version": 1, "description": "新的说明"})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = _send(client, "PATCH", item_url, {"version": 1, "description": "旧的说明"})
+    assert response.status_code == 409
+    with scopes_disabled():
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 50
+        assert BrandItem.all_objects.get(pk=net.item.pk).description == "新的说明"

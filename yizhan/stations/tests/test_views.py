@@ -249,3 +249,24 @@ def test_nul_characters_in_a_form_change_nothing(net, world, client_for):
     assert response.status_code == 400
     with scopes_disabled():
         assert Room.all_objects.filter(station=net.station).count() == 1
+
+
+def test_stale_room_and_item_edits_on_pages_change_nothing(net, world, client_for):
+    """Two people edit the same room (or X item): the second save is refused with a message, not overwritten."""
+    first, second = client_for(world.users["station_manager"]), client_for(world.users["town_admin"])
+    room_url = f"/stations/{net.station.pk}/rooms/{net.room.pk}/"
+    assert 'name="version" value="1"' in first.get(room_url).content.decode()
+    room = {"room_type": net.room.room_type_id, "name": "公益活动室", "area": "80", "sort_order": "0", "version": "1"}
+    assert first.post(room_url, {**room, "capacity": "50"}).status_code == 302
+    response = second.post(room_url, {**room, "capacity": "10"})
+    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    item_url = f"/stations/{net.station.pk}/items/{net.item.pk}/"
+    with scopes_disabled():
+        lines = [line.pk for line in net.item.service_lines.all()]
+    item = {"name": "融智", "service_lines": lines, "is_active": "on", "version": "1"}
+    assert first.post(item_url, {**item, "description": "第一位"}).status_code == 302
+    response = second.post(item_url, {**item, "description": "第二位"})
+    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    with scopes_disabled():
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 50
+        assert BrandItem.all_objects.get(pk=net.item.pk).description == "第一位"
