@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from yizhan.accounts.api import router as accounts_router
 from yizhan.audit.api import router as audit_router
+from yizhan.core.api import http_error_detail, schema_errors
 from yizhan.notifications.api import router as notifications_router
 from yizhan.people.api import router as people_router
 from yizhan.regions.api import router as regions_router
@@ -36,6 +39,20 @@ def _not_found(request, exc):
 def _invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("The data is not valid."), "errors": errors}, status=400)
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_invalid(request, exc):
+    """A request that does not match the schema: 422 with translated messages per field."""
+    body = {"detail": _("The data is not valid."), "errors": schema_errors(exc.errors)}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return api.create_response(
+        request, {"detail": http_error_detail(exc.status_code, str(exc))}, status=exc.status_code
+    )
 
 
 api.add_router("/accounts/", accounts_router)

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yizhan.accounts.middleware.LanguageMiddleware",
+    "yizhan.core.middleware.RejectNulCharactersMiddleware",
     "yizhan.core.scoping.ScopeMiddleware",
     "yizhan.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

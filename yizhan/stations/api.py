@@ -61,6 +61,7 @@ class RoomOut(Schema):
     capacity: int | None
     equipment: str
     sort_order: int
+    version: int
 
 
 class IntervalOut(Schema):
@@ -75,6 +76,7 @@ class BrandItemOut(Schema):
     description: str
     is_active: bool
     service_lines: list[str]
+    version: int
 
     @staticmethod
     def resolve_service_lines(obj):
@@ -146,6 +148,7 @@ class RoomIn(Schema):
 
 
 class RoomPatch(Schema):
+    version: int | None = Field(None, description="The version you read; a stale version changes nothing (409)")
     room_type: str | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     area: float | None = None
@@ -162,6 +165,7 @@ class BrandItemIn(Schema):
 
 
 class BrandItemPatch(Schema):
+    version: int | None = Field(None, description="The version you read; a stale version changes nothing (409)")
     name: str | None = Field(None, min_length=1, max_length=50)
     description: str | None = Field(None, max_length=1000)
     service_lines: list[str] | None = None
@@ -417,13 +421,20 @@ def get_room(request, station_id: int, room_id: int):
     return _room(_station(station_id), room_id)
 
 
-@stations_router.patch("/{station_id}/rooms/{room_id}", response=RoomOut)
+@stations_router.patch("/{station_id}/rooms/{room_id}", response={200: RoomOut, 409: dict})
 def update_room(request, station_id: int, room_id: int, payload: RoomPatch):
     room = _room(_station(station_id), room_id)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if not (v is None and k in ("room_type", "name"))}
+    data = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if not (v is None and k in ("room_type", "name", "version"))
+    }
     if "room_type" in data:
         data["room_type"] = _lookups(RoomType, [data["room_type"]], "room_type")[0]
-    return services.room_update(room=room, updated_by=request.user, **data)
+    try:
+        return services.room_update(room=room, updated_by=request.user, **data)
+    except ValidationError as exc:
+        return _conflict_or_invalid(exc)
 
 
 @stations_router.put("/{station_id}/hours", response=list[IntervalOut], summary="Replace the weekly opening hours")
@@ -447,7 +458,7 @@ def create_brand_item(request, station_id: int, payload: BrandItemIn):
     return HttpStatus(201, services.brand_item_create(station=station, created_by=request.user, **data))
 
 
-@stations_router.patch("/{station_id}/brand-items/{item_id}", response=BrandItemOut)
+@stations_router.patch("/{station_id}/brand-items/{item_id}", response={200: BrandItemOut, 409: dict})
 def update_brand_item(request, station_id: int, item_id: int, payload: BrandItemPatch):
     station = _station(station_id)
     try:
@@ -457,7 +468,10 @@ def update_brand_item(request, station_id: int, item_id: int, payload: BrandItem
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     if "service_lines" in data:
         data["service_lines"] = _lookups(ServiceLine, data["service_lines"], "service_lines")
-    return services.brand_item_update(item=item, updated_by=request.user, **data)
+    try:
+        return services.brand_item_update(item=item, updated_by=request.user, **data)
+    except ValidationError as exc:
+        return _conflict_or_invalid(exc)
 
 
 # --- catalogue --------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -6,7 +7,7 @@ from yizhan.regions.models import Region
 
 from . import selectors
 from .images import MAX_BYTES
-from .models import OpeningInterval, Station, Status, StudioMember, validate_phone
+from .models import MAX_ROOM_CAPACITY, OpeningInterval, Station, Status, StudioMember, validate_phone
 
 HOUR_SLOTS = 3  # intervals a weekday can have in the form
 
@@ -32,6 +33,23 @@ def villages_in_scope():
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.parent.name if obj.parent_id else ''} {obj.name}".strip()
+
+
+MAX_ID = 2**31 - 1
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids no row can have (``abc``, ``-1``, 10²³) with the
+    field's own message, before they reach the database (SQLite overflows on a huge integer)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return super()._check_values(value)
 
 
 class PlaceProfileForm(forms.Form):
@@ -61,7 +79,7 @@ class StationProfileForm(PlaceProfileForm):
     floor_area = forms.DecimalField(
         label=_("Floor area (m²)"), required=False, min_value=0, max_digits=8, decimal_places=1
     )
-    positions = forms.ModelMultipleChoiceField(
+    positions = IdMultipleChoiceField(
         label=_("Integrated positions"),
         queryset=selectors.position_types(),
         required=False,
@@ -78,11 +96,14 @@ class RoomForm(forms.Form):
     room_type = forms.ModelChoiceField(label=_("Type"), queryset=selectors.room_types())
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=100)
     area = forms.DecimalField(label=_("Area (m²)"), required=False, min_value=0, max_digits=7, decimal_places=1)
-    capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=0, max_value=100000)
+    capacity = forms.IntegerField(
+        label=_("Capacity (people)"), required=False, min_value=0, max_value=MAX_ROOM_CAPACITY
+    )
     equipment = forms.CharField(
         label=_("Equipment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class HoursForm(forms.Form):
@@ -149,17 +170,18 @@ class BrandItemForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    service_lines = forms.ModelMultipleChoiceField(
+    service_lines = IdMultipleChoiceField(
         label=_("Service lines"), queryset=selectors.service_lines(), widget=forms.CheckboxSelectMultiple
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class StationCreateForm(PlaceProfileForm, PlaceAdminFields):
     floor_area = forms.DecimalField(
         label=_("Floor area (m²)"), required=False, min_value=0, max_digits=8, decimal_places=1
     )
-    positions = forms.ModelMultipleChoiceField(
+    positions = IdMultipleChoiceField(
         label=_("Integrated positions"),
         queryset=selectors.position_types(),
         required=False,

@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -207,6 +207,9 @@ class StationChild(models.Model):
         return self.station.region.code
 
 
+MAX_ROOM_CAPACITY = 100_000
+
+
 class Room(StationChild):
     """A function room (功能室) of a station."""
 
@@ -216,9 +219,12 @@ class Room(StationChild):
     area = models.DecimalField(
         _("area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    capacity = models.PositiveIntegerField(_("capacity (people)"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity (people)"), null=True, blank=True, validators=[MaxValueValidator(MAX_ROOM_CAPACITY)]
+    )
     equipment = models.TextField(_("equipment"), max_length=1000, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     all_objects = models.Manager()
@@ -421,6 +427,7 @@ class BrandItem(StationChild):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager()
     all_objects = models.Manager()

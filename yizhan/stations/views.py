@@ -231,7 +231,8 @@ def room_list(request, pk):
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.room_create(station=station, created_by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.room_create(station=station, created_by=request.user, **data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -249,15 +250,17 @@ def room_list(request, pk):
 def room_edit(request, pk, item_pk):
     station = _station(pk, edit=True)
     room = _child(Room, station, item_pk)
-    initial = {f: getattr(room, f) for f in services.ROOM_FIELDS}
+    initial = {**{f: getattr(room, f) for f in services.ROOM_FIELDS}, "version": room.version}
     form = RoomForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["sort_order"] = data["sort_order"] or 0
+        data["version"] = data["version"] or 0  # a form without the version it was loaded with is stale
         try:
             services.room_update(room=room, updated_by=request.user, **data)
         except ValidationError as exc:
             add_errors(form, exc)
+            room.refresh_from_db()
         else:
             messages.success(request, _("Changes saved."))
             return redirect("stations:rooms", pk=station.pk)
@@ -281,7 +284,8 @@ def item_list(request, pk):
     form = BrandItemForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
-            services.brand_item_create(station=station, created_by=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.brand_item_create(station=station, created_by=request.user, **data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -304,13 +308,16 @@ def item_edit(request, pk, item_pk):
         "description": item.description,
         "is_active": item.is_active,
         "service_lines": list(item.service_lines.all()),
+        "version": item.version,
     }
     form = BrandItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.brand_item_update(item=item, updated_by=request.user, **form.cleaned_data)
+            data = {**form.cleaned_data, "version": form.cleaned_data["version"] or 0}
+            services.brand_item_update(item=item, updated_by=request.user, **data)
         except ValidationError as exc:
             add_errors(form, exc)
+            item.refresh_from_db()
         else:
             messages.success(request, _("Changes saved."))
             return redirect("stations:items", pk=station.pk)

@@ -37,13 +37,14 @@ def _check_version(model, obj, version):
         version = int(version)
     except (TypeError, ValueError) as exc:
         raise ValidationError({"version": STALE_MESSAGE}) from exc
-    bumped = model.all_objects.filter(pk=obj.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
+    stamped = any(field.name == "updated_at" for field in model._meta.concrete_fields)
+    values = {"version": F("version") + 1, **({"updated_at": timezone.now()} if stamped else {})}
+    bumped = model.all_objects.filter(pk=obj.pk, version=version).update(**values)
     if not bumped:
         raise ValidationError({"version": STALE_MESSAGE})
     obj.version = version + 1
-    obj.updated_at = timezone.now()
+    if stamped:
+        obj.updated_at = timezone.now()
 
 
 def _codes(items) -> list[str]:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
@@ -20,6 +21,7 @@ from ..models import (
     Room,
     Station,
     Status,
+    Studio,
 )
 from ..permissions import can_admin_place, can_admin_region, can_edit_place
 from ._common import (
@@ -35,6 +37,11 @@ from ._common import (
 )
 
 # --- stations ---------------------------------------------------------------------------------------------
+
+MOVE_WITH_STUDIO_MESSAGE = gettext_lazy(
+    "A mediation studio shares premises with this station. Move the studio or end the sharing first, then move "
+    "the station."
+)
 
 
 def station_create(
@@ -94,6 +101,8 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
             raise PermissionDenied
     if "region" in changes and changes["region"] != station.region:
         _require(can_admin_region(scope, changes["region"]))
+        if Studio.all_objects.filter(shared_station=station).exists():
+            raise ValidationError({"region": MOVE_WITH_STUDIO_MESSAGE})
     before = audit.snapshot(station, fields=STATION_PROFILE_FIELDS + ADMIN_FIELDS)
     before_positions = _codes(station.positions.all())
     old_status = station.status
@@ -163,7 +172,9 @@ def room_create(*, station: Station, created_by, room_type, name, area=None, cap
     return room
 
 
-def room_update(*, room: Room, updated_by, **changes) -> Room:
+def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
+    """Change a room. ``version`` (the version the editor saw; pages always send it): if the room changed since,
+    nothing is saved."""
     _require(can_edit_place(require_scope(), room.station))
     unknown = set(changes) - set(ROOM_FIELDS)
     if unknown:
@@ -173,6 +184,8 @@ def room_update(*, room: Room, updated_by, **changes) -> Room:
         setattr(room, field, _strip(value))
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
+        if version is not None:
+            _check_version(Room, room, version)
         room.save()
         audit.log_update(updated_by, room, before)
     return room
@@ -334,7 +347,8 @@ def brand_item_create(
     return item
 
 
-def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, **changes) -> BrandItem:
+def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, version=None, **changes) -> BrandItem:
+    """Change an X item; with ``version`` (pages always send it) a stale edit saves nothing."""
     _require(can_edit_place(require_scope(), item.station))
     fields = ["name", "description", "is_active", "sort_order"]
     unknown = set(changes) - set(fields)
@@ -350,6 +364,8 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, **chan
     if BrandItem.all_objects.filter(station=item.station, name=item.name).exclude(pk=item.pk).exists():
         raise _unique_name_error(BrandItem)
     with transaction.atomic():
+        if version is not None:
+            _check_version(BrandItem, item, version)
         item.save()
         extra = {}
         if service_lines is not None:

@@ -39,6 +39,7 @@ def test_detail_masks_contacts(net, world, client_for):
         "description": "干部能力提升",
         "is_active": True,
         "service_lines": ["education"],
+        "version": 1,
     }
     assert {c["phone_masked"] for c in body["contacts"]} == {"139****5678", "139****4321"}
     assert "13912345678" not in json.dumps(body)
@@ -173,3 +174,92 @@ def test_openapi_lists_station_endpoints(world, client_for):
     for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/", "/api/coverage/"):
         assert path in schema["paths"]
     assert client_for(world.users["town_admin"]).get("/api/docs").status_code == 200
+
+
+def test_huge_offset_gives_an_empty_page_not_an_error(net, world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.get("/api/stations/?offset=99999999999999999999&limit=99999999999")
+    assert response.status_code == 200
+    assert response.json()["items"] == [] and response.json()["meta"]["count"] == 2
+    response = client.get("/api/studios/?offset=99999999999999999999")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    url = f"/api/stations/{net.station.pk}/rooms"
+    response = _send(client, "POST", url, {"room_type": "activity_room", "name": "大厅", "capacity": 10**12})
+    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    response = _send(client, "PATCH", f"{url}/{net.room.pk}", {"capacity": 100001})
+    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    with scopes_disabled():
+        assert Room.all_objects.filter(station=net.station).count() == 1
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 40
+
+
+def test_schema_errors_are_translated_per_field(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = _send(
+        client,
+        "POST",
+        "/api/stations/",
+        {"region": "330109113003", "name": "x" * 101, "status": "flying", "opened_on": "2026-02-30"},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "数据无效。"
+    assert body["errors"]["name"] == ["最多填写 100 个字符。"]
+    assert body["errors"]["status"][0].startswith("请从以下选项中选择：")
+    assert body["errors"]["opened_on"] == ["请输入有效的日期（YYYY-MM-DD）。"]
+    response = _send(client, "PUT", "/api/stations/1/hours", [{"weekday": 9, "opens": "8", "closes": "x"}])
+    assert response.json()["errors"]["0.weekday"] == ["请输入不大于 6 的值。"]
+    response = _send(client, "POST", "/api/stations/", {"name": "驿站"})
+    assert response.json()["errors"] == {"region": ["此项为必填项。"]}
+    with scopes_disabled():
+        assert not Station.all_objects.exists()
+
+
+def test_unreadable_body_and_anonymous_calls_get_translated_messages(world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.generic("POST", "/api/stations/", data="{not json", content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"] == "无法读取请求内容：请发送有效的 JSON。"
+    response = client_for(None).get("/api/stations/")
+    assert response.status_code == 401 and response.json()["detail"] == "请先登录。"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("POST", "/api/stations/", {"region": "330109113003", "name": "新\x00驿站"}),
+        ("PATCH", "/api/stations/{station}", {"version": 1, "introduction": "介绍\x00"}),
+        ("POST", "/api/stations/{station}/brand-items", {"name": "X", "service_lines": ["education\x00"]}),
+        ("GET", "/api/stations/?q=%E9%9A%86%00", None),
+    ],
+)
+def test_nul_characters_are_refused_with_a_message(net, world, client_for, method, path, payload):
+    """PostgreSQL cannot store or compare text with U+0000: without the check these were 500s there."""
+    client = client_for(world.users["town_admin"])
+    url = path.format(station=net.station.pk)
+    response = client.get(url) if payload is None else _send(client, method, url, payload)
+    assert response.status_code == 400
+    assert "空字符" in response.json()["detail"]
+    with scopes_disabled():
+        assert Station.all_objects.count() == 3 and Station.all_objects.get(pk=net.station.pk).version == 1
+        assert BrandItem.all_objects.filter(station=net.station).count() == 1
+
+
+def test_stale_room_and_item_edits_by_api_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    room_url = f"/api/stations/{net.station.pk}/rooms/{net.room.pk}"
+    response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 50})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 10})
+    assert response.status_code == 409 and response.json()["detail"]
+    item_url = f"/api/stations/{net.station.pk}/brand-items/{net.item.pk}"
+    response = _send(client, "PATCH", item_url, {"version": 1, "description": "新的说明"})
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = _send(client, "PATCH", item_url, {"version": 1, "description": "旧的说明"})
+    assert response.status_code == 409
+    with scopes_disabled():
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 50
+        assert BrandItem.all_objects.get(pk=net.item.pk).description == "新的说明"

@@ -518,3 +518,24 @@ def test_district_admin_extends_room_types(world):
         services.lookup_type_save(
             model=PositionType, saved_by=world.users["town_admin"], code="x1", name_zh="甲", name_en="A"
         )
+
+
+def test_station_with_a_studio_on_its_premises_cannot_move_away(net, world):
+    """Studio.clean: a studio shares premises only with a station of its own village; moving the station broke it."""
+    from yizhan.stations.models import Studio
+    from yizhan.tests.factories import make_studio
+
+    with scopes_disabled():
+        sharing = make_studio(net.station.region, name="隆园调解室", shared_station=net.station)
+    with scope_for(world.users["town_admin"]):
+        with pytest.raises(ValidationError) as caught:
+            services.station_update(
+                station=Station.objects.get(pk=net.station.pk),
+                updated_by=world.users["town_admin"],
+                version=1,
+                region=world.regions["330109113002"],
+            )
+    assert "region" in caught.value.message_dict
+    with scopes_disabled():
+        assert Station.all_objects.get(pk=net.station.pk).region.code == "330109113001"
+        assert Studio.all_objects.get(pk=sharing.pk).shared_station_id == net.station.pk

@@ -218,3 +218,55 @@ def test_query_counts_do_not_grow(net, world, client_for, n):
         "public": _count(client_for(None), f"/public/stations/{net.station.pk}/"),
     }
     assert counts == PINNED
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "-1", "abc", "1.5"])
+def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_for, bad):
+    client = client_for(world.users["town_admin"])
+    response = client.post(f"/stations/{net.station.pk}/items/{net.item.pk}/", {"name": "融智", "service_lines": [bad]})
+    assert response.status_code == 400
+    response = client.post(f"/stations/{net.station.pk}/items/", {"name": "新品牌", "service_lines": [bad]})
+    assert response.status_code == 400
+    response = client.post(
+        "/stations/new/", {"name": "新驿站", "region": "330109113003", "status": "planned", "positions": [bad]}
+    )
+    assert response.status_code == 400 and "positions" in response.context["form"].errors
+    with scopes_disabled():
+        assert not BrandItem.all_objects.filter(name="新品牌").exists()
+        assert not Station.all_objects.filter(name="新驿站").exists()
+        assert [line.pk for line in BrandItem.all_objects.get(pk=net.item.pk).service_lines.all()] != []
+
+
+@pytest.mark.parametrize("url", ["/stations/?q=%00", "/stations/coverage/?region=3301%0009113", "/public/?x=%00"])
+def test_nul_characters_in_page_queries_are_refused(net, world, client_for, url):
+    response = client_for(world.users["town_admin"]).get(url)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_nul_characters_in_a_form_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    response = client.post(f"/stations/{net.station.pk}/rooms/", {"room_type": "1", "name": "活动\x00室"})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert Room.all_objects.filter(station=net.station).count() == 1
+
+
+def test_stale_room_and_item_edits_on_pages_change_nothing(net, world, client_for):
+    """Two people edit the same room (or X item): the second save is refused with a message, not overwritten."""
+    first, second = client_for(world.users["station_manager"]), client_for(world.users["town_admin"])
+    room_url = f"/stations/{net.station.pk}/rooms/{net.room.pk}/"
+    assert 'name="version" value="1"' in first.get(room_url).content.decode()
+    room = {"room_type": net.room.room_type_id, "name": "公益活动室", "area": "80", "sort_order": "0", "version": "1"}
+    assert first.post(room_url, {**room, "capacity": "50"}).status_code == 302
+    response = second.post(room_url, {**room, "capacity": "10"})
+    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    item_url = f"/stations/{net.station.pk}/items/{net.item.pk}/"
+    with scopes_disabled():
+        lines = [line.pk for line in net.item.service_lines.all()]
+    item = {"name": "融智", "service_lines": lines, "is_active": "on", "version": "1"}
+    assert first.post(item_url, {**item, "description": "第一位"}).status_code == 302
+    response = second.post(item_url, {**item, "description": "第二位"})
+    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    with scopes_disabled():
+        assert Room.all_objects.get(pk=net.room.pk).capacity == 50
+        assert BrandItem.all_objects.get(pk=net.item.pk).description == "第一位"
