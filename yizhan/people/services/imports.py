@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from ..validators import MOBILE_RE, birth_date_from_id, normalize_id_number, nor
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
 BATCH = 500
+# An .xlsx is a zip archive: refuse archives that unpack to far more than a resident list needs (zip bombs).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_EMPTY_ROWS = 10000
 
 # (key, header label, required)
 COLUMNS = [
@@ -126,10 +130,22 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse what is not a zip archive, or one that unpacks to more than MAX_UNPACKED_BYTES, before reading it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(_("This Excel file is too large once unpacked. Split it into smaller files."))
+
+
 def parse_workbook(data: bytes) -> list[dict]:
     """Rows of the first sheet as {key: text}, with their Excel row number. Raises ValidationError."""
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
@@ -147,9 +163,14 @@ def parse_workbook(data: bytes) -> list[dict]:
                 % {"columns": ", ".join(missing)}
             )
         parsed = []
+        empty = 0
         for number, values in enumerate(rows, start=2):
             if values is None or all(v in (None, "") for v in values):
+                empty += 1
+                if empty > MAX_EMPTY_ROWS:  # the rest of the sheet is padding (or a zip bomb): stop reading
+                    break
                 continue
+            empty = 0
             if len(parsed) >= MAX_ROWS:
                 raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
             row = {"row": number}
@@ -361,8 +382,17 @@ def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
 
 def import_confirm(*, actor, batch: ImportBatch) -> int:
     """Import the rows that are (still) valid and new. Returns how many people were created."""
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError(_("This import has already been finished."))
+    with transaction.atomic():
+        # Lock the upload: a second confirmation (double click, two tabs, two staff) waits, then finds it finished.
+        locked = ImportBatch.all_objects.select_for_update().filter(pk=batch.pk).first()
+        if locked is None or locked.status != ImportBatch.Status.PREVIEW:
+            raise ValidationError(_("This import has already been finished."))
+        count = _import_rows(actor=actor, batch=locked)
+    batch.refresh_from_db()
+    return count
+
+
+def _import_rows(*, actor, batch: ImportBatch) -> int:
     stored = batch.rows
     # Only the rows the user saw as valid, checked again against the database as it is now.
     raw = [{"row": r["row"], **{k: r["values"].get(k) or "" for k in KEYS}} for r in stored if r["status"] == "ok"]
