@@ -142,3 +142,184 @@ def test_form_bad_ids(world, client_for):
     assert r.status_code == 400
     for pk in ("abc", "99999999999999999999"):
         assert client.get(f"/people/{pk}/").status_code == 404
+
+
+def _grow(world, person, n, start):
+    """n more of everything hanging off ``person`` (relations, groups, consents, visits with needs/actions, plans)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.people.models import (
+        Consent,
+        FollowUpAction,
+        Need,
+        Relation,
+        ScheduledVisit,
+        TargetGroup,
+        TargetGroupMembership,
+        Visit,
+        VisitPlan,
+    )
+    from yizhan.tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    region = person.region
+    manager = world.users["station_manager"]
+    with scopes_disabled():
+        for i in range(start, start + n):
+            kid = PersonFactory(name=f"孩子{i}", region=region, birth_date=date(2016, 1, 1 + i), household=person.household)
+            Relation.all_objects.create(person=person, relative=kid, kind="parent")
+            group = TargetGroup.all_objects.create(code=f"g{i}", name=f"组{i}")
+            TargetGroupMembership.all_objects.create(person=person, group=group)
+            TargetGroupMembership.all_objects.create(person=kid, group=group)
+            Consent.all_objects.create(person=person, purpose="care", data_scope=f"范围{i}", separate=True)
+            plan = VisitPlan.all_objects.create(name=f"计划{i}", group=group, region=region)
+            visit = Visit.all_objects.create(person=person, visit_date=today.replace(day=1) + timedelta(days=i % 20))
+            visit.visitors.add(manager)
+            Need.all_objects.create(person=person, visit=visit, category=Need.Category.choices[0][0], detail="x")
+            FollowUpAction.all_objects.create(
+                visit=visit, description=f"事项{i}", owner=manager, due_date=today - timedelta(days=1 + i)
+            )
+            ScheduledVisit.all_objects.create(plan=plan, person=kid, due_date=today - timedelta(days=1 + i))
+            ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=today.replace(day=1) + timedelta(days=i % 20))
+
+
+def _query_counts(client, urls):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[url] = len(ctx.captured_queries)
+    return counts
+
+
+def test_detail_pages_query_count_does_not_grow_with_rows(world, client_for):
+    from yizhan.people.models import Visit
+
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    _grow(world, person, 2, 0)
+    with scopes_disabled():
+        visit = Visit.all_objects.filter(person=person).order_by("-id").first()
+    urls = [
+        f"/people/{person.pk}/",
+        f"/people/households/{person.household_id}/",
+        f"/people/visits/{visit.pk}/",
+        "/people/visits/calendar/",
+        "/people/visits/overdue/",
+        "/people/visits/plans/",
+        f"/api/people/{person.pk}",
+        f"/api/people/{person.pk}/visits",
+        f"/api/people/households/{person.household_id}",
+        "/api/people/visits/overdue",
+    ]
+    _query_counts(client, urls)  # warm caches (sessions, content types)
+    small = _query_counts(client, urls)
+    _grow(world, person, 6, 10)
+    large = _query_counts(client, urls)
+    grown = {url: (small[url], large[url]) for url in urls if large[url] != small[url]}
+    assert not grown, grown
+
+
+def _all_db_text() -> str:
+    from django.db import connection
+
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            chunks.append(f"{table}: " + repr(cursor.fetchall()))
+    return "\n".join(chunks)
+
+
+def test_no_plaintext_numbers_anywhere_in_the_database(world, client_for):
+    from yizhan.people.models import Consent
+
+    manager = client_for(world.users["station_manager"])
+    admin = client_for(world.users["town_admin"])
+    id_number = make_resident_id("330109", date(1988, 6, 6), 321)
+    mobile = "13655551234"
+    r = manager.post(
+        "/people/new/",
+        {"name": "孙丽", "gender": "female", "id_type": "resident_id", "id_number": id_number.lower(),
+         "mobile": mobile, "region": "330109113001", "residency": "resident", "address": "隆园社区9号"},
+    )
+    assert r.status_code == 302
+    with scopes_disabled():
+        person = Person.all_objects.get(name="孙丽")
+        Consent.all_objects.create(person=person, purpose="care", data_scope="关爱", separate=True)
+    # search by full numbers (posted), reveal, export, edit, import of another person, API create
+    manager.post("/people/", {"q": mobile})
+    manager.post("/people/", {"q": id_number})
+    manager.post(f"/reveal/people.person/{person.pk}/mobile/", {"reason": "回访"})
+    manager.post("/people/export/", {"full": "1", "reason": "上报"})
+    manager.post(f"/people/{person.pk}/subject-export/")
+    mobile2 = "13655554321"
+    manager.post(
+        f"/people/{person.pk}/edit/",
+        {"name": "孙丽", "gender": "female", "id_type": "resident_id", "id_number": "", "mobile": mobile2,
+         "region": "330109113001", "residency": "resident", "version": person.version},
+    )
+    other_id = make_resident_id("330109", date(1979, 9, 9), 654)
+    row = ["周敏", "女", "", "居民身份证", other_id, "13766667777", "", "330109113001", "户籍", ""]
+    r = manager.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", workbook([row]))})
+    batch_url = r["Location"]
+    manager.post(batch_url)
+    api_id = make_resident_id("330109", date(1977, 7, 7), 987)
+    manager.post(
+        "/api/people/",
+        json.dumps({"name": "钱红", "village_code": "330109113001", "id_number": api_id, "mobile": "13899990000"}),
+        content_type="application/json",
+    )
+    manager.post("/api/people/search", json.dumps({"q": "13899990000"}), content_type="application/json")
+    admin.post(f"/people/{person.pk}/erase/", {"reason": "本人申请", "confirm": "on"})
+    with scopes_disabled():
+        assert Person.all_objects.filter(name__in=["周敏", "钱红"]).count() == 2
+        assert Person.all_objects.get(pk=person.pk).anonymised_at is not None
+    text = _all_db_text()
+    assert "audit_auditlog" in text
+    for secret in (id_number, mobile, mobile2, other_id, "13766667777", api_id, "13899990000"):
+        assert secret not in text and secret.lower() not in text, secret
+
+
+def test_api_get_refuses_full_numbers_in_the_url(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    for q in (person.mobile, person.id_number):
+        response = client.get("/api/people/", {"q": q})
+        assert response.status_code == 400 and "/search" in response.content.decode()
+    response = client.post("/api/people/search", json.dumps({"q": person.mobile}), content_type="application/json")
+    assert response.status_code == 200 and response.json()["meta"]["count"] == 1
+    assert client.get("/api/people/", {"q": "5678"}).json()["meta"]["count"] == 1
+
+
+def test_photo_with_missing_file_is_404(world, client_for):
+    from yizhan.people.models import VisitPhoto
+
+    longyuan_person(world)
+    with scopes_disabled():
+        photo = VisitPhoto.all_objects.create(visit=world._people_visit, image="people/visits/0/missing.jpg")
+    client = client_for(world.users["station_manager"])
+    assert client.get(f"/people/visits/photos/{photo.pk}/").status_code == 404
+    assert client_for(world.users["other_station_manager"]).get(f"/people/visits/photos/{photo.pk}/").status_code == 404
+
+
+def test_chinese_ui_says_shoujihao_like_the_foundation(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    for url in ("/people/", "/people/new/", f"/people/{person.pk}/", "/people/import/"):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "手机号" in html and "手机号码" not in html, url
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        template = import_services.template_workbook()
+    from openpyxl import load_workbook
+
+    header = [c.value for c in load_workbook(io.BytesIO(template)).active[1]]
+    assert "手机号" in header
