@@ -168,7 +168,9 @@ def _grow(world, person, n, start):
     manager = world.users["station_manager"]
     with scopes_disabled():
         for i in range(start, start + n):
-            kid = PersonFactory(name=f"孩子{i}", region=region, birth_date=date(2016, 1, 1 + i), household=person.household)
+            kid = PersonFactory(
+                name=f"孩子{i}", region=region, birth_date=date(2016, 1, 1 + i), household=person.household
+            )
             Relation.all_objects.create(person=person, relative=kid, kind="parent")
             group = TargetGroup.all_objects.create(code=f"g{i}", name=f"组{i}")
             TargetGroupMembership.all_objects.create(person=person, group=group)
@@ -182,7 +184,9 @@ def _grow(world, person, n, start):
                 visit=visit, description=f"事项{i}", owner=manager, due_date=today - timedelta(days=1 + i)
             )
             ScheduledVisit.all_objects.create(plan=plan, person=kid, due_date=today - timedelta(days=1 + i))
-            ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=today.replace(day=1) + timedelta(days=i % 20))
+            ScheduledVisit.all_objects.create(
+                plan=plan, person=person, due_date=today.replace(day=1) + timedelta(days=i % 20)
+            )
 
 
 def _query_counts(client, urls):
@@ -246,8 +250,16 @@ def test_no_plaintext_numbers_anywhere_in_the_database(world, client_for):
     mobile = "13655551234"
     r = manager.post(
         "/people/new/",
-        {"name": "孙丽", "gender": "female", "id_type": "resident_id", "id_number": id_number.lower(),
-         "mobile": mobile, "region": "330109113001", "residency": "resident", "address": "隆园社区9号"},
+        {
+            "name": "孙丽",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": id_number.lower(),
+            "mobile": mobile,
+            "region": "330109113001",
+            "residency": "resident",
+            "address": "隆园社区9号",
+        },
     )
     assert r.status_code == 302
     with scopes_disabled():
@@ -262,8 +274,16 @@ def test_no_plaintext_numbers_anywhere_in_the_database(world, client_for):
     mobile2 = "13655554321"
     manager.post(
         f"/people/{person.pk}/edit/",
-        {"name": "孙丽", "gender": "female", "id_type": "resident_id", "id_number": "", "mobile": mobile2,
-         "region": "330109113001", "residency": "resident", "version": person.version},
+        {
+            "name": "孙丽",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": "",
+            "mobile": mobile2,
+            "region": "330109113001",
+            "residency": "resident",
+            "version": person.version,
+        },
     )
     other_id = make_resident_id("330109", date(1979, 9, 9), 654)
     row = ["周敏", "女", "", "居民身份证", other_id, "13766667777", "", "330109113001", "户籍", ""]
