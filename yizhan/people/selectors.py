@@ -252,6 +252,25 @@ def calendar_items(*, start: date, end: date):
     return due, done
 
 
+def staff_for(region_code: str):
+    """Staff who may visit a village's residents or own follow-up actions there: its station managers and the
+    federation admins of the town and district above it. Volunteers, mediators and advisors do not work with
+    resident records, so they are never offered (they could neither see the visit nor close the action)."""
+    from yizhan.accounts.models import Role, User
+
+    admin_codes = {region_code[:9], region_code[:6]}
+    return (
+        User.all_objects.filter(
+            Q(memberships__role=Role.STATION_MANAGER, memberships__region__code=region_code)
+            | Q(memberships__role=Role.FEDERATION_ADMIN, memberships__region__code__in=admin_codes),
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def visit_plans():
     return VisitPlan.objects.select_related("group", "region").order_by("region__code", "name")
 

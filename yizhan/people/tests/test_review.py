@@ -343,3 +343,36 @@ def test_chinese_ui_says_shoujihao_like_the_foundation(world, client_for):
 
     header = [c.value for c in load_workbook(io.BytesIO(template)).active[1]]
     assert "手机号" in header
+
+
+def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.selectors import staff_for
+    from yizhan.tests.factories import PersonFactory
+
+    with scopes_disabled():
+        region = world.regions["330109113002"]  # 友谊村: the volunteer serves here
+        person = PersonFactory(name="友谊村居民", region=region, birth_date=date(1970, 1, 1))
+        from yizhan.people.models import Consent
+
+        Consent.all_objects.create(person=person, purpose="care", data_scope="关爱", separate=True)
+        offered = set(staff_for("330109113002").values_list("username", flat=True))
+        offered_dongling = set(staff_for("330109113003").values_list("username", flat=True))
+    assert "volunteer" not in offered and "town_admin" in offered and "district_admin" in offered
+    assert not {"mediator", "advisor"} & offered_dongling
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        with pytest.raises(ValidationError):
+            services.visit_record(
+                created_by=admin,
+                person=person,
+                visit_date=timezone.localdate(),
+                actions=[("送米", world.users["volunteer"], timezone.localdate() + timedelta(days=3))],
+            )
+    html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
+    assert "(volunteer)" not in html and "(town_admin)" in html
