@@ -376,3 +376,66 @@ def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
             )
     html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
     assert "(volunteer)" not in html and "(town_admin)" in html
+
+
+def test_same_id_number_registered_at_the_same_moment(world, client_for, monkeypatch):
+    """The other registration commits between our duplicate check and our insert: a clear message, no 500."""
+    from yizhan.people.services import people as people_services
+
+    person = longyuan_person(world)
+    real = people_services.find_duplicate
+    calls = []
+
+    def racing(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(people_services, "find_duplicate", racing)
+    client = client_for(world.users["station_manager"])
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "同时登记",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": person.id_number.lower(),
+            "region": "330109113001",
+            "residency": "resident",
+        },
+    )
+    assert response.status_code == 400 and f"/people/{person.pk}/" in response.content.decode()
+    with scopes_disabled():
+        assert Person.all_objects.count() == 1
+    api = client.post(
+        "/api/people/",
+        json.dumps({"name": "同时登记", "village_code": "330109113001", "id_number": person.id_number}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+
+
+def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.models import FollowUpAction, Household
+
+    person = longyuan_person(world)
+    admin = world.users["town_admin"]
+    with scopes_disabled():
+        action = FollowUpAction.all_objects.create(
+            visit=world._people_visit,
+            description="帮王小红申请低保，联系其前夫",
+            owner=admin,
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+    with scope_for(admin):
+        result = services.person_erase(person=person, actor=admin, reason="本人申请")
+    assert result.fully_anonymised
+    with scopes_disabled():
+        action.refresh_from_db()
+        household = Household.all_objects.get(pk=person.household_id)
+    assert "王小红" not in action.description and not action.is_overdue
+    assert household.address == "" and "王" not in household.name
