@@ -439,3 +439,13 @@ def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):
         household = Household.all_objects.get(pk=person.household_id)
     assert "王小红" not in action.description and not action.is_overdue
     assert household.address == "" and "王" not in household.name
+
+
+def test_visit_form_with_a_huge_visitor_id_is_a_form_error(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["town_admin"])
+    for value in ("9" * 30, "abc", "-1"):
+        response = client.post(
+            f"/people/{person.pk}/visits/new/", {"kind": "care", "visit_date": "2026-01-05", "visitors": [value]}
+        )
+        assert response.status_code == 400, value
