@@ -151,42 +151,50 @@ def parse_workbook(data: bytes) -> list[dict]:
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        aliases = _aliases()
-        mapping = {i: aliases[_norm_header(v)] for i, v in enumerate(header or []) if _norm_header(v) in aliases}
-        missing = [str(label) for key, label, required in COLUMNS if required and key not in mapping.values()]
-        if missing:
-            raise ValidationError(
-                _("The first row must hold the column names of the template; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)}
-            )
-        parsed = []
-        empty = 0
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                empty += 1
-                if empty > MAX_EMPTY_ROWS:  # the rest of the sheet is padding (or a zip bomb): stop reading
-                    break
-                continue
-            empty = 0
-            if len(parsed) >= MAX_ROWS:
-                raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
-            row = {"row": number}
-            for index, key in mapping.items():
-                value = values[index] if index < len(values) else None
-                if isinstance(value, datetime):
-                    value = value.date().isoformat()
-                elif isinstance(value, date):
-                    value = value.isoformat()
-                elif isinstance(value, float) and value.is_integer():
-                    value = str(int(value))
-                row[key] = "" if value is None else str(value).strip()
-            parsed.append(row)
-        return parsed
+        return _read_rows(wb)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a damaged workbook fails only when its sheets are read
+        raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
     finally:
         wb.close()
+
+
+def _read_rows(wb) -> list[dict]:
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    aliases = _aliases()
+    mapping = {i: aliases[_norm_header(v)] for i, v in enumerate(header or []) if _norm_header(v) in aliases}
+    missing = [str(label) for key, label, required in COLUMNS if required and key not in mapping.values()]
+    if missing:
+        raise ValidationError(
+            _("The first row must hold the column names of the template; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    parsed = []
+    empty = 0
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            empty += 1
+            if empty > MAX_EMPTY_ROWS:  # the rest of the sheet is padding (or a zip bomb): stop reading
+                break
+            continue
+        empty = 0
+        if len(parsed) >= MAX_ROWS:
+            raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
+        row = {"row": number}
+        for index, key in mapping.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, datetime):
+                value = value.date().isoformat()
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, float) and value.is_integer():
+                value = str(int(value))
+            row[key] = "" if value is None else str(value).strip()
+        parsed.append(row)
+    return parsed
 
 
 def _parse_date(text: str) -> date | None:

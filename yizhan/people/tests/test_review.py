@@ -449,3 +449,34 @@ def test_visit_form_with_a_huge_visitor_id_is_a_form_error(world, client_for):
             f"/people/{person.pk}/visits/new/", {"kind": "care", "visit_date": "2026-01-05", "visitors": [value]}
         )
         assert response.status_code == 400, value
+
+
+def _replace_in_xlsx(data: bytes, name: str, content: bytes | None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename == name:
+                if content is not None:
+                    dst.writestr(item, content)
+            else:
+                dst.writestr(item, src.read(item.filename))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r='A1' t='s'><v>99</v></c></row>"),
+        ("xl/worksheets/sheet1.xml", b"not xml at all"),
+        ("xl/worksheets/sheet1.xml", None),
+    ],
+    ids=["truncated-sheet", "garbage-sheet", "missing-sheet"],
+)
+def test_corrupt_xlsx_inside_gets_a_message(world, client_for, name, content):
+    data = _replace_in_xlsx(workbook([good(1), good(2)]), name, content)
+    client = client_for(world.users["station_manager"])
+    client.raise_request_exception = False
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert ImportBatch.all_objects.count() == 0
