@@ -493,6 +493,8 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..exports import excel_safe
+
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Check result")
@@ -503,13 +505,16 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
         v = r["values"]
         ws.append(
             [
-                r["row"],
-                v.get("name", ""),
-                mask("id_number", v.get("id_number", "")),
-                mask("mobile", v.get("mobile", "")),
-                v.get("village", ""),
-                str(STATUS_LABELS[r["status"]]),
-                "；".join(r["errors"]),
+                excel_safe(cell)
+                for cell in (
+                    r["row"],
+                    v.get("name", ""),
+                    mask("id_number", v.get("id_number", "")),
+                    mask("mobile", v.get("mobile", "")),
+                    v.get("village", ""),
+                    str(STATUS_LABELS[r["status"]]),
+                    "；".join(r["errors"]),
+                )
             ]
         )
     out = io.BytesIO()

