@@ -504,3 +504,15 @@ def test_excel_outputs_never_hold_formulas_from_user_text(world, client_for):
         cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
         assert any(evil in str(c.value) for c in cells)
         assert not [c.value for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
+
+
+def test_household_name_suggestion_is_translated(world, client_for):
+    from yizhan.tests.factories import PersonFactory
+
+    with scopes_disabled():
+        person = PersonFactory(name="Anna", region=world.regions["330109113001"], birth_date=date(1990, 1, 1))
+    client = client_for(world.users["station_manager"])
+    assert 'value="Anna家"' in client.get(f"/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Anna家" not in html and "Anna&#x27;s household" in html
