@@ -23,7 +23,7 @@ from .models import (
     Visit,
     VisitPlan,
 )
-from .validators import MOBILE_RE, normalize_id_number
+from .validators import MOBILE_RE, _half_width, normalize_id_number
 
 AGE_BANDS = {
     # band: (min age inclusive, max age inclusive or None)
@@ -66,7 +66,7 @@ def current_groups_prefetch(to_attr="current_groups"):
 def search_key(search: str) -> str:
     """A full mobile or ID number as a blind-index token ("m.<hash>" / "i.<hash>") that can travel in URLs and logs;
     "" for other searches."""
-    compact = (search or "").strip().replace(" ", "")
+    compact = _half_width(search).strip().replace(" ", "")
     if MOBILE_RE.match(compact):
         return "m." + blind_index("mobile", compact)
     if ID_LIKE_RE.match(compact):

@@ -516,3 +516,45 @@ def test_household_name_suggestion_is_translated(world, client_for):
     client.cookies["django_language"] = "en"
     html = client.get(f"/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Anna家" not in html and "Anna&#x27;s household" in html
+
+
+def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
+    """A Chinese input method in full-width mode types ３３０１…Ｘ and １３９…: accept them as the same number."""
+    from yizhan.people.validators import id_check_char
+
+    full_width = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789X"})
+    sequence = next(s for s in range(1000) if id_check_char(f"33010919900101{s:03d}") == "X")
+    id_number = make_resident_id("330109", date(1990, 1, 1), sequence)
+    assert id_number.endswith("X")
+    client = client_for(world.users["station_manager"])
+
+    def register(name, number, mobile):
+        return client.post(
+            "/people/new/",
+            {
+                "name": name,
+                "gender": "female",
+                "id_type": "resident_id",
+                "id_number": number,
+                "mobile": mobile,
+                "region": "330109113001",
+                "residency": "resident",
+            },
+        )
+
+    assert register("甲", id_number, "13912340000").status_code == 302
+    response = register("乙", id_number.translate(full_width), "")
+    assert response.status_code == 400
+    mixed = id_number[:-1].translate(full_width) + "X"  # full-width digits, ASCII X: was stored as a second person
+    assert register("乙", mixed, "").status_code == 400
+    with scopes_disabled():
+        assert Person.all_objects.count() == 1
+    other = make_resident_id("330109", date(1991, 2, 2), 5)
+    assert register("丙", other.translate(full_width), "１３９１２３４５６７８").status_code == 302
+    with scopes_disabled():
+        person = Person.all_objects.get(name="丙")
+    assert person.id_number == other and person.mobile == "13912345678"
+    found = client.post(
+        "/api/people/search", json.dumps({"q": "１３９１２３４５６７８"}), content_type="application/json"
+    )
+    assert found.json()["meta"]["count"] == 1
