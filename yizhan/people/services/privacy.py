@@ -234,10 +234,23 @@ def apply_retention(*, dry_run: bool = True, now=None) -> dict:
     )
     batches = ImportBatch.all_objects.filter(created_at__lt=now - timedelta(days=policy["import_batch"]))
     report["import_batch"] = batches.count()
+    # A held person was already anonymised as far as the holds allow: run again only once the holds are gone
+    # (or after a later withdrawal), not every day with a new audit row and a misleading count.
+    erased_at: dict[str, object] = {}
+    for target_id, at in AuditLog.all_objects.filter(
+        target_type="people.person", field="erasure", target_id__in=[str(p.pk) for p in people]
+    ).values_list("target_id", "at"):
+        erased_at[target_id] = max(at, erased_at.get(target_id, at))
+    due = []
     for person in people:
         held = holds_for(person)
         if held:
             report["held"].append({"person_id": person.pk, "holds": [h.reason for h in held]})
+            last = erased_at.get(str(person.pk))
+            if last is not None and last >= person.consent_withdrawn_at:
+                continue
+        due.append(person)
+    people = due
     report["consent_withdrawn_person"] = len(people)
     if dry_run:
         return report

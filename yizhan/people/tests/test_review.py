@@ -558,3 +558,42 @@ def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
         "/api/people/search", json.dumps({"q": "１３９１２３４５６７８"}), content_type="application/json"
     )
     assert found.json()["meta"]["count"] == 1
+
+
+def test_retention_does_not_erase_a_held_person_again_every_day(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.audit.models import AuditLog
+    from yizhan.people import holds, services
+    from yizhan.people.models import Consent
+
+    person = longyuan_person(world)
+    user = world.users["station_manager"]
+    with scopes_disabled():
+        consent = Consent.all_objects.get(person=person)
+    with scope_for(user):
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=60))
+    settings.RETENTION = {"visit": 365, "consent_withdrawn_person": 30, "import_batch": 7}
+
+    def case_file(p):
+        return [holds.Hold(source="mediation", reason="调解案件卷宗 2026-001")] if p.pk == person.pk else []
+
+    holds.register(case_file)
+    try:
+        with scopes_disabled():
+            first = services.apply_retention(dry_run=False)
+            version = Person.all_objects.get(pk=person.pk).version
+            second = services.apply_retention(dry_run=False)
+    finally:
+        holds.unregister(case_file)
+    assert first["consent_withdrawn_person"] == 1 and second["consent_withdrawn_person"] == 0
+    assert second["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
+    with scopes_disabled():
+        assert Person.all_objects.get(pk=person.pk).version == version
+        assert AuditLog.all_objects.filter(field="erasure", target_id=str(person.pk)).count() == 1
+        # the case is closed: the next run anonymises the person fully
+        third = services.apply_retention(dry_run=False)
+        assert third["consent_withdrawn_person"] == 1 and Person.all_objects.get(pk=person.pk).is_anonymised
