@@ -211,6 +211,10 @@ def list_people(
     """``q`` searches names, a masked mobile (138****8000) or its last 4 digits. Search full mobile or ID numbers
     with POST /search so they never appear in a URL."""
     require_people_api()
+    if selectors.search_key(q):
+        raise ValidationError(
+            {"q": [_("Search full mobile or ID numbers with POST /api/people/search, so they stay out of URLs.")]}
+        )
     qs = selectors.person_list(search=q, key=key, village=village, group=group, age_band=age_band)
     meta, items = page_of(qs, offset, limit)
     return {"meta": meta, "items": items}

@@ -13,6 +13,14 @@ from yizhan.audit.models import AuditLog
 EXPORT_LIMIT = 20000
 
 
+def excel_safe(value):
+    """Text starting with = + - @ would be run as a formula by spreadsheet programs (formula injection): names and
+    addresses come from users and uploaded files, so such text is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def people_workbook(*, people, actor, full: bool = False, reason: str = "") -> bytes:
     from openpyxl import Workbook
 
@@ -41,21 +49,20 @@ def people_workbook(*, people, actor, full: bool = False, reason: str = "") -> b
             id_number, mobile, address = p.id_number, p.mobile, p.address
         else:
             id_number, mobile, address = p.masked("id_number"), p.masked("mobile"), p.masked("address")
-        ws.append(
-            [
-                p.name,
-                str(p.get_gender_display()),
-                p.birth_date.isoformat() if p.birth_date else "",
-                p.age if p.age is not None else "",
-                str(p.get_id_type_display()),
-                id_number,
-                mobile,
-                address,
-                p.region.name,
-                str(p.get_residency_display()),
-                "、".join(m.group.name for m in getattr(p, "current_groups", [])),
-            ]
-        )
+        row = [
+            p.name,
+            str(p.get_gender_display()),
+            p.birth_date.isoformat() if p.birth_date else "",
+            p.age if p.age is not None else "",
+            str(p.get_id_type_display()),
+            id_number,
+            mobile,
+            address,
+            p.region.name,
+            str(p.get_residency_display()),
+            "、".join(m.group.name for m in getattr(p, "current_groups", [])),
+        ]
+        ws.append([excel_safe(v) for v in row])
     with transaction.atomic():
         now = timezone.now()
         audit.record(

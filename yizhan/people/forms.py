@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import User
@@ -154,10 +155,24 @@ class MultiFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not database integers before querying (SQLite raises OverflowError on ``pk__in`` with a
+    30-digit number, which would be a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or int(text) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class VisitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     visit_date = forms.DateField(label=_("Date"), widget=DateInput())
-    visitors = forms.ModelMultipleChoiceField(label=_("Visitors (staff)"), queryset=User.objects.none(), required=False)
+    visitors = StaffMultipleChoiceField(label=_("Visitors (staff)"), queryset=User.objects.none(), required=False)
     other_visitors = forms.CharField(label=_("Other visitors"), required=False, max_length=200)
     place = forms.CharField(label=_("Place"), required=False, max_length=100)
     findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -23,7 +23,7 @@ from .models import (
     Visit,
     VisitPlan,
 )
-from .validators import MOBILE_RE, normalize_id_number
+from .validators import MOBILE_RE, _half_width, normalize_id_number
 
 AGE_BANDS = {
     # band: (min age inclusive, max age inclusive or None)
@@ -66,7 +66,7 @@ def current_groups_prefetch(to_attr="current_groups"):
 def search_key(search: str) -> str:
     """A full mobile or ID number as a blind-index token ("m.<hash>" / "i.<hash>") that can travel in URLs and logs;
     "" for other searches."""
-    compact = (search or "").strip().replace(" ", "")
+    compact = _half_width(search).strip().replace(" ", "")
     if MOBILE_RE.match(compact):
         return "m." + blind_index("mobile", compact)
     if ID_LIKE_RE.match(compact):
@@ -250,6 +250,25 @@ def calendar_items(*, start: date, end: date):
         .order_by("visit_date", "id")
     )
     return due, done
+
+
+def staff_for(region_code: str):
+    """Staff who may visit a village's residents or own follow-up actions there: its station managers and the
+    federation admins of the town and district above it. Volunteers, mediators and advisors do not work with
+    resident records, so they are never offered (they could neither see the visit nor close the action)."""
+    from yizhan.accounts.models import Role, User
+
+    admin_codes = {region_code[:9], region_code[:6]}
+    return (
+        User.all_objects.filter(
+            Q(memberships__role=Role.STATION_MANAGER, memberships__region__code=region_code)
+            | Q(memberships__role=Role.FEDERATION_ADMIN, memberships__region__code__in=admin_codes),
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def visit_plans():

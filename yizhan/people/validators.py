@@ -1,6 +1,7 @@
 """Checks for Chinese ID numbers (GB 11643-1999) and mobile numbers."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import MOBILE_RE, validate_mobile  # noqa: F401  (one rule for every mobile number)
 
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would also take full-width digits
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -21,8 +22,13 @@ def id_check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def _half_width(value: str) -> str:
+    """Full-width digits and letters (３３０１…Ｘ, typed with a Chinese input method) as ASCII."""
+    return unicodedata.normalize("NFKC", value or "")
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    return _half_width(value).strip().upper().replace(" ", "")
 
 
 def birth_date_from_id(value: str) -> date | None:
@@ -60,7 +66,8 @@ def make_resident_id(region6: str, born: date, sequence: int) -> str:
 
 
 def normalize_mobile(value: str) -> str:
-    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    value = _half_width(value)
+    digits = "".join(ch for ch in value if ch in "0123456789")
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits if digits else (value or "").strip()

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from ..validators import MOBILE_RE, birth_date_from_id, normalize_id_number, nor
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
 BATCH = 500
+# An .xlsx is a zip archive: refuse archives that unpack to far more than a resident list needs (zip bombs).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_EMPTY_ROWS = 10000
 
 # (key, header label, required)
 COLUMNS = [
@@ -126,46 +130,71 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
+def _check_archive(data: bytes) -> None:
+    """Refuse what is not a zip archive, or one that unpacks to more than MAX_UNPACKED_BYTES, before reading it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(_("This Excel file is too large once unpacked. Split it into smaller files."))
+
+
 def parse_workbook(data: bytes) -> list[dict]:
     """Rows of the first sheet as {key: text}, with their Excel row number. Raises ValidationError."""
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        aliases = _aliases()
-        mapping = {i: aliases[_norm_header(v)] for i, v in enumerate(header or []) if _norm_header(v) in aliases}
-        missing = [str(label) for key, label, required in COLUMNS if required and key not in mapping.values()]
-        if missing:
-            raise ValidationError(
-                _("The first row must hold the column names of the template; missing: %(columns)s.")
-                % {"columns": ", ".join(missing)}
-            )
-        parsed = []
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v in (None, "") for v in values):
-                continue
-            if len(parsed) >= MAX_ROWS:
-                raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
-            row = {"row": number}
-            for index, key in mapping.items():
-                value = values[index] if index < len(values) else None
-                if isinstance(value, datetime):
-                    value = value.date().isoformat()
-                elif isinstance(value, date):
-                    value = value.isoformat()
-                elif isinstance(value, float) and value.is_integer():
-                    value = str(int(value))
-                row[key] = "" if value is None else str(value).strip()
-            parsed.append(row)
-        return parsed
+        return _read_rows(wb)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a damaged workbook fails only when its sheets are read
+        raise ValidationError(_("This is not an Excel file (.xlsx). Download the template and fill it in.")) from exc
     finally:
         wb.close()
+
+
+def _read_rows(wb) -> list[dict]:
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    aliases = _aliases()
+    mapping = {i: aliases[_norm_header(v)] for i, v in enumerate(header or []) if _norm_header(v) in aliases}
+    missing = [str(label) for key, label, required in COLUMNS if required and key not in mapping.values()]
+    if missing:
+        raise ValidationError(
+            _("The first row must hold the column names of the template; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    parsed = []
+    empty = 0
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v in (None, "") for v in values):
+            empty += 1
+            if empty > MAX_EMPTY_ROWS:  # the rest of the sheet is padding (or a zip bomb): stop reading
+                break
+            continue
+        empty = 0
+        if len(parsed) >= MAX_ROWS:
+            raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
+        row = {"row": number}
+        for index, key in mapping.items():
+            value = values[index] if index < len(values) else None
+            if isinstance(value, datetime):
+                value = value.date().isoformat()
+            elif isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, float) and value.is_integer():
+                value = str(int(value))
+            row[key] = "" if value is None else str(value).strip()
+        parsed.append(row)
+    return parsed
 
 
 def _parse_date(text: str) -> date | None:
@@ -361,8 +390,17 @@ def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
 
 def import_confirm(*, actor, batch: ImportBatch) -> int:
     """Import the rows that are (still) valid and new. Returns how many people were created."""
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError(_("This import has already been finished."))
+    with transaction.atomic():
+        # Lock the upload: a second confirmation (double click, two tabs, two staff) waits, then finds it finished.
+        locked = ImportBatch.all_objects.select_for_update().filter(pk=batch.pk).first()
+        if locked is None or locked.status != ImportBatch.Status.PREVIEW:
+            raise ValidationError(_("This import has already been finished."))
+        count = _import_rows(actor=actor, batch=locked)
+    batch.refresh_from_db()
+    return count
+
+
+def _import_rows(*, actor, batch: ImportBatch) -> int:
     stored = batch.rows
     # Only the rows the user saw as valid, checked again against the database as it is now.
     raw = [{"row": r["row"], **{k: r["values"].get(k) or "" for k in KEYS}} for r in stored if r["status"] == "ok"]
@@ -455,6 +493,8 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..exports import excel_safe
+
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Check result")
@@ -465,13 +505,16 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
         v = r["values"]
         ws.append(
             [
-                r["row"],
-                v.get("name", ""),
-                mask("id_number", v.get("id_number", "")),
-                mask("mobile", v.get("mobile", "")),
-                v.get("village", ""),
-                str(STATUS_LABELS[r["status"]]),
-                "；".join(r["errors"]),
+                excel_safe(cell)
+                for cell in (
+                    r["row"],
+                    v.get("name", ""),
+                    mask("id_number", v.get("id_number", "")),
+                    mask("mobile", v.get("mobile", "")),
+                    v.get("village", ""),
+                    str(STATUS_LABELS[r["status"]]),
+                    "；".join(r["errors"]),
+                )
             ]
         )
     out = io.BytesIO()

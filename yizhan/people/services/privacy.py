@@ -16,6 +16,8 @@ from yizhan.audit.models import AuditLog
 from ..holds import Hold, holds_for
 from ..models import (
     Consent,
+    FollowUpAction,
+    Household,
     ImportBatch,
     Need,
     Person,
@@ -159,6 +161,11 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
         result.anonymised.append(_("visit findings and places"))
         Need.all_objects.filter(person=person).update(detail="")
         result.anonymised.append(_("details of needs"))
+        # Follow-up actions describe the person's situation in free text; open ones would keep reminding staff.
+        actions = FollowUpAction.all_objects.filter(visit__person=person)
+        actions.filter(done_on__isnull=True).update(done_on=timezone.localdate())
+        actions.update(description=ANONYMOUS_NAME)
+        result.anonymised.append(_("follow-up actions"))
         if _delete_photos(VisitPhoto.all_objects.filter(visit__person=person)):
             result.anonymised.append(_("visit photos"))
         TargetGroupMembership.all_objects.filter(person=person).delete()
@@ -167,6 +174,7 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
         person.mobile = ""
         person.address = ""
         person.notes = ""
+        household_id = person.household_id
         person.household = None
         result.anonymised.append(_("mobile number, address, notes and household"))
         if result.held:
@@ -182,6 +190,9 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
         result.kept.append(_("the audit log (masked values only), kept as the legally required record of processing"))
         person.version += 1
         person.save()
+        if household_id and not Person.all_objects.filter(household_id=household_id).exists():
+            # The household was this person's alone: its name (王建国家) and address identify them.
+            Household.all_objects.filter(pk=household_id).update(name=f"{ANONYMOUS_NAME}#{household_id}", address="")
         audit.record(
             actor=actor,
             action=AuditLog.Action.UPDATE,
@@ -223,10 +234,23 @@ def apply_retention(*, dry_run: bool = True, now=None) -> dict:
     )
     batches = ImportBatch.all_objects.filter(created_at__lt=now - timedelta(days=policy["import_batch"]))
     report["import_batch"] = batches.count()
+    # A held person was already anonymised as far as the holds allow: run again only once the holds are gone
+    # (or after a later withdrawal), not every day with a new audit row and a misleading count.
+    erased_at: dict[str, object] = {}
+    for target_id, at in AuditLog.all_objects.filter(
+        target_type="people.person", field="erasure", target_id__in=[str(p.pk) for p in people]
+    ).values_list("target_id", "at"):
+        erased_at[target_id] = max(at, erased_at.get(target_id, at))
+    due = []
     for person in people:
         held = holds_for(person)
         if held:
             report["held"].append({"person_id": person.pk, "holds": [h.reason for h in held]})
+            last = erased_at.get(str(person.pk))
+            if last is not None and last >= person.consent_withdrawn_at:
+                continue
+        due.append(person)
+    people = due
     report["consent_withdrawn_person"] = len(people)
     if dry_run:
         return report

@@ -155,6 +155,7 @@ def visit_record(
     for category, _detail in needs:
         if category not in valid_categories:
             raise ValidationError({"needs": _("Choose a category for each need.")})
+    _check_staff(person.region.code, [owner for _d, owner, _due in actions if owner is not None] + list(visitors))
     for description, owner, due in actions:
         if not (description or "").strip() or owner is None or due is None:
             raise ValidationError({"actions": _("Each follow-up action needs a description, an owner and a date.")})
@@ -185,6 +186,18 @@ def visit_record(
         if done:
             schedule_due_visits(person=person)
     return visit
+
+
+def _check_staff(region_code: str, users) -> None:
+    from ..selectors import staff_for
+
+    wanted = {u.pk for u in users}
+    if wanted and len(wanted & set(staff_for(region_code).filter(pk__in=wanted).values_list("pk", flat=True))) < len(
+        wanted
+    ):
+        raise ValidationError(
+            {"actions": _("Visitors and owners must be station managers or federation staff of this place.")}
+        )
 
 
 def _action_create(*, visit, description, owner, due_date, created_by) -> FollowUpAction:
@@ -235,6 +248,8 @@ def action_add(*, created_by, visit: Visit, description: str, owner, due_date: d
     check_region_writable(visit.person.region)
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe the action.")})
+    if owner is not None:
+        _check_staff(visit.person.region.code, [owner])
     with transaction.atomic():
         return _action_create(
             visit=visit, description=description, owner=owner, due_date=due_date, created_by=created_by

@@ -1,8 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 
-from yizhan.accounts.models import User
-
 from .. import selectors
 from ..models import Person
 
@@ -23,13 +21,8 @@ def get_person_or_404(pk) -> Person:
 
 
 def staff_for(region_code: str):
-    """Staff who can visit or own actions in a village: people holding a role there or at the town above."""
-    codes = {region_code, region_code[:9], region_code[:6]}
-    return (
-        User.all_objects.filter(memberships__region__code__in=codes, memberships__is_active=True, is_active=True)
-        .distinct()
-        .order_by("name")
-    )
+    """Staff who can visit or own actions in a village: see ``selectors.staff_for``."""
+    return selectors.staff_for(region_code)
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:

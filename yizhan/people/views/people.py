@@ -193,7 +193,7 @@ def person_detail(request, pk):
         "relation_form": RelationForm(),
         "group_form": GroupAddForm(),
         "consent_form": consent_form,
-        "household_form": HouseholdForm(initial={"name": f"{person.name}家"}),
+        "household_form": HouseholdForm(initial={"name": _("%(name)s's household") % {"name": person.name}}),
         "withdraw_form": WithdrawForm(),
         "can_reveal": person.can_reveal(request.user, "id_number"),
     }

@@ -89,7 +89,11 @@ def visit_photo(request, pk):
     photo = VisitPhoto.objects.filter(pk=pk).first()
     if photo is None:
         raise Http404
-    response = FileResponse(photo.image.open("rb"))
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, ValueError) as exc:  # the file was removed (retention, storage cleanup)
+        raise Http404 from exc
+    response = FileResponse(handle)
     response["Cache-Control"] = "private, no-store"
     return response
 
