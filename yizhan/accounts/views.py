@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
@@ -33,14 +34,6 @@ from .forms import (
 )
 from .models import Role, RoleMembership, User
 from .permissions import can_manage_user
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class LoginView(auth_views.LoginView):
@@ -136,7 +129,7 @@ def two_factor(request):
                     messages.success(request, _("Two-factor authentication is off."))
                     return redirect("accounts:two_factor")
         except ValidationError as exc:
-            _add_errors(disable_form if action == "disable" else code_form, exc)
+            add_errors(disable_form if action == "disable" else code_form, exc)
     pending_setup = device is not None and not device.is_confirmed
     context = {
         "enabled": enabled,
@@ -246,7 +239,7 @@ def user_create(request):
         try:
             user = services.user_create(created_by=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied:
             form.add_error("region", _("You cannot give this role at this place."))
         else:
@@ -288,7 +281,7 @@ def user_detail(request, pk):
                     is_active=data["is_active"],
                 )
             except ValidationError as exc:
-                _add_errors(edit_form, exc)
+                add_errors(edit_form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("accounts:user_detail", pk=user.pk)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
@@ -42,8 +43,7 @@ def detail(request, code):
             try:
                 village = services.region_create_village(town=region, created_by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s added.") % {"name": village.name})
                 return redirect("regions:detail", code=region.code)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.forms import add_errors
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
 
@@ -13,7 +14,6 @@ from . import selectors, services
 from .forms import LookupTypeForm
 from .models import PositionType, RoomType
 from .permissions import can_manage_catalogue
-from .views import add_errors
 
 KINDS = {"room-types": RoomType, "position-types": PositionType}
 

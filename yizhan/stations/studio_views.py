@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import User
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
@@ -19,7 +20,6 @@ from . import selectors, services
 from .forms import ContactForm, StudioForm, StudioMemberForm
 from .models import Contact, Status, Studio, StudioMember
 from .permissions import can_admin_place, can_use_studio_pages
-from .views import add_errors
 
 
 def studio_pages_required(view):

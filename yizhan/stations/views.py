@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import User
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
@@ -31,15 +32,6 @@ from .forms import (
 )
 from .models import BrandItem, Contact, HoursException, Photo, Room, Station, Status
 from .permissions import can_admin_place, can_edit_place, can_use_station_pages
-
-
-def add_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form: on its field when the form has it, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def station_pages_required(view):

@@ -1,16 +1,7 @@
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 
 from .. import selectors
 from ..models import Person
-
-
-def add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def get_person_or_404(pk) -> Person:

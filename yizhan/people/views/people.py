@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.crypto import blind_index
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import admin_required
 from yizhan.core.scoping import require_scope
@@ -31,7 +32,7 @@ from ..forms import (
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
 from ..permissions import is_admin, people_required
 from ..validators import normalize_id_number
-from .common import add_errors, get_person_or_404, xlsx_response
+from .common import get_person_or_404, xlsx_response
 
 
 def _filter_form(request):

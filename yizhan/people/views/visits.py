@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
@@ -17,7 +18,7 @@ from ..forms import ActionForm, VisitForm, VisitPlanForm
 from ..models import FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
 from ..permissions import people_required
-from .common import add_errors, get_person_or_404, staff_for
+from .common import get_person_or_404, staff_for
 
 
 @people_required
