@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yizhan.core.images import MAX_BYTES
 from yizhan.regions.models import Region
 
 from . import selectors
-from .images import MAX_BYTES
 from .models import MAX_ROOM_CAPACITY, OpeningInterval, Station, Status, StudioMember, validate_phone
 
 HOUR_SLOTS = 3  # intervals a weekday can have in the form

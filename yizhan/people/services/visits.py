@@ -1,16 +1,15 @@
 """Visit plans, due visits, visit records with needs and follow-up actions, reminders."""
 
-import io
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
+from yizhan.core import images
 from yizhan.core.scoping import require_scope
 
 from ..models import (
@@ -25,8 +24,6 @@ from ..models import (
     VisitPlan,
 )
 from .people import check_region_writable
-
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 
 def visit_plan_create(*, created_by, name, group, region, interval_days, kind="care") -> VisitPlan:
@@ -92,32 +89,6 @@ def schedule_due_visits(*, plan: VisitPlan | None = None, person: Person | None 
     return len(new)
 
 
-def _clean_photo(photo) -> ContentFile:
-    """Check that the upload is a JPEG or PNG photo and re-encode it without metadata (EXIF GPS positions of a
-    child's home must not be kept)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if photo.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"photos": _("A photo may be at most 8 MB.")})
-    try:
-        image = Image.open(photo)
-        if image.format not in ("JPEG", "PNG"):
-            raise UnidentifiedImageError(image.format)
-        if image.width * image.height > 50_000_000:
-            raise UnidentifiedImageError("too large")
-        image = ImageOps.exif_transpose(image)
-        out = io.BytesIO()
-        if image.format == "PNG" or image.mode in ("RGBA", "LA", "P"):
-            image.save(out, "PNG")
-            ext = "png"
-        else:
-            image.convert("RGB").save(out, "JPEG", quality=85)
-            ext = "jpg"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"photos": _("This file is not a photo (JPEG or PNG).")}) from exc
-    return ContentFile(out.getvalue(), name=f"photo.{ext}")
-
-
 def visit_record(
     *,
     created_by,
@@ -150,7 +121,7 @@ def visit_record(
         plan=plan,
     )
     visit.full_clean(exclude=["visitors"])
-    photos = [_clean_photo(photo) for photo in photos]
+    photos = [images.clean_image(photo, field="photos") for photo in photos]
     valid_categories = set(Need.Category.values)
     for category, _detail in needs:
         if category not in valid_categories:

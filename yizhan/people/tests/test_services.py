@@ -410,7 +410,7 @@ def test_visit_photos_lose_their_metadata(world):
     exif = Image.Exif()
     exif[0x010F] = "FakeCamera"  # Make
     buf = BytesIO()
-    Image.new("RGB", (20, 10), "blue").save(buf, "JPEG", exif=exif)
+    Image.new("RGB", (200, 100), "blue").save(buf, "JPEG", exif=exif)
     assert b"FakeCamera" in buf.getvalue()
     with scope_for(user):
         services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
@@ -422,3 +422,29 @@ def test_visit_photos_lose_their_metadata(world):
         )
         stored = visit.photos.get().image.read()
     assert stored.startswith(b"\xff\xd8") and b"FakeCamera" not in stored
+
+
+def test_visit_photos_follow_the_shared_image_rules(world):
+    """Visit photos and station photos pass through the same checks (core/images.py)."""
+    from io import BytesIO
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    person = _create(world)
+    user = world.users["station_manager"]
+    tiny = BytesIO()
+    Image.new("RGB", (10, 10), "red").save(tiny, "JPEG")
+    with scope_for(user):
+        services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
+        for upload in (b"%PDF-1.4 not a photo", tiny.getvalue()):
+            with pytest.raises(ValidationError) as exc:
+                services.visit_record(
+                    created_by=user,
+                    person=person,
+                    visit_date=timezone.localdate(),
+                    photos=[SimpleUploadedFile("p.jpg", upload, content_type="image/jpeg")],
+                )
+            assert "photos" in exc.value.message_dict
+        assert not person.visits.exists()

@@ -235,7 +235,7 @@ def test_visit_record_with_photo_and_calendar(world, client_for):
 
     person = longyuan_person(world)
     buf = BytesIO()
-    Image.new("RGB", (10, 10), "red").save(buf, "JPEG")
+    Image.new("RGB", (120, 120), "red").save(buf, "JPEG")
     client = client_for(world.users["station_manager"])
     today = timezone.localdate()
     response = client.post(

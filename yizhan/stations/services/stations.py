@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
+from yizhan.core import images
 from yizhan.core.scoping import require_scope
 
-from .. import images
 from ..hours import normalize_intervals
 from ..models import (
     BrandItem,

@@ -78,7 +78,7 @@ def make_photo(station, **kwargs) -> Photo:
     """A stored photo row (files written through default_storage)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from yizhan.stations import images
+    from yizhan.core import images
 
     upload = SimpleUploadedFile("p.png", png_bytes(), content_type="image/png")
     stored = images.store_image(upload, folder=f"stations/{station.pk}")

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit.models import AuditLog
+from yizhan.core.images import MAX_BYTES
 from yizhan.core.scoping import scope_for, scope_for_user, scopes_disabled
 from yizhan.stations import services
-from yizhan.stations.images import MAX_BYTES
 from yizhan.stations.models import (
     BrandItem,
     CoveragePlan,
@@ -383,7 +383,7 @@ def test_too_large_file_is_refused(net, world):
 
 
 def test_too_many_pixels_is_refused(net, world, monkeypatch):
-    from yizhan.stations import images
+    from yizhan.core import images
 
     monkeypatch.setattr(images, "MAX_SIDE", 100)
     manager = world.users["station_manager"]

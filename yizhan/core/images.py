@@ -1,4 +1,5 @@
-"""Photo uploads: check that a file really is an allowed image, strip its metadata and make a thumbnail."""
+"""Photo uploads, for every app: check that a file really is an allowed image, strip its metadata (a child's
+home must not be findable from a photo's GPS tag), and make a thumbnail."""
 
 import io
 import uuid
@@ -27,13 +28,13 @@ class StoredImage:
     height: int
 
 
-def validate_image(upload) -> str:
-    """The Pillow format name of a valid upload; ValidationError with a clear message otherwise."""
+def validate_image(upload, *, field: str = "image") -> str:
+    """The Pillow format name of a valid upload; ValidationError (on ``field``) with a clear message otherwise."""
     if upload is None:
-        raise ValidationError({"image": _("Choose a photo to upload.")})
+        raise ValidationError({field: _("Choose a photo to upload.")})
     if upload.size > MAX_BYTES:
         raise ValidationError(
-            {"image": _("The photo is too large: at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}}
+            {field: _("The photo is too large: at most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}}
         )
     try:
         upload.seek(0)
@@ -42,16 +43,16 @@ def validate_image(upload) -> str:
             width, height = probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"image": _("This file is not an image we can read.")}) from exc
+        raise ValidationError({field: _("This file is not an image we can read.")}) from exc
     if image_format not in FORMATS:
-        raise ValidationError({"image": _("Upload a JPEG, PNG or WebP image.")})
+        raise ValidationError({field: _("Upload a JPEG, PNG or WebP image.")})
     if width > MAX_SIDE or height > MAX_SIDE:
         raise ValidationError(
-            {"image": _("The photo is too big: at most %(side)d pixels on each side.") % {"side": MAX_SIDE}}
+            {field: _("The photo is too big: at most %(side)d pixels on each side.") % {"side": MAX_SIDE}}
         )
     if width < MIN_SIDE or height < MIN_SIDE:
         raise ValidationError(
-            {"image": _("The photo is too small: at least %(side)d pixels on each side.") % {"side": MIN_SIDE}}
+            {field: _("The photo is too small: at least %(side)d pixels on each side.") % {"side": MIN_SIDE}}
         )
     return image_format
 
@@ -65,9 +66,9 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def store_image(upload, *, folder: str) -> StoredImage:
-    """Validate, re-encode without metadata (EXIF/GPS), and store the image and a JPEG thumbnail."""
-    image_format = validate_image(upload)
+def _open_clean(upload, *, field: str) -> tuple[Image.Image, str]:
+    """Validate, then decode upright with the metadata (EXIF/GPS, camera) left behind, at most STORED_MAX_SIDE."""
+    image_format = validate_image(upload, field=field)
     upload.seek(0)
     with Image.open(upload) as source:
         image = ImageOps.exif_transpose(source)
@@ -75,6 +76,19 @@ def store_image(upload, *, folder: str) -> StoredImage:
     if image.mode not in ("RGB", "RGBA", "L"):
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
     image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    return image, image_format
+
+
+def clean_image(upload, *, field: str = "image") -> ContentFile:
+    """A validated image re-encoded without metadata, ready to save in a FileField (no thumbnail)."""
+    image, image_format = _open_clean(upload, field=field)
+    extension = FORMATS[image_format][1]
+    return ContentFile(_encode(image, image_format), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def store_image(upload, *, folder: str) -> StoredImage:
+    """Validate, re-encode without metadata (EXIF/GPS), and store the image and a JPEG thumbnail."""
+    image, image_format = _open_clean(upload, field="image")
     content_type, extension = FORMATS[image_format]
     stem = uuid.uuid4().hex
     name = default_storage.save(f"{folder}/{stem}.{extension}", ContentFile(_encode(image, image_format)))
