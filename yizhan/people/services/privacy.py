@@ -187,7 +187,12 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
             person.birth_date = None
             person.anonymised_at = timezone.now()
             result.anonymised.append(_("name, document number, date of birth and relations"))
-        result.kept.append(_("the audit log (who did what and when; numbers masked), kept as the legally required record of processing"))
+        result.kept.append(
+            _(
+                "the audit log (who did what and when; numbers masked), "
+                "kept as the legally required record of processing"
+            )
+        )
         person.version += 1
         person.save()
         if household_id and not Person.all_objects.filter(household_id=household_id).exists():
