@@ -6,7 +6,13 @@ from yizhan.core.masking import mask
 from .models import MOBILE_RE, RoleMembership, User
 
 
-def user_list(*, search: str = "", role: str = ""):
+def search_key(search: str) -> str:
+    """A full mobile number as a blind-index token ("m.<hash>") that may travel in URLs and logs; "" otherwise."""
+    search = (search or "").strip()
+    return "m." + blind_index("mobile", search) if MOBILE_RE.match(search) else ""
+
+
+def user_list(*, search: str = "", role: str = "", key: str = ""):
     """Users in the actor's scope, with their active roles prefetched (2 queries whatever the page size)."""
     qs = User.objects.prefetch_related(
         Prefetch(
@@ -18,11 +24,11 @@ def user_list(*, search: str = "", role: str = ""):
         )
     ).order_by("username")
     search = (search or "").strip()
-    if search:
-        if MOBILE_RE.match(search):
-            qs = qs.filter(mobile_index=blind_index("mobile", search))
-        else:
-            qs = qs.filter(username__icontains=search) | qs.filter(name__icontains=search)
+    key = key or search_key(search)
+    if key:
+        qs = qs.filter(mobile_index=key.removeprefix("m.")) if key.startswith("m.") else qs.none()
+    elif search:
+        qs = qs.filter(username__icontains=search) | qs.filter(name__icontains=search)
     if role:
         qs = qs.filter(pk__in=RoleMembership.all_objects.filter(role=role, is_active=True).values("user_id"))
     return qs

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -219,10 +219,28 @@ def _grantable_regions(scope):
     return Region.objects.order_by("code")
 
 
+def _search_redirect(data):
+    """Searches are posted and answered with a redirect whose URL carries a blind-index token instead of a full
+    mobile number, so numbers never reach URLs, browser history or access logs."""
+    params = QueryDict(mutable=True)
+    q, role = (data.get("q") or "").strip(), data.get("role") or ""
+    key = selectors.search_key(q)
+    if key:
+        params["key"] = key
+    elif q:
+        params["q"] = q
+    if role:
+        params["role"] = role
+    return redirect(f"{reverse('accounts:user_list')}?{params.urlencode()}")
+
+
 @admin_required
 def user_list(request):
+    if request.method == "POST" or selectors.search_key(request.GET.get("q", "")):
+        return _search_redirect(request.POST if request.method == "POST" else request.GET)
     role = request.GET.get("role", "")
-    page = paginate(request, selectors.user_list(search=request.GET.get("q", ""), role=role))
+    users = selectors.user_list(search=request.GET.get("q", ""), role=role, key=request.GET.get("key", ""))
+    page = paginate(request, users)
     return render(
         request,
         "accounts/user_list.html",

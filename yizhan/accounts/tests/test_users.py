@@ -148,7 +148,10 @@ def test_user_pages(world, client_for):
         wang = User.objects.get(username="wang")
     # search by full mobile number through the blind index
     mobile = world.users["station_manager"].mobile
-    listing = client.get(f"/accounts/users/?q={mobile}").content.decode()
+    posted = client.post("/accounts/users/", {"q": mobile})
+    assert posted.status_code == 302 and mobile not in posted["Location"] and "key=m." in posted["Location"]
+    assert mobile not in client.get(f"/accounts/users/?q={mobile}")["Location"]  # a typed URL is redirected too
+    listing = client.get(posted["Location"]).content.decode()
     table = listing[listing.index("<tbody>") :]
     assert ">station_manager<" in table and ">volunteer<" not in table
     assert mobile not in table and mobile[:3] + "****" + mobile[-4:] in table
