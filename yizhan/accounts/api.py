@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from yizhan.core.api import PageMeta, page_of, require_admin
@@ -51,10 +53,26 @@ def me(request):
     return request.user
 
 
-@router.get("/users", response=UserPage, summary="Users in your scope")
+class UserSearchIn(Schema):
+    q: str = ""
+    role: str = ""
+    offset: int = 0
+    limit: int = 50
+
+
+@router.get("/users", response=UserPage, summary="Users in your scope (search by name or username)")
 def list_users(request, q: str = "", role: str = "", offset: int = 0, limit: int = 50):
     require_admin()
+    if selectors.search_key(q):
+        raise ValidationError({"q": _("Search full mobile numbers with POST /api/accounts/users/search.")})
     meta, items = page_of(selectors.user_list(search=q, role=role), offset, limit)
+    return {"meta": meta, "items": items}
+
+
+@router.post("/users/search", response=UserPage, summary="Search users, also by full mobile number (kept out of URLs)")
+def search_users(request, payload: UserSearchIn):
+    require_admin()
+    meta, items = page_of(selectors.user_list(search=payload.q, role=payload.role), payload.offset, payload.limit)
     return {"meta": meta, "items": items}
 
 

@@ -68,3 +68,13 @@ ROWS += [
         {"anonymous": 302, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
     ),
 ]
+
+ROWS += [
+    (
+        "API user search",
+        "POST",
+        lambda w: "/api/accounts/users/search",
+        {"anonymous": 401, **ADMINS_OK, **NON_ADMINS_403},
+        lambda w: {"q": w.users["station_manager"].mobile},
+    ),
+]

@@ -196,3 +196,14 @@ def test_home_query_count(world, client_for, django_assert_num_queries, roles):
     # session, user, memberships, unread notifications, session save (3)
     with django_assert_num_queries(7):
         assert client.get("/accounts/home/").status_code == 200
+
+
+def test_api_keeps_mobile_numbers_out_of_urls(world, client_for):
+    client = client_for(world.users["town_admin"])
+    mobile = world.users["station_manager"].mobile
+    refused = client.get(f"/api/accounts/users?q={mobile}")
+    assert refused.status_code == 400 and "q" in refused.json()["errors"]
+    found = client.post("/api/accounts/users/search", {"q": mobile}, content_type="application/json").json()
+    assert [u["username"] for u in found["items"]] == ["station_manager"]
+    assert mobile not in str(found)
+    assert client.get("/api/accounts/users?q=station").json()["meta"]["count"] == 1
