@@ -3,7 +3,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from yizhan.core.api import PageMeta, page_of, require_admin
+from yizhan.core.api import PageMeta, page_of
+from yizhan.core.permissions import is_admin, requires
 
 from . import selectors
 from .models import User
@@ -61,8 +62,8 @@ class UserSearchIn(Schema):
 
 
 @router.get("/users", response=UserPage, summary="Users in your scope (search by name or username)")
+@requires(is_admin)
 def list_users(request, q: str = "", role: str = "", offset: int = 0, limit: int = 50):
-    require_admin()
     if selectors.search_key(q):
         raise ValidationError({"q": _("Search full mobile numbers with POST /api/accounts/users/search.")})
     meta, items = page_of(selectors.user_list(search=q, role=role), offset, limit)
@@ -70,15 +71,15 @@ def list_users(request, q: str = "", role: str = "", offset: int = 0, limit: int
 
 
 @router.post("/users/search", response=UserPage, summary="Search users, also by full mobile number (kept out of URLs)")
+@requires(is_admin)
 def search_users(request, payload: UserSearchIn):
-    require_admin()
     meta, items = page_of(selectors.user_list(search=payload.q, role=payload.role), payload.offset, payload.limit)
     return {"meta": meta, "items": items}
 
 
 @router.get("/users/{user_id}", response=UserOut)
+@requires(is_admin)
 def get_user(request, user_id: int):
-    require_admin()
     try:
         return selectors.user_get(user_id)
     except User.DoesNotExist as exc:

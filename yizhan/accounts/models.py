@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel, ScopeRule
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -47,7 +47,22 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
-class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
+class UsersInScope(ScopeRule):
+    """Users holding a role under one of the user's admin regions, and the user themselves. Their audit rows go to
+    the region of their first role."""
+
+    def q(self, scope):
+        if scope.user_id is None and not scope.admin_regions:
+            return models.Q(pk__in=[])
+        in_scope = RoleMembership.all_objects.filter(scope.region_q("region__code", include_member=False))
+        return models.Q(pk=scope.user_id) | models.Q(pk__in=in_scope.values("user_id"))
+
+    def region_code(self, obj) -> str:
+        memberships = obj.active_memberships() if obj.pk else []
+        return memberships[0].region_code if memberships else ""
+
+
+class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
         _("username"),
         max_length=150,
@@ -65,6 +80,8 @@ class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
+    scoped_by = UsersInScope()
+
     objects = ScopedUserManager()
     all_objects = UserManager()
 
@@ -79,11 +96,6 @@ class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.name} ({self.username})" if self.name else self.username
-
-    @classmethod
-    def scope_filter(cls, scope):
-        in_scope = RoleMembership.all_objects.filter(scope.region_q("region__code", include_member=False))
-        return models.Q(pk=scope.user_id) | models.Q(pk__in=in_scope.values("user_id"))
 
     def active_memberships(self) -> list["RoleMembership"]:
         cached = getattr(self, "_memberships_cache", None)
@@ -110,12 +122,8 @@ class User(SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin):
 
         return actor.pk == self.pk or can_manage_user(require_scope(), self)
 
-    def audit_region_code(self) -> str:
-        memberships = self.active_memberships() if self.pk else []
-        return memberships[0].region_code if memberships else ""
 
-
-class RoleMembership(models.Model):
+class RoleMembership(ScopedModel):
     """A user holds a role at a place. Places are regions now; stations and studios add their own link."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
@@ -135,8 +143,8 @@ class RoleMembership(models.Model):
         User, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # Admins see the roles held under their regions; everyone sees their own.
+    scoped_by = InRegion("region__code") | OwnedBy("user")
 
     class Meta:
         verbose_name = _("role membership")
@@ -145,10 +153,6 @@ class RoleMembership(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} @ {self.region}"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return scope.region_q("region__code", include_member=False) | models.Q(user_id=scope.user_id)
 
     @property
     def region_code(self) -> str:
@@ -167,11 +171,8 @@ class RoleMembership(models.Model):
             pairs.append(("studio", self.studio_id))
         return pairs
 
-    def audit_region_code(self) -> str:
-        return self.region.code
 
-
-class TwoFactorDevice(models.Model):
+class TwoFactorDevice(ScopedModel):
     """A time-based one-time-password (TOTP) authenticator app bound to an account. The secret is encrypted."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
@@ -179,6 +180,9 @@ class TwoFactorDevice(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # The last accepted time step: a code is never accepted twice (replay protection).
     last_used_step = models.BigIntegerField(default=0)
+
+    # Only the account's own device; the sign-in flow (before any scope exists) and the admin reset use all_objects.
+    scoped_by = OwnedBy("user")
 
     class Meta:
         verbose_name = _("two-factor device")

@@ -26,7 +26,7 @@ VALID_WINDOW = 1  # accept the previous and next 30-second step too (clock drift
 
 
 def device_of(user: User) -> TwoFactorDevice | None:
-    return TwoFactorDevice.objects.filter(user=user).first()
+    return TwoFactorDevice.all_objects.filter(user=user).first()
 
 
 def is_enabled(user: User) -> bool:
@@ -77,7 +77,9 @@ def _accept(device: TwoFactorDevice, code: str) -> bool:
         step = int(now // totp.interval) + offset
         if step > device.last_used_step and totp.at(step * totp.interval) == code:
             # Record the step atomically: two requests with the same code cannot both pass.
-            updated = TwoFactorDevice.objects.filter(pk=device.pk, last_used_step__lt=step).update(last_used_step=step)
+            updated = TwoFactorDevice.all_objects.filter(pk=device.pk, last_used_step__lt=step).update(
+                last_used_step=step
+            )
             if updated:
                 device.last_used_step = step
                 return True

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
+from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
@@ -144,7 +144,7 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", context, status=400 if has_errors else 200)
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def two_factor_reset(request, pk):
     """An admin turns off two-factor for a user who lost their phone (the user sets it up again)."""
@@ -234,7 +234,7 @@ def _search_redirect(data):
     return redirect(f"{reverse('accounts:user_list')}?{params.urlencode()}")
 
 
-@admin_required
+@requires(is_admin)
 def user_list(request):
     if request.method == "POST" or selectors.search_key(request.GET.get("q", "")):
         return _search_redirect(request.POST if request.method == "POST" else request.GET)
@@ -248,7 +248,7 @@ def user_list(request):
     )
 
 
-@admin_required
+@requires(is_admin)
 def user_create(request):
     scope = require_scope()
     form = UserCreateForm(request.POST or None, regions=_grantable_regions(scope))
@@ -273,7 +273,7 @@ def _get_user_or_404(pk):
         raise Http404 from exc
 
 
-@admin_required
+@requires(is_admin)
 def user_detail(request, pk):
     user = _get_user_or_404(pk)
     scope = require_scope()
@@ -319,7 +319,7 @@ def user_detail(request, pk):
     )
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def membership_add(request, pk):
     user = _get_user_or_404(pk)
@@ -338,7 +338,7 @@ def membership_add(request, pk):
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def membership_revoke(request, pk, membership_pk):
     user = _get_user_or_404(pk)
@@ -354,7 +354,7 @@ def membership_revoke(request, pk, membership_pk):
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def password_reset(request, pk):
     user = _get_user_or_404(pk)

@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from ninja import Router, Schema
 
-from yizhan.core.api import PageMeta, page_of, require_admin
+from yizhan.core.api import PageMeta, page_of
+from yizhan.core.permissions import is_admin, requires
 
 from . import selectors
 
@@ -29,6 +30,7 @@ class AuditPage(Schema):
 
 
 @router.get("/", response=AuditPage, summary="Audit log of your scope")
+@requires(is_admin)
 def list_audit(
     request,
     action: str = "",
@@ -39,7 +41,6 @@ def list_audit(
     offset: int = 0,
     limit: int = 50,
 ):
-    require_admin()
     meta, items = page_of(
         selectors.audit_list(action=action, target_type=target_type, actor=actor, date_from=date_from, date_to=date_to),
         offset,

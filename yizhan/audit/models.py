@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel
 
 
 class AuditImmutableError(Exception):
@@ -22,7 +22,7 @@ class ScopedAuditManager(ScopedManager.from_queryset(AuditQuerySet)):
     pass
 
 
-class AuditLog(models.Model):
+class AuditLog(ScopedModel):
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
@@ -53,6 +53,9 @@ class AuditLog(models.Model):
     field = models.CharField(_("field"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
+    # Admins see what happened in their regions; everyone sees what they did themselves.
+    scoped_by = InRegion("region_code") | OwnedBy("actor")
+
     objects = ScopedAuditManager()
     all_objects = AuditQuerySet.as_manager()
 
@@ -64,11 +67,6 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.target_repr}"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        # Admins see what happened in their regions; everyone sees what they did themselves.
-        return scope.region_q("region_code", include_member=False) | models.Q(actor_id=scope.user_id)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,14 +1,14 @@
 from django.shortcuts import render
 
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
+from yizhan.core.permissions import is_admin, requires
 
 from . import selectors
 from .forms import AuditFilterForm
 from .models import AuditLog
 
 
-@admin_required
+@requires(is_admin)
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():

@@ -1,17 +1,7 @@
 """Shared pieces of the API: guards and pagination that follow the same rules as the pages."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-
-from .scoping import require_scope
-
-
-def require_admin():
-    scope = require_scope()
-    if not (scope.unrestricted or scope.admin_regions):
-        raise PermissionDenied
-    return scope
 
 
 class PageMeta(Schema):

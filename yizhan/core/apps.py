@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "yizhan.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Django's documented place to register system checks (the module defines nothing a model needs).
+        from . import checks  # noqa: F401

@@ -1,9 +1,13 @@
 """The one scoping mechanism (DESIGN.md §2, §4).
 
-Every request (and every task or command) runs inside a *scope*: what the acting user may see. Scoped models
-declare ``objects = ScopedManager()`` and a ``scope_filter(scope)`` classmethod returning a ``Q``. Querying
-``Model.objects`` with no active scope raises ``ScopeError`` when the query runs, instead of leaking everything.
-System code that must see everything (migrations, imports, the task worker) says so with ``scopes_disabled()``.
+Every request (and every task or command) runs inside a *scope*: what the acting user may see. A scoped model
+inherits ``ScopedModel`` and declares once how its rows meet a scope — ``scoped_by = InRegion("region__code")``,
+``scoped_by = PlaceRule("station")`` … (in the spirit of pretix's ``ScopedManager(organizer=...)``). From that one
+declaration follow the scoped default manager ``objects``, the system manager ``all_objects``, ``scope_filter`` and
+the region its audit rows are filed under. Querying ``Model.objects`` with no active scope raises ``ScopeError``
+when the query runs, instead of leaking everything. System code that must see everything (migrations, imports, the
+task worker) says so with ``scopes_disabled()``. A project model that is not scoped must be on the commented
+allow-list in ``yizhan/core/checks.py``; ``manage.py check`` (and so the test suite) fails otherwise.
 
 Scope comes from role memberships: a federation admin at region R sees everything whose region code starts with
 R's code (statistical codes are prefixes of each other); other roles see their own place (exact region, later
@@ -114,10 +118,7 @@ class _ScopeMissingQuerySet(models.QuerySet):
 
 
 class ScopedManager(models.Manager):
-    """Default-looking manager that limits every query to the active scope.
-
-    The model must define ``scope_filter(cls, scope) -> Q``.
-    """
+    """Default-looking manager that limits every query to the active scope (``Model.scope_filter(scope)``)."""
 
     def get_queryset(self):
         scope = _current.get()
@@ -127,6 +128,105 @@ class ScopedManager(models.Manager):
         if scope.unrestricted:
             return qs
         return qs.filter(self.model.scope_filter(scope))
+
+
+# --- declaring how a model's rows meet a scope -------------------------------------------------------------------
+
+
+def _follow(obj, path: str):
+    """``obj.a.b.c`` for the lookup path ``a__b__c`` (None as soon as a link is empty)."""
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+class ScopeRule:
+    """How the rows of one model meet a scope. A model names one rule once: ``scoped_by = InRegion(...)``.
+
+    ``q(scope)`` is the filter the scoped manager applies; ``region_code(obj)`` is the region code its audit rows
+    are filed under (so that the admins of that region see them), read along ``region_path``.
+    """
+
+    region_path = ""
+
+    def q(self, scope: Scope) -> Q:
+        raise NotImplementedError
+
+    def region_code(self, obj) -> str:
+        return (_follow(obj, self.region_path) or "") if self.region_path else ""
+
+    def __or__(self, other: ScopeRule) -> ScopeRule:
+        return AnyOf(self, other)
+
+
+class InRegion(ScopeRule):
+    """Rows whose region code (at ``path``) lies under one of the user's admin regions; with ``members=True`` also
+    rows of exactly the regions where the user holds any other role."""
+
+    def __init__(self, path: str = "region__code", *, members: bool = False):
+        self.region_path = path
+        self.members = members
+
+    def q(self, scope: Scope) -> Q:
+        return scope.region_q(self.region_path, include_member=self.members)
+
+
+class OwnedBy(ScopeRule):
+    """Rows that belong to the acting user (``path`` is the foreign key to the user). Anonymous: none."""
+
+    def __init__(self, path: str = "user", *, region_path: str = ""):
+        self.path = path
+        self.region_path = region_path
+
+    def q(self, scope: Scope) -> Q:
+        if scope.user_id is None:
+            return Q(pk__in=[])
+        return Q(**{self.path: scope.user_id})
+
+
+class AnyOf(ScopeRule):
+    """Rows that meet any of the rules; audit rows go to the first region one of them names."""
+
+    def __init__(self, *rules: ScopeRule):
+        self.rules = rules
+
+    def q(self, scope: Scope) -> Q:
+        q = Q(pk__in=[])
+        for rule in self.rules:
+            q |= rule.q(scope)
+        return q
+
+    def region_code(self, obj) -> str:
+        for rule in self.rules:
+            code = rule.region_code(obj)
+            if code:
+                return code
+        return ""
+
+
+class ScopedModel(models.Model):
+    """Base of every scoped model: it declares ``scoped_by`` once and gets the rest.
+
+    ``objects`` (scoped, and the default manager, so reverse relations such as ``region.children`` are scoped too)
+    and ``all_objects`` (the system manager: uniqueness checks, auth, commands, tasks) come from here.
+    """
+
+    scoped_by: ScopeRule
+
+    objects = ScopedManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        return cls.scoped_by.q(scope)
+
+    def audit_region_code(self) -> str:
+        return self.scoped_by.region_code(self)
 
 
 def scope_for_user(user) -> Scope:

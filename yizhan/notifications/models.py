@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import OwnedBy, ScopedModel
 
 # What each kind of notification says. Texts are rendered in the reader's language when shown,
 # from the parameters stored with the notification (never personal data such as ID or mobile numbers).
@@ -15,7 +15,7 @@ KINDS = {
 }
 
 
-class Notification(models.Model):
+class Notification(ScopedModel):
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("In the app")
         SMS = "sms", _("SMS")
@@ -30,8 +30,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # Everyone sees their own notifications, nobody else's.
+    scoped_by = OwnedBy("user")
 
     class Meta:
         verbose_name = _("notification")
@@ -40,10 +40,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return str(self.title)
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return models.Q(user_id=scope.user_id)
 
     @property
     def title(self):

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from yizhan.core.api import PageMeta, page_of
+from yizhan.core.permissions import requires
 from yizhan.regions.models import Region
 
 from . import selectors, services
 from .models import Household, Person
-from .permissions import require_people_api
+from .permissions import works_with_residents
 
 router = Router(tags=["people"])
 
@@ -198,6 +199,7 @@ def _person_or_404(person_id: int) -> Person:
 
 
 @router.get("/", response=PersonPage, summary="Residents in your scope (masked)")
+@requires(works_with_residents)
 def list_people(
     request,
     q: str = "",
@@ -210,7 +212,6 @@ def list_people(
 ):
     """``q`` searches names, a masked mobile (138****8000) or its last 4 digits. Search full mobile or ID numbers
     with POST /search so they never appear in a URL."""
-    require_people_api()
     if selectors.search_key(q):
         raise ValidationError(
             {"q": [_("Search full mobile or ID numbers with POST /api/people/search, so they stay out of URLs.")]}
@@ -230,8 +231,8 @@ class SearchIn(Schema):
 
 
 @router.post("/search", response=PersonPage, summary="Search residents, also by full mobile or ID number (in the body)")
+@requires(works_with_residents)
 def search_people(request, payload: SearchIn):
-    require_people_api()
     qs = selectors.person_list(
         search=payload.q, village=payload.village, group=payload.group, age_band=payload.age_band
     )
@@ -240,8 +241,8 @@ def search_people(request, payload: SearchIn):
 
 
 @router.post("/", response={201: PersonOut}, summary="Register a resident (refused if already registered)")
+@requires(works_with_residents)
 def create_person(request, payload: PersonIn):
-    require_people_api()
     region = Region.all_objects.filter(code=payload.village_code, level=Region.Level.VILLAGE).first()
     if region is None:
         raise ValidationError({"village_code": [_("Choose a village or community.")]})
@@ -252,21 +253,21 @@ def create_person(request, payload: PersonIn):
 
 
 @router.get("/groups", response=list[GroupOut], summary="Target groups")
+@requires(works_with_residents)
 def list_groups(request):
-    require_people_api()
     return list(selectors.target_groups())
 
 
 @router.get("/visits/overdue", response=OverdueOut, summary="Overdue visits and follow-up actions in your scope")
+@requires(works_with_residents)
 def overdue(request, limit: int = 100):
-    require_people_api()
     limit = max(1, min(limit, 500))
     return {"visits": list(selectors.overdue_visits()[:limit]), "actions": list(selectors.overdue_actions()[:limit])}
 
 
 @router.get("/visits/calendar", response=OverdueOut, summary="Due visits in a date range (the calendar)")
+@requires(works_with_residents)
 def calendar(request, start: date, end: date):
-    require_people_api()
     if (end - start).days > 92 or end < start:
         raise ValidationError({"end": [_("Ask for at most 92 days, with the end after the start.")]})
     due, _done = selectors.calendar_items(start=start, end=end)
@@ -274,8 +275,8 @@ def calendar(request, start: date, end: date):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
+@requires(works_with_residents)
 def get_household(request, household_id: int):
-    require_people_api()
     try:
         household = selectors.household_get(household_id)
     except Household.DoesNotExist as exc:
@@ -290,12 +291,12 @@ def get_household(request, household_id: int):
 
 
 @router.get("/{person_id}", response=PersonDetailOut, summary="One resident (masked)")
+@requires(works_with_residents)
 def get_person(request, person_id: int):
-    require_people_api()
     return _person_or_404(person_id)
 
 
 @router.get("/{person_id}/visits", response=list[VisitOut])
+@requires(works_with_residents)
 def person_visits(request, person_id: int):
-    require_people_api()
     return list(selectors.person_visits(_person_or_404(person_id))[:100])

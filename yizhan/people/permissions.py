@@ -1,32 +1,20 @@
-"""Who works with residents: federation admins (their regions) and station managers (their village)."""
+"""Who works with residents, in the vocabulary of ``yizhan.core.permissions``: federation admins (their regions)
+and station managers (their village)."""
 
-from functools import wraps
+from yizhan.accounts.models import Role
+from yizhan.core.permissions import Predicate, holds_role, holds_role_in, is_admin, is_admin_over
+from yizhan.core.scoping import scope_for_user
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+# Browse residents, households, visits and imports at all.
+works_with_residents = is_admin | holds_role(Role.STATION_MANAGER)
 
-from yizhan.core.scoping import require_scope
+# Register, correct and reveal residents of a village (a Region or a region code).
+can_write_residents_in = is_admin_over | holds_role_in(Role.STATION_MANAGER)
 
-from .models import can_see_people
-
-
-def people_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_see_people(require_scope()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Erase a person (PIPL right to deletion): federation admins of the person's region only.
+can_erase_person = Predicate(lambda scope, person: is_admin_over(scope, person.region), "can_erase_person")
 
 
-def is_admin(scope) -> bool:
-    return scope.unrestricted or bool(scope.admin_regions)
-
-
-def require_people_api():
-    scope = require_scope()
-    if not can_see_people(scope):
-        raise PermissionDenied
-    return scope
+def may_reveal_in(user, region_code: str) -> bool:
+    """For ``Model.can_reveal(user, field)``: the user may see full values of residents of this village."""
+    return can_write_residents_in(scope_for_user(user), region_code)

@@ -1,7 +1,8 @@
 from django.http import Http404
 from ninja import Router, Schema, Status
 
-from yizhan.core.api import PageMeta, page_of, require_admin
+from yizhan.core.api import PageMeta, page_of
+from yizhan.core.permissions import is_admin, requires
 
 from . import selectors, services
 from .models import Region
@@ -36,10 +37,10 @@ class VillageIn(Schema):
 
 
 @router.get("/", response=RegionPage, summary="Regions in your scope")
+@requires(is_admin)
 def list_regions(
     request, parent: str | None = None, q: str = "", level: int | None = None, offset: int = 0, limit: int = 50
 ):
-    require_admin()
     parent_region = None
     if parent:
         try:
@@ -51,8 +52,8 @@ def list_regions(
 
 
 @router.get("/{code}", response=RegionOut)
+@requires(is_admin)
 def get_region(request, code: str):
-    require_admin()
     try:
         return selectors.region_get(code)
     except Region.DoesNotExist as exc:
@@ -60,8 +61,8 @@ def get_region(request, code: str):
 
 
 @router.post("/{code}/villages", response={201: RegionOut}, summary="Add a village or community under a town")
+@requires(is_admin)
 def create_village(request, code: str, payload: VillageIn):
-    require_admin()
     try:
         town = selectors.region_get(code)
     except Region.DoesNotExist as exc:

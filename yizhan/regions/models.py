@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import InRegion, ScopedModel
 
 
-class Region(models.Model):
+class Region(ScopedModel):
     """A node of the administrative tree, keyed by its statistical division code (统计用区划代码)."""
 
     class Level(models.IntegerChoices):
@@ -27,8 +27,8 @@ class Region(models.Model):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # Admins see everything under their regions; other roles see exactly the places where they hold a role.
+    scoped_by = InRegion("code", members=True)
 
     class Meta:
         verbose_name = _("region")
@@ -40,10 +40,6 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return scope.region_q("code")
 
     @classmethod
     def level_for_code(cls, code: str):
@@ -68,9 +64,6 @@ class Region(models.Model):
             raise ValidationError(
                 {"code": _("The code must start with the parent's code %(code)s.") % {"code": self.parent.code}}
             )
-
-    def audit_region_code(self) -> str:
-        return self.code
 
     def ancestor_codes(self) -> list[str]:
         """Codes of this region's ancestors, top first (derived from the code, no query)."""

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
+from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
 
 from . import selectors, services
@@ -14,7 +14,7 @@ from .forms import VillageForm
 from .models import Region
 
 
-@admin_required
+@requires(is_admin)
 def index(request):
     q = request.GET.get("q", "").strip()
     if q:
@@ -27,7 +27,7 @@ def index(request):
     )
 
 
-@admin_required
+@requires(is_admin)
 def detail(request, code):
     try:
         region = selectors.region_get(code)

@@ -2,20 +2,20 @@
 
 from datetime import date, time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from yizhan.accounts.models import User
-from yizhan.core.api import PageMeta, page_of, require_admin
-from yizhan.core.scoping import require_scope
+from yizhan.core.api import PageMeta, page_of
+from yizhan.core.permissions import is_admin, require, requires
 from yizhan.regions.models import Region
 
 from . import selectors, services
 from .models import BrandItem, PositionType, Room, RoomType, ServiceLine, Station, Status, Studio, StudioMember
-from .permissions import can_use_station_pages, can_use_studio_pages
+from .permissions import uses_station_pages, uses_studio_pages
 
 stations_router = Router(tags=["stations"])
 studios_router = Router(tags=["studios"])
@@ -315,8 +315,7 @@ def _lookups(model, codes, field):
 
 
 def _station(station_id: int) -> Station:
-    if not can_use_station_pages(require_scope()):
-        raise PermissionDenied
+    require(uses_station_pages)
     try:
         return selectors.station_get(station_id)
     except Station.DoesNotExist as exc:
@@ -324,8 +323,7 @@ def _station(station_id: int) -> Station:
 
 
 def _studio(studio_id: int) -> Studio:
-    if not can_use_studio_pages(require_scope()):
-        raise PermissionDenied
+    require(uses_studio_pages)
     try:
         return selectors.studio_get(studio_id)
     except Studio.DoesNotExist as exc:
@@ -355,16 +353,15 @@ def _conflict_or_invalid(exc: ValidationError):
 
 
 @stations_router.get("/", response=StationPage, summary="Stations in your scope")
+@requires(uses_station_pages)
 def list_stations(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
-    if not can_use_station_pages(require_scope()):
-        raise PermissionDenied
     meta, items = page_of(selectors.station_list(region_code=region, status=status, search=q), offset, limit)
     return {"meta": meta, "items": items}
 
 
 @stations_router.post("/", response={201: StationOut}, summary="Add a station in a village of your region")
+@requires(is_admin)
 def create_station(request, payload: StationIn):
-    require_admin()
     data = payload.dict()
     data["region"] = _village(data["region"])
     data["positions"] = _lookups(PositionType, data["positions"], "positions")
@@ -530,16 +527,15 @@ def _shared_station(station_id):
 
 
 @studios_router.get("/", response=StudioPage, summary="Mediation studios in your scope")
+@requires(uses_studio_pages)
 def list_studios(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
-    if not can_use_studio_pages(require_scope()):
-        raise PermissionDenied
     meta, items = page_of(selectors.studio_list(region_code=region, status=status, search=q), offset, limit)
     return {"meta": meta, "items": items}
 
 
 @studios_router.post("/", response={201: StudioOut})
+@requires(is_admin)
 def create_studio(request, payload: StudioIn):
-    require_admin()
     data = payload.dict()
     data["region"] = _village(data["region"])
     data["shared_station"] = _shared_station(data["shared_station"])
@@ -602,7 +598,7 @@ def _village_row(v):
 
 @coverage_router.get("/", response=CoverageOut, summary="Coverage of a town, or summed over a district")
 def get_coverage(request, region: str = ""):
-    scope = require_admin()
+    scope = require(is_admin)
     try:
         if region:
             area = Region.objects.get(code=region)
@@ -641,8 +637,8 @@ def get_coverage(request, region: str = ""):
 
 
 @coverage_router.put("/plan/{village_code}", response=PlanOut, summary="Record the rollout plan of a village")
+@requires(is_admin)
 def set_plan(request, village_code: str, payload: PlanIn):
-    require_admin()
     try:
         village = Region.objects.get(code=village_code)
     except Region.DoesNotExist as exc:

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.forms import add_errors
-from yizhan.core.permissions import admin_required
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import allows, is_admin, requires
 
 from . import selectors, services
 from .forms import LookupTypeForm
@@ -18,9 +17,9 @@ from .permissions import can_manage_catalogue
 KINDS = {"room-types": RoomType, "position-types": PositionType}
 
 
-@admin_required
+@requires(is_admin)
 def catalogue(request, form=None, kind=None):
-    can_manage = can_manage_catalogue(require_scope())
+    can_manage = allows(can_manage_catalogue)
     return render(
         request,
         "stations/catalogue.html",
@@ -36,11 +35,11 @@ def catalogue(request, form=None, kind=None):
     )
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def lookup_save(request, kind):
     model = KINDS.get(kind)
-    if model is None or not can_manage_catalogue(require_scope()):
+    if model is None or not allows(can_manage_catalogue):
         raise PermissionDenied
     form = LookupTypeForm(request.POST)
     if form.is_valid():

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.audit import services as audit
-from yizhan.core.permissions import admin_required
+from yizhan.core.permissions import allows, is_admin, requires
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 from yizhan.regions.selectors import region_top_level
@@ -36,7 +36,7 @@ def _coverage_region(request) -> Region:
     return region
 
 
-@admin_required
+@requires(is_admin)
 def coverage(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
@@ -47,14 +47,14 @@ def coverage(request):
             "coverage": data,
             "chart": data.chart_data(),
             "regions": selectors.coverage_regions(),
-            "can_plan": data.is_town and can_admin_region(require_scope(), region),
+            "can_plan": data.is_town and allows(can_admin_region, region),
             "plan_form": CoveragePlanForm(),
             "export_url": reverse("stations:coverage_export") + f"?region={region.code}",
         },
     )
 
 
-@admin_required
+@requires(is_admin)
 def coverage_export(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
@@ -70,7 +70,7 @@ def coverage_export(request):
     return response
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def coverage_plan(request):
     form = CoveragePlanForm(request.POST)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import InRegion, Scope, ScopedModel, ScopeRule
 
 
 class Status(models.TextChoices):
@@ -29,15 +29,27 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-def _place_q(scope, kind: str, prefix: str = "") -> Q:
-    """Rows of stations (kind="station") or studios (kind="studio") visible in the scope, at ``prefix``."""
-    if scope.is_anonymous:
-        return Q(**{f"{prefix}status": Status.OPERATING, f"{prefix}is_public": True})
-    q = scope.region_q(f"{prefix}region__code", include_member=False)
-    ids = scope.place_ids(kind)
-    if ids:
-        q |= Q(**{f"{prefix}pk__in": sorted(ids)})
-    return q
+class InPlace(ScopeRule):
+    """Rows of a station (kind="station") or studio (kind="studio") — the place itself (``path=""``) or rows linked
+    to it at ``path`` — visible when the place is: admins under its region, the users who hold a role at it, and the
+    public (anonymous scope) for operating places marked public, narrowed by ``public`` (e.g. only public photos)."""
+
+    def __init__(self, kind: str, path: str = "", *, public: Q | None = None):
+        self.kind = kind
+        self.prefix = f"{path}__" if path else ""
+        self.region_path = f"{self.prefix}region__code"
+        self.public = public
+
+    def q(self, scope: Scope) -> Q:
+        prefix = self.prefix
+        if scope.is_anonymous:
+            q = Q(**{f"{prefix}status": Status.OPERATING, f"{prefix}is_public": True})
+            return q & self.public if self.public is not None else q
+        q = scope.region_q(f"{prefix}region__code", include_member=False)
+        ids = scope.place_ids(self.kind)
+        if ids:
+            q |= Q(**{f"{prefix}pk__in": sorted(ids)})
+        return q
 
 
 class LookupType(models.Model):
@@ -86,7 +98,7 @@ class ServiceLine(LookupType):
         verbose_name_plural = _("service lines")
 
 
-class PlaceBase(models.Model):
+class PlaceBase(ScopedModel):
     """What stations and studios share: a village, a name and brand, an address, a status and a version."""
 
     region = models.ForeignKey(
@@ -116,9 +128,6 @@ class PlaceBase(models.Model):
     def display_name(self) -> str:
         return f"{self.brand_name}（{self.name}）" if self.brand_name and self.brand_name != self.name else self.name
 
-    def audit_region_code(self) -> str:
-        return self.region.code
-
     def clean(self):
         from yizhan.regions.models import Region
 
@@ -138,8 +147,7 @@ class Station(PlaceBase):
         PositionType, verbose_name=_("integrated positions"), blank=True, related_name="stations"
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InPlace("station")
 
     class Meta:
         verbose_name = _("station")
@@ -149,10 +157,6 @@ class Station(PlaceBase):
             models.CheckConstraint(condition=Q(floor_area__gte=0), name="station_floor_area_not_negative"),
             models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_per_village"),
         ]
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return _place_q(scope, "station")
 
     def clean(self):
         super().clean()
@@ -172,18 +176,13 @@ class Studio(PlaceBase):
         related_name="studios",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InPlace("studio")
 
     class Meta:
         verbose_name = _("mediation studio")
         verbose_name_plural = _("mediation studios")
         ordering = ["region__code", "name"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="studio_unique_name_per_village")]
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return _place_q(scope, "studio")
 
     def clean(self):
         super().clean()
@@ -193,18 +192,13 @@ class Studio(PlaceBase):
             )
 
 
-class StationChild(models.Model):
+class StationChild(ScopedModel):
     """Rows that belong to one station and are visible exactly when the station is."""
+
+    scoped_by = InPlace("station", "station")
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return _place_q(scope, "station", "station__")
-
-    def audit_region_code(self) -> str:
-        return self.station.region.code
 
 
 MAX_ROOM_CAPACITY = 100_000
@@ -225,9 +219,6 @@ class Room(StationChild):
     equipment = models.TextField(_("equipment"), max_length=1000, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    objects = ScopedManager()
-    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("room")
@@ -262,9 +253,6 @@ class OpeningInterval(StationChild):
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
-
     class Meta:
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")
@@ -286,9 +274,6 @@ class HoursException(StationChild):
     opens = models.TimeField(_("opens"), null=True, blank=True)
     closes = models.TimeField(_("closes"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=100, blank=True)
-
-    objects = ScopedManager()
-    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("exception to the opening hours")
@@ -317,7 +302,7 @@ def validate_phone(value: str):
         raise ValidationError(_("Enter a mobile number (11 digits) or a landline such as 0571-82345678."), code="phone")
 
 
-class Contact(SensitiveFieldsMixin, models.Model):
+class Contact(ScopedModel, SensitiveFieldsMixin):
     """A person to contact at a station or studio; the number is encrypted and always shown masked."""
 
     station = models.ForeignKey(
@@ -335,8 +320,10 @@ class Contact(SensitiveFieldsMixin, models.Model):
     is_public = models.BooleanField(_("show on the public page (number masked)"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # A station's or a studio's; the public sees only the contacts marked public of public places.
+    scoped_by = InPlace("station", "station", public=Q(is_public=True)) | InPlace(
+        "studio", "studio", public=Q(is_public=True)
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -359,14 +346,6 @@ class Contact(SensitiveFieldsMixin, models.Model):
     @property
     def masked_phone(self) -> str:
         return self.masked("phone")
-
-    @classmethod
-    def scope_filter(cls, scope):
-        q = _place_q(scope, "station", "station__") | _place_q(scope, "studio", "studio__")
-        return q & Q(is_public=True) if scope.is_anonymous else q
-
-    def audit_region_code(self) -> str:
-        return self.place.region.code
 
     def can_reveal(self, user, field_name: str) -> bool:
         from yizhan.core.scoping import require_scope
@@ -397,8 +376,7 @@ class Photo(StationChild):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InPlace("station", "station", public=Q(is_public=True))
 
     class Meta:
         verbose_name = _("photo")
@@ -407,11 +385,6 @@ class Photo(StationChild):
 
     def __str__(self):
         return self.caption or f"#{self.pk}"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        q = super().scope_filter(scope)
-        return q & Q(is_public=True) if scope.is_anonymous else q
 
 
 class BrandItem(StationChild):
@@ -429,8 +402,7 @@ class BrandItem(StationChild):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InPlace("station", "station", public=Q(is_active=True))
 
     class Meta:
         verbose_name = _("brand item")
@@ -441,13 +413,8 @@ class BrandItem(StationChild):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def scope_filter(cls, scope):
-        q = super().scope_filter(scope)
-        return q & Q(is_active=True) if scope.is_anonymous else q
 
-
-class StudioMember(models.Model):
+class StudioMember(ScopedModel):
     """A member of a studio's team: a mediator (some may lead) or a partner advisor with their organisation."""
 
     class Kind(models.TextChoices):
@@ -474,8 +441,7 @@ class StudioMember(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InPlace("studio", "studio")
 
     class Meta:
         verbose_name = _("studio team member")
@@ -485,13 +451,6 @@ class StudioMember(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.user.name}"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return _place_q(scope, "studio", "studio__")
-
-    def audit_region_code(self) -> str:
-        return self.studio.region.code
 
     @property
     def is_advisor(self) -> bool:
@@ -504,7 +463,7 @@ class StudioMember(models.Model):
             raise ValidationError({"organisation": _("Give the advisor's organisation.")})
 
 
-class CoveragePlan(models.Model):
+class CoveragePlan(ScopedModel):
     """The rollout plan for one village or community: when a station (and a studio) should be there."""
 
     region = models.OneToOneField(
@@ -515,8 +474,8 @@ class CoveragePlan(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # Rollout plans are the federation's: admins of the region only.
+    scoped_by = InRegion("region__code")
 
     class Meta:
         verbose_name = _("rollout plan")
@@ -524,10 +483,3 @@ class CoveragePlan(models.Model):
 
     def __str__(self):
         return str(self.region)
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return scope.region_q("region__code", include_member=False)
-
-    def audit_region_code(self) -> str:
-        return self.region.code

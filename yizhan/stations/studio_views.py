@@ -1,9 +1,6 @@
 """Mediation studio pages: admins manage studios and their teams; the studio's mediators and advisors view them."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,24 +10,12 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts.models import User
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import allows, is_admin, require, requires
 
 from . import selectors, services
 from .forms import ContactForm, StudioForm, StudioMemberForm
 from .models import Contact, Status, Studio, StudioMember
-from .permissions import can_admin_place, can_use_studio_pages
-
-
-def studio_pages_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_use_studio_pages(require_scope()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from .permissions import can_admin_place, uses_studio_pages
 
 
 def _studio(pk, *, admin=False) -> Studio:
@@ -38,16 +23,15 @@ def _studio(pk, *, admin=False) -> Studio:
         studio = selectors.studio_get(pk)
     except Studio.DoesNotExist as exc:
         raise Http404 from exc
-    if admin and not can_admin_place(require_scope(), studio):
-        raise PermissionDenied
+    if admin:
+        require(can_admin_place, studio)
     return studio
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 def studio_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
-    scope = require_scope()
     return render(
         request,
         "stations/studio_list.html",
@@ -56,12 +40,12 @@ def studio_list(request):
             "statuses": Status.choices,
             "status": status,
             "q": q,
-            "can_create": scope.unrestricted or bool(scope.admin_regions),
+            "can_create": allows(is_admin),
         },
     )
 
 
-@admin_required
+@requires(is_admin)
 def studio_create(request):
     form = StudioForm(request.POST or None, initial={"status": Status.PLANNED, "is_public": True})
     if request.method == "POST" and form.is_valid():
@@ -81,10 +65,10 @@ def studio_create(request):
     )
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 def studio_detail(request, pk):
     studio = _studio(pk)
-    can_admin = can_admin_place(require_scope(), studio)
+    can_admin = allows(can_admin_place, studio)
     team = selectors.studio_team(studio)
     return render(
         request,
@@ -101,7 +85,7 @@ def studio_detail(request, pk):
     )
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 def studio_edit(request, pk):
     studio = _studio(pk, admin=True)
     initial = {
@@ -137,7 +121,7 @@ def studio_edit(request, pk):
     )
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 @require_POST
 def member_add(request, pk):
     studio = _studio(pk, admin=True)
@@ -159,7 +143,7 @@ def member_add(request, pk):
     return redirect("stations:studio_detail", pk=studio.pk)
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 @require_POST
 def member_remove(request, pk, item_pk):
     studio = _studio(pk, admin=True)
@@ -175,7 +159,7 @@ def member_remove(request, pk, item_pk):
     return redirect("stations:studio_detail", pk=studio.pk)
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 @require_POST
 def studio_contact_add(request, pk):
     studio = _studio(pk, admin=True)
@@ -192,7 +176,7 @@ def studio_contact_add(request, pk):
     return redirect("stations:studio_detail", pk=studio.pk)
 
 
-@studio_pages_required
+@requires(uses_studio_pages)
 @require_POST
 def studio_contact_delete(request, pk, item_pk):
     studio = _studio(pk, admin=True)

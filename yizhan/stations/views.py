@@ -1,9 +1,6 @@
 """Station pages for federation admins and station managers. Thin: parse, call a service or selector, render."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -14,8 +11,7 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts.models import User
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import allows, is_admin, require, requires
 
 from . import selectors, services
 from .forms import (
@@ -31,18 +27,7 @@ from .forms import (
     StationProfileForm,
 )
 from .models import BrandItem, Contact, HoursException, Photo, Room, Station, Status
-from .permissions import can_admin_place, can_edit_place, can_use_station_pages
-
-
-def station_pages_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_use_station_pages(require_scope()):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from .permissions import can_admin_place, can_edit_place, uses_station_pages
 
 
 def _station(pk, *, edit=False) -> Station:
@@ -50,8 +35,8 @@ def _station(pk, *, edit=False) -> Station:
         station = selectors.station_get(pk)
     except Station.DoesNotExist as exc:
         raise Http404 from exc
-    if edit and not can_edit_place(require_scope(), station):
-        raise PermissionDenied
+    if edit:
+        require(can_edit_place, station)
     return station
 
 
@@ -66,7 +51,7 @@ def _status(form):
     return 400 if form is not None and form.errors else 200
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def station_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
@@ -79,12 +64,12 @@ def station_list(request):
             "statuses": Status.choices,
             "status": status,
             "q": q,
-            "can_create": bool(require_scope().admin_regions) or require_scope().unrestricted,
+            "can_create": allows(is_admin),
         },
     )
 
 
-@admin_required
+@requires(is_admin)
 def station_create(request):
     form = StationCreateForm(request.POST or None, initial={"status": Status.PLANNED, "is_public": True})
     if request.method == "POST" and form.is_valid():
@@ -100,28 +85,27 @@ def station_create(request):
     return render(request, "stations/station_create.html", {"form": form}, status=_status(form))
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def station_detail(request, pk):
     station = _station(pk)
-    scope = require_scope()
     return render(
         request,
         "stations/station_detail.html",
         {
             "station": station,
             "profile": selectors.station_profile(station),
-            "can_edit": can_edit_place(scope, station),
-            "can_admin": can_admin_place(scope, station),
-            "manager_form": ManagerAssignForm() if can_admin_place(scope, station) else None,
+            "can_edit": allows(can_edit_place, station),
+            "can_admin": allows(can_admin_place, station),
+            "manager_form": ManagerAssignForm() if allows(can_admin_place, station) else None,
             "managers": selectors.station_managers(station),
         },
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def station_edit(request, pk):
     station = _station(pk, edit=True)
-    is_admin = can_admin_place(require_scope(), station)
+    is_admin = allows(can_admin_place, station)
     form_class = StationAdminForm if is_admin else StationProfileForm
     initial = {
         "name": station.name,
@@ -161,7 +145,7 @@ def station_edit(request, pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def station_hours(request, pk):
     station = _station(pk, edit=True)
     form = HoursForm(request.POST or None, intervals=selectors.station_intervals(station))
@@ -191,7 +175,7 @@ def _hours_page(request, station, form, exception_form):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 @require_POST
 def hours_exception_add(request, pk):
     station = _station(pk, edit=True)
@@ -208,7 +192,7 @@ def hours_exception_add(request, pk):
     return _hours_page(request, station, form, exception_form)
 
 
-@station_pages_required
+@requires(uses_station_pages)
 @require_POST
 def hours_exception_delete(request, pk, item_pk):
     station = _station(pk, edit=True)
@@ -217,7 +201,7 @@ def hours_exception_delete(request, pk, item_pk):
     return redirect("stations:hours", pk=station.pk)
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def room_list(request, pk):
     station = _station(pk, edit=True)
     form = RoomForm(request.POST or None)
@@ -238,7 +222,7 @@ def room_list(request, pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def room_edit(request, pk, item_pk):
     station = _station(pk, edit=True)
     room = _child(Room, station, item_pk)
@@ -261,7 +245,7 @@ def room_edit(request, pk, item_pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 @require_POST
 def room_delete(request, pk, item_pk):
     station = _station(pk, edit=True)
@@ -270,7 +254,7 @@ def room_delete(request, pk, item_pk):
     return redirect("stations:rooms", pk=station.pk)
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def item_list(request, pk):
     station = _station(pk, edit=True)
     form = BrandItemForm(request.POST or None, initial={"is_active": True})
@@ -291,7 +275,7 @@ def item_list(request, pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def item_edit(request, pk, item_pk):
     station = _station(pk, edit=True)
     item = _child(BrandItem, station, item_pk)
@@ -318,7 +302,7 @@ def item_edit(request, pk, item_pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def contact_list(request, pk):
     station = _station(pk, edit=True)
     form = ContactForm(request.POST or None, initial={"is_public": True})
@@ -338,7 +322,7 @@ def contact_list(request, pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 @require_POST
 def contact_delete(request, pk, item_pk):
     station = _station(pk, edit=True)
@@ -347,7 +331,7 @@ def contact_delete(request, pk, item_pk):
     return redirect("stations:contacts", pk=station.pk)
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def photo_list(request, pk):
     station = _station(pk, edit=True)
     form = PhotoForm(request.POST or None, request.FILES or None, initial={"is_public": True})
@@ -373,7 +357,7 @@ def photo_list(request, pk):
     )
 
 
-@station_pages_required
+@requires(uses_station_pages)
 @require_POST
 def photo_delete(request, pk, item_pk):
     station = _station(pk, edit=True)
@@ -393,7 +377,7 @@ def serve_photo(photo: Photo, variant: str):
     return response
 
 
-@station_pages_required
+@requires(uses_station_pages)
 def photo_file(request, pk, variant):
     try:
         photo = Photo.objects.get(pk=pk)
@@ -402,11 +386,11 @@ def photo_file(request, pk, variant):
     return serve_photo(photo, variant)
 
 
-@admin_required
+@requires(is_admin)
 @require_POST
 def manager_assign(request, pk):
     station = _station(pk)
-    if not can_admin_place(require_scope(), station):
+    if not allows(can_admin_place, station):
         raise PermissionDenied
     form = ManagerAssignForm(request.POST)
     user = None

@@ -11,7 +11,7 @@ from yizhan.tests.factories import PASSWORD
 
 def _enable(client, user):
     client.post("/accounts/two-factor/", {"action": "start"})
-    device = TwoFactorDevice.objects.get(user=user)
+    device = TwoFactorDevice.all_objects.get(user=user)
     response = client.post("/accounts/two-factor/", {"action": "confirm", "code": pyotp.TOTP(device.secret).now()})
     assert response.status_code == 302
     device.refresh_from_db()

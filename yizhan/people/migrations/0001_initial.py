@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'consents',
                 'ordering': ['-given_on', '-id'],
             },
-            bases=(yizhan.people.models.people.PersonScopedMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='Relation',
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'target group memberships',
                 'ordering': ['-start_date', 'id'],
             },
-            bases=(yizhan.people.models.people.PersonScopedMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='Visit',
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'visits',
                 'ordering': ['-visit_date', '-id'],
             },
-            bases=(yizhan.people.models.people.PersonScopedMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='Need',
@@ -204,7 +204,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'needs',
                 'ordering': ['-recorded_at', '-id'],
             },
-            bases=(yizhan.people.models.people.PersonScopedMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.CreateModel(
             name='FollowUpAction',
@@ -277,7 +277,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'due visits',
                 'ordering': ['due_date', 'id'],
             },
-            bases=(yizhan.people.models.people.PersonScopedMixin, models.Model),
+            bases=(models.Model,),
         ),
         migrations.AddConstraint(
             model_name='person',

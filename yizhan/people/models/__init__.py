@@ -6,7 +6,6 @@ from .people import (
     Relation,
     TargetGroup,
     TargetGroupMembership,
-    can_see_people,
     person_scope_q,
 )
 from .visits import FollowUpAction, Need, ScheduledVisit, Visit, VisitPhoto, VisitPlan
@@ -25,6 +24,5 @@ __all__ = [
     "Visit",
     "VisitPhoto",
     "VisitPlan",
-    "can_see_people",
     "person_scope_q",
 ]

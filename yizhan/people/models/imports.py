@@ -4,15 +4,14 @@ import json
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.fields import EncryptedField
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import OwnedBy, ScopedModel
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ScopedModel):
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Checked, waiting for confirmation")
         IMPORTED = "imported", _("Imported")
@@ -34,8 +33,8 @@ class ImportBatch(models.Model):
     imported_count = models.PositiveIntegerField(_("imported"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # Only the person who uploaded it sees an import before it is confirmed.
+    scoped_by = OwnedBy("created_by")
 
     class Meta:
         verbose_name = _("import")
@@ -44,13 +43,6 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return Q(created_by_id=scope.user_id)
-
-    def audit_region_code(self) -> str:
-        return ""
 
     @property
     def rows(self) -> list[dict]:

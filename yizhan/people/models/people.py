@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from yizhan.accounts.models import Role
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.masking import mask
-from yizhan.core.scoping import Scope, ScopedManager, scope_for_user
+from yizhan.core.scoping import Scope, ScopedModel, ScopeRule
 
+from ..permissions import may_reveal_in
 from ..validators import validate_mobile, validate_resident_id
 
 CHILD_CONSENT_AGE = 14  # PIPL art. 31: under 14 a guardian consents
@@ -32,22 +33,6 @@ def person_scope_q(scope: Scope, prefix: str = "person__") -> Q:
     return people_regions_q(scope, f"{prefix}region__code")
 
 
-def can_see_people(scope: Scope | None) -> bool:
-    """Federation admins and station managers work with residents; other roles do not browse them."""
-    if scope is None:
-        return False
-    return scope.unrestricted or bool(scope.admin_regions) or bool(scope.regions_for(Role.STATION_MANAGER))
-
-
-def can_reveal_in(user, region_code: str) -> bool:
-    scope = scope_for_user(user)
-    return (
-        scope.unrestricted
-        or scope.covers_region(region_code, admin_only=True)
-        or region_code in scope.regions_for(Role.STATION_MANAGER)
-    )
-
-
 def age_on(birth_date: date | None, on: date | None = None) -> int | None:
     if birth_date is None:
         return None
@@ -55,18 +40,18 @@ def age_on(birth_date: date | None, on: date | None = None) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-class PersonScopedMixin:
-    """Scope of rows that belong to a person: the person's village."""
+class InResidentVillage(ScopeRule):
+    """Residents' data, by the village at ``path`` (the row's region, or ``person__region`` …): federation admins
+    under it and the station managers of that village."""
 
-    @classmethod
-    def scope_filter(cls, scope):
-        return person_scope_q(scope)
+    def __init__(self, path: str = "region"):
+        self.region_path = f"{path}__code"
 
-    def audit_region_code(self) -> str:
-        return self.person.region.code
+    def q(self, scope: Scope) -> Q:
+        return people_regions_q(scope, self.region_path)
 
 
-class Household(SensitiveFieldsMixin, models.Model):
+class Household(ScopedModel, SensitiveFieldsMixin):
     name = models.CharField(_("household name"), max_length=100, help_text=_("For example: 王建国家"))
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("village or community"), on_delete=models.PROTECT, related_name="households"
@@ -82,8 +67,7 @@ class Household(SensitiveFieldsMixin, models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("region")
 
     class Meta:
         verbose_name = _("household")
@@ -93,18 +77,11 @@ class Household(SensitiveFieldsMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def scope_filter(cls, scope):
-        return people_regions_q(scope, "region__code")
-
-    def audit_region_code(self) -> str:
-        return self.region.code
-
     def can_reveal(self, user, field_name: str) -> bool:
-        return can_reveal_in(user, self.region.code)
+        return may_reveal_in(user, self.region.code)
 
 
-class Person(SensitiveFieldsMixin, models.Model):
+class Person(ScopedModel, SensitiveFieldsMixin):
     class Gender(models.TextChoices):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
@@ -165,8 +142,7 @@ class Person(SensitiveFieldsMixin, models.Model):
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, db_index=True)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("region")
 
     class Meta:
         verbose_name = _("person")
@@ -186,15 +162,8 @@ class Person(SensitiveFieldsMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def scope_filter(cls, scope):
-        return people_regions_q(scope, "region__code")
-
-    def audit_region_code(self) -> str:
-        return self.region.code
-
     def can_reveal(self, user, field_name: str) -> bool:
-        return self.anonymised_at is None and can_reveal_in(user, self.region.code)
+        return self.anonymised_at is None and may_reveal_in(user, self.region.code)
 
     def save(self, *args, **kwargs):
         self.mobile_hint = mask("mobile", self.mobile)
@@ -241,7 +210,7 @@ class Person(SensitiveFieldsMixin, models.Model):
         return self.consent_withdrawn_at is not None
 
 
-class Relation(models.Model):
+class Relation(ScopedModel):
     """``person`` is the spouse / parent / guardian of ``relative``."""
 
     class Kind(models.TextChoices):
@@ -276,8 +245,7 @@ class Relation(models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("relation")
@@ -289,13 +257,6 @@ class Relation(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_kind_display()} {self.relative}"
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return person_scope_q(scope)
-
-    def audit_region_code(self) -> str:
-        return self.person.region.code
 
 
 class TargetGroup(models.Model):
@@ -320,7 +281,7 @@ class TargetGroup(models.Model):
         return self.name
 
 
-class TargetGroupMembership(PersonScopedMixin, models.Model):
+class TargetGroupMembership(ScopedModel):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="group_links")
     group = models.ForeignKey(
         TargetGroup, verbose_name=_("target group"), on_delete=models.PROTECT, related_name="memberships"
@@ -338,8 +299,7 @@ class TargetGroupMembership(PersonScopedMixin, models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("target group membership")
@@ -364,7 +324,7 @@ class TargetGroupMembership(PersonScopedMixin, models.Model):
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
 
 
-class Consent(PersonScopedMixin, models.Model):
+class Consent(ScopedModel):
     class Purpose(models.TextChoices):
         CONTACT = "contact", _("Contact and service notices")
         CARE = "care", _("Target-group care and visits")
@@ -411,8 +371,7 @@ class Consent(PersonScopedMixin, models.Model):
     )
     withdrawal_note = models.CharField(_("withdrawal note"), max_length=200, blank=True)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("consent")

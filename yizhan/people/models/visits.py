@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import Role
 from yizhan.core.fields import EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import ScopedManager
+from yizhan.core.scoping import OwnedBy, Scope, ScopedModel, ScopeRule
 from yizhan.regions.models import Region
 
-from .people import Person, PersonScopedMixin, TargetGroup, can_reveal_in, person_scope_q
+from ..permissions import may_reveal_in
+from .people import InResidentVillage, Person, TargetGroup
 
 
 class VisitKind(models.TextChoices):
@@ -20,7 +21,24 @@ class VisitKind(models.TextChoices):
     SAFETY = "safety", _("Safety visit")
 
 
-class VisitPlan(models.Model):
+class PlansOfVillage(ScopeRule):
+    """Visit plans: admins see the plans in their regions; station managers the plans of their village or of any
+    area above it (a town-wide plan reaches their village too)."""
+
+    region_path = "region__code"
+
+    def q(self, scope: Scope) -> Q:
+        q = scope.region_q("region__code", include_member=False)
+        codes = set()
+        for village in scope.regions_for(Role.STATION_MANAGER):
+            codes.add(village)
+            codes.update(Region(code=village).ancestor_codes())
+        if codes:
+            q |= Q(region__code__in=sorted(codes))
+        return q
+
+
+class VisitPlan(ScopedModel):
     """Visit every current member of a target group living under ``region`` every ``interval_days``."""
 
     class Interval(models.IntegerChoices):
@@ -50,8 +68,7 @@ class VisitPlan(models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = PlansOfVillage()
 
     class Meta:
         verbose_name = _("visit plan")
@@ -61,23 +78,8 @@ class VisitPlan(models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def scope_filter(cls, scope):
-        # Admins: plans in their regions. Station managers: plans of their village or any area above it.
-        q = scope.region_q("region__code", include_member=False)
-        codes = set()
-        for village in scope.regions_for(Role.STATION_MANAGER):
-            codes.add(village)
-            codes.update(Region(code=village).ancestor_codes())
-        if codes:
-            q |= Q(region__code__in=sorted(codes))
-        return q
 
-    def audit_region_code(self) -> str:
-        return self.region.code
-
-
-class Visit(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
+class Visit(ScopedModel, SensitiveFieldsMixin):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="visits")
     plan = models.ForeignKey(
         VisitPlan, verbose_name=_("visit plan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
@@ -100,8 +102,7 @@ class Visit(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("visit")
@@ -118,10 +119,10 @@ class Visit(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
             )
 
     def can_reveal(self, user, field_name: str) -> bool:
-        return can_reveal_in(user, self.person.region.code)
+        return may_reveal_in(user, self.person.region.code)
 
 
-class ScheduledVisit(PersonScopedMixin, models.Model):
+class ScheduledVisit(ScopedModel):
     """A visit due for a person under a plan; done when a visit is recorded on or after it is opened."""
 
     plan = models.ForeignKey(
@@ -134,8 +135,7 @@ class ScheduledVisit(PersonScopedMixin, models.Model):
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("due visit")
@@ -162,13 +162,12 @@ def visit_photo_path(instance, filename):
     return f"people/visits/{instance.visit_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(ScopedModel):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=visit_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("visit__person__region")
 
     class Meta:
         verbose_name = _("visit photo")
@@ -177,12 +176,8 @@ class VisitPhoto(models.Model):
     def __str__(self):
         return f"{self.visit_id}/{self.pk}"
 
-    @classmethod
-    def scope_filter(cls, scope):
-        return person_scope_q(scope, "visit__person__")
 
-
-class Need(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
+class Need(ScopedModel, SensitiveFieldsMixin):
     """A need identified for a person (structured: category + free text) for the needs analysis."""
 
     class Category(models.TextChoices):
@@ -219,8 +214,7 @@ class Need(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    scoped_by = InResidentVillage("person__region")
 
     class Meta:
         verbose_name = _("need")
@@ -231,10 +225,10 @@ class Need(PersonScopedMixin, SensitiveFieldsMixin, models.Model):
         return f"{self.person} · {self.get_category_display()}"
 
     def can_reveal(self, user, field_name: str) -> bool:
-        return can_reveal_in(user, self.person.region.code)
+        return may_reveal_in(user, self.person.region.code)
 
 
-class FollowUpAction(models.Model):
+class FollowUpAction(ScopedModel):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("action"), max_length=200)
     owner = models.ForeignKey(
@@ -260,8 +254,8 @@ class FollowUpAction(models.Model):
         related_name="+",
     )
 
-    objects = ScopedManager()
-    all_objects = models.Manager()
+    # The visit's village, and the action's owner wherever they work.
+    scoped_by = InResidentVillage("visit__person__region") | OwnedBy("owner")
 
     class Meta:
         verbose_name = _("follow-up action")
@@ -270,13 +264,6 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.description
-
-    @classmethod
-    def scope_filter(cls, scope):
-        return person_scope_q(scope, "visit__person__") | Q(owner_id=scope.user_id)
-
-    def audit_region_code(self) -> str:
-        return self.visit.person.region.code
 
     @property
     def is_overdue(self) -> bool:

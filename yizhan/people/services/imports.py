@@ -11,7 +11,7 @@ import re
 import zipfile
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -23,10 +23,12 @@ from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
+from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
 from ..models import ImportBatch, Person
+from ..permissions import can_write_residents_in, works_with_residents
 from ..validators import MOBILE_RE, birth_date_from_id, normalize_id_number, normalize_mobile, validate_resident_id
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -213,10 +215,9 @@ def _allowed_villages(values: set[str]) -> dict[str, Region | None]:
     codes = {v for v in values if v.isdigit()}
     names = values - codes
     found = list(Region.all_objects.filter(level=Region.Level.VILLAGE).filter(Q(code__in=codes) | Q(name__in=names)))
-    managed = scope.regions_for(Role.STATION_MANAGER)
 
     def writable(region):
-        return scope.unrestricted or scope.covers_region(region.code, admin_only=True) or region.code in managed
+        return can_write_residents_in(scope, region)
 
     result: dict[str, Region | None] = {}
     for value in values:
@@ -363,9 +364,7 @@ def _mark_duplicates(checked: list[dict]) -> None:
 
 
 def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
-    scope = require_scope()
-    if not (scope.unrestricted or scope.admin_regions or scope.regions_for(Role.STATION_MANAGER)):
-        raise PermissionDenied
+    require(works_with_residents)
     if len(data) > MAX_FILE_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."))
     rows = check_rows(parse_workbook(data))

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from yizhan.accounts.models import Role
 from yizhan.audit import services as audit
 from yizhan.core.crypto import blind_index
+from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
 from ..models import Household, Person, Relation, TargetGroup, TargetGroupMembership
+from ..permissions import can_write_residents_in
 from ..validators import birth_date_from_id, gender_from_id, normalize_id_number, normalize_mobile
 
 PERSON_FIELDS = [
@@ -42,12 +43,7 @@ class DuplicatePersonError(ValidationError):
 
 def check_region_writable(region: Region) -> None:
     """Residents are written by admins of the region and by the station manager of the village."""
-    scope = require_scope()
-    if scope.unrestricted or scope.covers_region(region.code, admin_only=True):
-        return
-    if region.code in scope.regions_for(Role.STATION_MANAGER):
-        return
-    raise PermissionDenied
+    require(can_write_residents_in, region)
 
 
 def find_duplicate(*, id_number: str, name: str, birth_date: date | None, region, exclude_pk=None) -> Person | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
+from yizhan.core.permissions import require
 
 from ..holds import Hold, holds_for
 from ..models import (
@@ -27,6 +28,7 @@ from ..models import (
     Visit,
     VisitPhoto,
 )
+from ..permissions import can_erase_person
 
 ANONYMOUS_NAME = "已匿名"
 
@@ -145,11 +147,7 @@ def _delete_photos(photos) -> int:
 def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
     """Anonymise a person everywhere, except what a legal hold keeps; the result says what and why."""
     if actor is not None:
-        from yizhan.core.scoping import require_scope
-
-        scope = require_scope()
-        if not (scope.unrestricted or scope.covers_region(person.region.code, admin_only=True)):
-            raise PermissionDenied
+        require(can_erase_person, person)
     result = ErasureResult(person_id=person.pk)
     if person.is_anonymised:
         return result

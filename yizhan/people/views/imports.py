@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.pagination import paginate
+from yizhan.core.permissions import requires
 
 from ..forms import ImportUploadForm
 from ..models import ImportBatch
-from ..permissions import people_required
+from ..permissions import works_with_residents
 from ..services import imports as import_services
 from .common import xlsx_response
 
@@ -21,12 +22,12 @@ def _batch_or_404(pk) -> ImportBatch:
         raise Http404 from exc
 
 
-@people_required
+@requires(works_with_residents)
 def import_template(request):
     return xlsx_response(import_services.template_workbook(), "residents-template.xlsx")
 
 
-@people_required
+@requires(works_with_residents)
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +47,7 @@ def import_upload(request):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def import_preview(request, pk):
     batch = _batch_or_404(pk)
     if request.method == "POST":
@@ -64,13 +65,13 @@ def import_preview(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def import_errors(request, pk):
     batch = _batch_or_404(pk)
     return xlsx_response(import_services.error_report_workbook(batch), f"import-{batch.pk}-check.xlsx")
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def import_discard(request, pk):
     batch = _batch_or_404(pk)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from yizhan.core.crypto import blind_index
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import admin_required
+from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
 
 from .. import selectors, services
@@ -30,7 +30,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
-from ..permissions import is_admin, people_required
+from ..permissions import works_with_residents
 from ..validators import normalize_id_number
 from .common import get_person_or_404, xlsx_response
 
@@ -66,7 +66,7 @@ def _search_redirect(data):
     return redirect(f"{reverse('people:list')}?{params.urlencode()}")
 
 
-@people_required
+@requires(works_with_residents)
 def person_list(request):
     if request.method == "POST":
         return _search_redirect(request.POST)
@@ -81,7 +81,7 @@ def person_list(request):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def person_export(request):
     """GET: masked Excel of the filtered list. POST with full=1 and a reason: full values, each reveal logged."""
     form = _filter_form(request)
@@ -108,7 +108,7 @@ def _person_values(data, person=None):
     return values
 
 
-@people_required
+@requires(works_with_residents)
 def person_create(request):
     form = PersonForm(request.POST or None, villages=selectors.villages_in_scope())
     existing = None
@@ -130,7 +130,7 @@ def person_create(request):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def person_edit(request, pk):
     person = get_person_or_404(pk)
     if person.is_anonymised:
@@ -166,7 +166,7 @@ def person_edit(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def person_detail(request, pk):
     person = get_person_or_404(pk)
     scope = require_scope()
@@ -212,7 +212,7 @@ def _find_other(person, text: str):
     return matches[0] if len(matches) == 1 else None
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def relation_add(request, pk):
     person = get_person_or_404(pk)
@@ -242,7 +242,7 @@ def relation_add(request, pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def relation_remove(request, pk, relation_pk):
     person = get_person_or_404(pk)
@@ -261,7 +261,7 @@ def relation_remove(request, pk, relation_pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def group_add(request, pk):
     person = get_person_or_404(pk)
@@ -284,7 +284,7 @@ def group_add(request, pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def group_end(request, pk, membership_pk):
     person = get_person_or_404(pk)
@@ -300,7 +300,7 @@ def group_end(request, pk, membership_pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def consent_add(request, pk):
     person = get_person_or_404(pk)
@@ -317,7 +317,7 @@ def consent_add(request, pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def consent_withdraw(request, pk, consent_pk):
     person = get_person_or_404(pk)
@@ -335,7 +335,7 @@ def consent_withdraw(request, pk, consent_pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def household_create(request, pk):
     person = get_person_or_404(pk)
@@ -362,7 +362,7 @@ def household_create(request, pk):
     return redirect("people:detail", pk=person.pk)
 
 
-@people_required
+@requires(works_with_residents)
 def household_detail(request, pk):
     try:
         household = selectors.household_get(pk)
@@ -377,7 +377,7 @@ def household_detail(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def subject_export(request, pk):
     """The person's right of access: everything we hold, as a JSON file for them. Logged."""
@@ -394,7 +394,7 @@ def subject_export(request, pk):
     return response
 
 
-@admin_required
+@requires(is_admin)
 def person_erase(request, pk):
     person = get_person_or_404(pk)
     scope = require_scope()
@@ -413,7 +413,7 @@ def person_erase(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def target_groups(request):
     scope = require_scope()
     form = TargetGroupForm(request.POST or None) if is_admin(scope) else None

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
+from yizhan.core.permissions import requires
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
@@ -17,11 +18,11 @@ from .. import selectors, services
 from ..forms import ActionForm, VisitForm, VisitPlanForm
 from ..models import FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
-from ..permissions import people_required
+from ..permissions import works_with_residents
 from .common import get_person_or_404, staff_for
 
 
-@people_required
+@requires(works_with_residents)
 def visit_create(request, pk):
     person = get_person_or_404(pk)
     staff = staff_for(person.region.code)
@@ -66,7 +67,7 @@ def _visit_or_404(pk) -> Visit:
         raise Http404 from exc
 
 
-@people_required
+@requires(works_with_residents)
 def visit_detail(request, pk):
     visit = _visit_or_404(pk)
     return render(
@@ -84,7 +85,7 @@ def visit_detail(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def visit_photo(request, pk):
     """Photos are served only through the scope (never from a public media URL)."""
     photo = VisitPhoto.objects.filter(pk=pk).first()
@@ -99,7 +100,7 @@ def visit_photo(request, pk):
     return response
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def action_add(request, pk):
     visit = _visit_or_404(pk)
@@ -116,7 +117,7 @@ def action_add(request, pk):
     return redirect("people:visit_detail", pk=visit.pk)
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def need_status(request, pk):
     need = Need.objects.select_related("person__region").filter(pk=pk).first()
@@ -137,7 +138,7 @@ def need_status(request, pk):
     )
 
 
-@people_required
+@requires(works_with_residents)
 @require_POST
 def action_done(request, pk):
     action = FollowUpAction.objects.select_related("visit__person__region").filter(pk=pk).first()
@@ -157,7 +158,7 @@ def action_done(request, pk):
     return redirect("people:visit_detail", pk=action.visit_id)
 
 
-@people_required
+@requires(works_with_residents)
 def overdue(request):
     return render(
         request,
@@ -169,7 +170,7 @@ def overdue(request):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def calendar(request):
     today = timezone.localdate()
     try:
@@ -207,7 +208,7 @@ def calendar(request):
     )
 
 
-@people_required
+@requires(works_with_residents)
 def plans(request):
     scope = require_scope()
     regions = Region.all_objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE, Region.Level.COUNTY])

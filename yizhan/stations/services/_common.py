@@ -1,6 +1,6 @@
 """Helpers shared by the station-network services: permission guard, version check, audit of updates."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,6 @@ STALE_MESSAGE = _(
     "Someone else changed this in the meantime. Nothing was saved: reload the page to see their changes, "
     "then make yours again."
 )
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
 
 
 def _strip(value):

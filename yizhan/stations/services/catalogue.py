@@ -7,14 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import require
 
 from ..models import (
     PositionType,
     RoomType,
 )
+from ..permissions import can_manage_catalogue
 from ._common import (
-    _require,
     _strip,
 )
 
@@ -23,9 +23,7 @@ from ._common import (
 
 def lookup_type_save(*, model, saved_by, code, name_zh, name_en, is_active=True, sort_order=None):
     """Add or rename a room type or position type (platform and district-level admins; the lists are shared)."""
-    from ..permissions import can_manage_catalogue
-
-    _require(can_manage_catalogue(require_scope()))
+    require(can_manage_catalogue)
     if model not in (RoomType, PositionType):
         raise PermissionDenied
     code, name_zh, name_en = _strip(code or "").lower(), _strip(name_zh or ""), _strip(name_en or "")

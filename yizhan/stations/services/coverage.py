@@ -6,14 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import require
 
 from ..models import (
     CoveragePlan,
 )
 from ..permissions import can_admin_region
 from ._common import (
-    _require,
     _strip,
 )
 
@@ -24,7 +23,7 @@ def coverage_plan_set(*, region, updated_by, station_target=None, studio_target=
     """A town (or district) admin records when a village should have its station and studio."""
     from yizhan.regions.models import Region
 
-    _require(can_admin_region(require_scope(), region))
+    require(can_admin_region, region)
     if region.level != Region.Level.VILLAGE:
         raise ValidationError({"region": _("Choose a village or community.")})
     note = _strip(note or "")

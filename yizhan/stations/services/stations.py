@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core import images
+from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 
 from ..hours import normalize_intervals
@@ -30,7 +31,6 @@ from ._common import (
     _check_version,
     _codes,
     _record_update,
-    _require,
     _status_dates,
     _strip,
     _unique_name_error,
@@ -60,7 +60,7 @@ def station_create(
     positions=(),
 ) -> Station:
     """A town or district admin adds a station in a village of their region."""
-    _require(can_admin_region(require_scope(), region))
+    require(can_admin_region, region)
     station = Station(
         region=region,
         name=_strip(name),
@@ -91,7 +91,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
     ``version`` is the version the editor saw; if the station changed since, nothing is saved.
     """
     scope = require_scope()
-    _require(can_edit_place(scope, station))
+    require(can_edit_place, station)
     unknown = set(changes) - set(STATION_PROFILE_FIELDS) - set(ADMIN_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -100,7 +100,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
         if field in changes and changes[field] != getattr(station, field) and not is_admin:
             raise PermissionDenied
     if "region" in changes and changes["region"] != station.region:
-        _require(can_admin_region(scope, changes["region"]))
+        require(can_admin_region, changes["region"])
         if Studio.all_objects.filter(shared_station=station).exists():
             raise ValidationError({"region": MOVE_WITH_STUDIO_MESSAGE})
     before = audit.snapshot(station, fields=STATION_PROFILE_FIELDS + ADMIN_FIELDS)
@@ -131,7 +131,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
 
 def station_manager_assign(*, station: Station, user, assigned_by) -> RoleMembership:
     """Make a user the manager of a station (a station-manager role at its village, linked to the station)."""
-    _require(can_admin_place(require_scope(), station))
+    require(can_admin_place, station)
     with transaction.atomic():
         membership, created = RoleMembership.all_objects.get_or_create(
             user=user,
@@ -155,7 +155,7 @@ ROOM_FIELDS = ["room_type", "name", "area", "capacity", "equipment", "sort_order
 
 
 def room_create(*, station: Station, created_by, room_type, name, area=None, capacity=None, equipment="", sort_order=0):
-    _require(can_edit_place(require_scope(), station))
+    require(can_edit_place, station)
     room = Room(
         station=station,
         room_type=room_type,
@@ -175,7 +175,7 @@ def room_create(*, station: Station, created_by, room_type, name, area=None, cap
 def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
     """Change a room. ``version`` (the version the editor saw; pages always send it): if the room changed since,
     nothing is saved."""
-    _require(can_edit_place(require_scope(), room.station))
+    require(can_edit_place, room.station)
     unknown = set(changes) - set(ROOM_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -192,7 +192,7 @@ def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
 
 
 def room_delete(*, room: Room, deleted_by) -> None:
-    _require(can_edit_place(require_scope(), room.station))
+    require(can_edit_place, room.station)
     with transaction.atomic():
         audit.log_delete(deleted_by, room)
         room.delete()
@@ -203,7 +203,7 @@ def room_delete(*, room: Room, deleted_by) -> None:
 
 def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterval]:
     """Replace the weekly hours with ``intervals`` [(weekday, opens, closes)…]; overlapping/inverted refused."""
-    _require(can_edit_place(require_scope(), station))
+    require(can_edit_place, station)
     cleaned = normalize_intervals(intervals)
     with transaction.atomic():
         existing = list(OpeningInterval.all_objects.filter(station=station).order_by("weekday", "opens"))
@@ -220,7 +220,7 @@ def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterva
 
 def hours_exception_set(*, station: Station, updated_by, date, is_closed=True, opens=None, closes=None, note=""):
     """Add or replace the exception for a date (closed, or special hours)."""
-    _require(can_edit_place(require_scope(), station))
+    require(can_edit_place, station)
     if date is None:
         raise ValidationError({"date": _("Give the date.")})
     exception = HoursException.all_objects.filter(station=station, date=date).first() or HoursException(
@@ -239,7 +239,7 @@ def hours_exception_set(*, station: Station, updated_by, date, is_closed=True, o
 
 
 def hours_exception_delete(*, exception: HoursException, deleted_by) -> None:
-    _require(can_edit_place(require_scope(), exception.station))
+    require(can_edit_place, exception.station)
     with transaction.atomic():
         audit.log_delete(deleted_by, exception)
         exception.delete()
@@ -250,8 +250,7 @@ def hours_exception_delete(*, exception: HoursException, deleted_by) -> None:
 
 def contact_create(*, place, created_by, name, role, phone="", is_public=True, sort_order=0) -> Contact:
     """A contact person of a station or a studio (phone encrypted, always shown masked)."""
-    scope = require_scope()
-    _require(can_edit_place(scope, place))
+    require(can_edit_place, place)
     contact = Contact(name=_strip(name), role=_strip(role), phone=(phone or "").replace(" ", ""), is_public=is_public)
     contact.sort_order = sort_order or 0
     if isinstance(place, Station):
@@ -266,7 +265,7 @@ def contact_create(*, place, created_by, name, role, phone="", is_public=True, s
 
 
 def contact_delete(*, contact: Contact, deleted_by) -> None:
-    _require(can_edit_place(require_scope(), contact.place))
+    require(can_edit_place, contact.place)
     with transaction.atomic():
         audit.log_delete(deleted_by, contact)
         contact.delete()
@@ -277,7 +276,7 @@ def contact_delete(*, contact: Contact, deleted_by) -> None:
 
 def photo_add(*, station: Station, upload, uploaded_by, caption="", is_public=True) -> Photo:
     """Validate (real JPEG/PNG/WebP, size, dimensions), re-encode, thumbnail and store a station photo."""
-    _require(can_edit_place(require_scope(), station))
+    require(can_edit_place, station)
     caption = _strip(caption or "")
     if len(caption) > 100:
         raise ValidationError({"caption": _("Keep the caption under 100 characters.")})
@@ -303,7 +302,7 @@ def photo_add(*, station: Station, upload, uploaded_by, caption="", is_public=Tr
 
 
 def photo_delete(*, photo: Photo, deleted_by) -> None:
-    _require(can_edit_place(require_scope(), photo.station))
+    require(can_edit_place, photo.station)
     names = (photo.image, photo.thumbnail)
     with transaction.atomic():
         audit.log_delete(deleted_by, photo)
@@ -322,7 +321,7 @@ def _check_lines(service_lines):
 def brand_item_create(
     *, station: Station, created_by, name, service_lines, description="", is_active=True, sort_order=None
 ) -> BrandItem:
-    _require(can_edit_place(require_scope(), station))
+    require(can_edit_place, station)
     _check_lines(service_lines)
     if sort_order is None:
         sort_order = BrandItem.all_objects.filter(station=station).count() + 1
@@ -349,7 +348,7 @@ def brand_item_create(
 
 def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, version=None, **changes) -> BrandItem:
     """Change an X item; with ``version`` (pages always send it) a stale edit saves nothing."""
-    _require(can_edit_place(require_scope(), item.station))
+    require(can_edit_place, item.station)
     fields = ["name", "description", "is_active", "sort_order"]
     unknown = set(changes) - set(fields)
     if unknown:

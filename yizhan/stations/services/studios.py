@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
-from yizhan.core.scoping import require_scope
+from yizhan.core.permissions import require
 
 from ..models import (
     Status,
@@ -20,7 +20,6 @@ from ._common import (
     PROFILE_FIELDS,
     _check_version,
     _record_update,
-    _require,
     _status_dates,
     _strip,
     _unique_name_error,
@@ -48,7 +47,7 @@ def studio_create(
     is_public=True,
     shared_station=None,
 ) -> Studio:
-    _require(can_admin_region(require_scope(), region))
+    require(can_admin_region, region)
     _check_shared_station(region, shared_station)
     studio = Studio(
         region=region,
@@ -78,13 +77,12 @@ STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station"]
 
 def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
     """Admins of the studio's region change its profile, status and shared premises (version-checked)."""
-    scope = require_scope()
-    _require(can_admin_place(scope, studio))
+    require(can_admin_place, studio)
     unknown = set(changes) - set(STUDIO_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "region" in changes and changes["region"] != studio.region:
-        _require(can_admin_region(scope, changes["region"]))
+        require(can_admin_region, changes["region"])
     before = audit.snapshot(studio, fields=STUDIO_FIELDS)
     old_status = studio.status
     for field, value in changes.items():
@@ -106,7 +104,7 @@ def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
 
 def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, organisation="") -> StudioMember:
     """Put a person on the studio's team. Mediators get the mediator role, partners the advisor role, at the studio."""
-    _require(can_admin_place(require_scope(), studio))
+    require(can_admin_place, studio)
     member = StudioMember(
         studio=studio, user=user, kind=kind, can_lead=bool(can_lead), organisation=_strip(organisation or "")
     )
@@ -145,7 +143,7 @@ def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, o
 def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
     """Take a person off the team; their role at the studio ends when they hold no other place on it."""
     studio = member.studio
-    _require(can_admin_place(require_scope(), studio))
+    require(can_admin_place, studio)
     if member.kind == StudioMember.Kind.MEDIATOR and member.can_lead and member.is_active:
         leads_left = StudioMember.all_objects.filter(
             studio=studio, kind=StudioMember.Kind.MEDIATOR, can_lead=True, is_active=True

@@ -1,0 +1,70 @@
+"""System checks for the app contract: every project model is scoped, or on the allow-list below with a reason.
+
+``manage.py check`` runs them (so ``runserver``, ``migrate`` and the test suite fail loudly); a model that forgets
+``ScopedModel`` / ``scoped_by`` would otherwise be silently unscoped.
+"""
+
+from django.apps import apps
+from django.core import checks
+
+from .scoping import ScopedManager, ScopedModel, ScopeRule
+
+# Project models that are deliberately not scoped, each with the reason. Keep this list short.
+UNSCOPED_MODELS = {
+    # Reference data the same for every place and every user (names of types, no personal data).
+    "stations.positiontype": "reference data: federation positions a station can integrate",
+    "stations.roomtype": "reference data: kinds of function room",
+    "stations.serviceline": "reference data: the five standard service lines of 5+X",
+    "people.targetgroup": "reference data: names of target groups (留守儿童 …), no members",
+    # Bookkeeping of the scheduler: job names and days, no personal data.
+    "core.scheduledrun": "scheduler bookkeeping: which daily job was queued on which day",
+}
+
+
+def _is_project_model(model) -> bool:
+    return model.__module__.startswith("yizhan.")
+
+
+@checks.register()
+def check_models_are_scoped(app_configs=None, **kwargs):
+    return scoping_errors(apps.get_models())
+
+
+def scoping_errors(models) -> list[checks.Error]:
+    errors = []
+    for model in models:
+        if not _is_project_model(model) or model._meta.proxy:
+            continue
+        label = model._meta.label_lower
+        if label in UNSCOPED_MODELS:
+            if issubclass(model, ScopedModel):
+                errors.append(
+                    checks.Error(
+                        f"{label} is scoped but also on the unscoped allow-list.",
+                        hint="Remove it from UNSCOPED_MODELS in yizhan/core/checks.py.",
+                        obj=model,
+                        id="yizhan.E002",
+                    )
+                )
+            continue
+        rule = getattr(model, "scoped_by", None)
+        if not issubclass(model, ScopedModel) or not isinstance(rule, ScopeRule):
+            errors.append(
+                checks.Error(
+                    f"{label} is not scoped: a query through it would show every row to every user.",
+                    hint="Inherit yizhan.core.scoping.ScopedModel and declare `scoped_by = …` (or, for reference "
+                    "data only, add it with a reason to UNSCOPED_MODELS in yizhan/core/checks.py).",
+                    obj=model,
+                    id="yizhan.E001",
+                )
+            )
+        elif not isinstance(model.objects, ScopedManager):
+            errors.append(
+                checks.Error(
+                    f"{label}.objects is not a ScopedManager.",
+                    hint="Let `objects` come from ScopedModel (or subclass ScopedManager).",
+                    obj=model,
+                    id="yizhan.E003",
+                )
+            )
+    return errors

@@ -1,0 +1,88 @@
+"""The app contract is enforced: an unscoped model fails `manage.py check`, a scoped one gets everything."""
+
+from django.apps import apps
+from django.core import checks
+from django.db import models
+from django.test.utils import isolate_apps
+
+from yizhan.audit import services as audit
+from yizhan.audit.models import AuditLog
+from yizhan.core.checks import UNSCOPED_MODELS, check_models_are_scoped, scoping_errors
+from yizhan.core.scoping import (
+    InRegion,
+    OwnedBy,
+    ScopedManager,
+    ScopedModel,
+    anonymous_scope,
+    scope_for,
+    scopes_disabled,
+)
+from yizhan.regions.models import Region
+
+
+def test_every_project_model_is_scoped_or_allowed():
+    assert check_models_are_scoped() == []
+
+
+def test_allow_list_names_real_models_with_reasons():
+    labels = {m._meta.label_lower for m in apps.get_models()}
+    assert set(UNSCOPED_MODELS) <= labels
+    assert all(len(reason) > 10 for reason in UNSCOPED_MODELS.values())
+
+
+@isolate_apps("yizhan.core")
+def test_a_model_without_a_scope_fails_the_check():
+    class Forgotten(models.Model):  # noqa: DJ008
+        region = models.ForeignKey(Region, on_delete=models.CASCADE)
+
+        class Meta:
+            app_label = "core"
+
+    Forgotten.__module__ = "yizhan.core.models"
+    errors = scoping_errors([Forgotten])
+    assert [e.id for e in errors] == ["yizhan.E001"]
+    assert isinstance(errors[0], checks.Error)
+    assert "core.forgotten is not scoped" in errors[0].msg
+
+
+@isolate_apps("yizhan.core")
+def test_a_scoped_model_without_a_rule_or_with_its_own_plain_manager_fails():
+    class NoRule(ScopedModel):  # noqa: DJ008
+        class Meta:
+            app_label = "core"
+
+    class PlainManager(ScopedModel):  # noqa: DJ008
+        scoped_by = OwnedBy("user")
+        user = models.ForeignKey("accounts.User", on_delete=models.CASCADE)
+        objects = models.Manager()
+
+        class Meta:
+            app_label = "core"
+
+    for model in (NoRule, PlainManager):
+        model.__module__ = "yizhan.core.models"
+    assert [e.id for e in scoping_errors([NoRule, PlainManager])] == ["yizhan.E001", "yizhan.E003"]
+
+
+@isolate_apps("yizhan.core")
+def test_one_declaration_gives_managers_filter_and_audit_region():
+    class Thing(ScopedModel):  # noqa: DJ008
+        region = models.ForeignKey(Region, on_delete=models.CASCADE)
+        scoped_by = InRegion("region__code")
+
+        class Meta:
+            app_label = "core"
+
+    assert isinstance(Thing._default_manager, ScopedManager)
+    assert isinstance(Thing.all_objects, models.Manager) and not isinstance(Thing.all_objects, ScopedManager)
+    assert Thing(region=Region(code="330109113001")).audit_region_code() == "330109113001"
+
+
+def test_owned_rows_never_match_the_anonymous_scope(world):
+    """A row with no owner (e.g. an audit row of a failed anonymous login) is not the anonymous scope's."""
+    with scopes_disabled():
+        audit.record(actor=None, action=AuditLog.Action.LOGIN_FAILED, target_repr="nobody")
+    with anonymous_scope():
+        assert AuditLog.objects.count() == 0
+    with scope_for(world.users["volunteer"]):
+        assert not AuditLog.objects.filter(target_repr="nobody").exists()
