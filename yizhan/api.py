@@ -8,13 +8,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
-from yizhan.accounts.api import router as accounts_router
-from yizhan.audit.api import router as audit_router
+from yizhan.core import registry
 from yizhan.core.api import http_error_detail, schema_errors
-from yizhan.notifications.api import router as notifications_router
-from yizhan.people.api import router as people_router
-from yizhan.regions.api import router as regions_router
-from yizhan.stations import api as stations_api
 
 api = NinjaAPI(
     title="Yizhan API",
@@ -55,12 +50,6 @@ def _http_error(request, exc):
     )
 
 
-api.add_router("/accounts/", accounts_router)
-api.add_router("/regions/", regions_router)
-api.add_router("/audit/", audit_router)
-api.add_router("/notifications/", notifications_router)
-api.add_router("/stations/", stations_api.stations_router)
-api.add_router("/studios/", stations_api.studios_router)
-api.add_router("/catalogue/", stations_api.catalogue_router)
-api.add_router("/coverage/", stations_api.coverage_router)
-api.add_router("/people/", people_router)
+# Each app adds its own routers from its AppConfig (yizhan/core/registry.py).
+for prefix, router in registry.api_routers():
+    api.add_router(prefix, router)

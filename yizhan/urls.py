@@ -1,19 +1,15 @@
-from django.urls import include, path
+from django.urls import path
 
 from yizhan.accounts.views import root
+from yizhan.core import registry
 from yizhan.core.views import reveal_value
 
 from .api import api
 
+# Each app mounts its own pages from its AppConfig (yizhan/core/registry.py).
 urlpatterns = [
     path("", root, name="root"),
-    path("accounts/", include("yizhan.accounts.urls")),
-    path("regions/", include("yizhan.regions.urls")),
-    path("audit/", include("yizhan.audit.urls")),
-    path("notifications/", include("yizhan.notifications.urls")),
-    path("stations/", include("yizhan.stations.urls")),
-    path("public/", include("yizhan.stations.public_urls")),
-    path("people/", include("yizhan.people.urls")),
+    *registry.url_patterns(),
     path("reveal/<str:label>/<int:pk>/<str:field>/", reveal_value, name="reveal"),
     path("api/", api.urls),
 ]

@@ -1,7 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(registry.YizhanAppConfig):
     name = "yizhan.accounts"
     verbose_name = _("Accounts")
+    urls = (("accounts/", "yizhan.accounts.urls"),)
+    api_routers = (("/accounts/", "yizhan.accounts.api.router"),)
+    navigation = (
+        NavEntry("accounts:home", _("Home"), "yizhan.core.permissions.is_signed_in", order=10),
+        NavEntry("accounts:user_list", _("Users"), "yizhan.core.permissions.is_admin", order=20),
+    )

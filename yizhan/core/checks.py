@@ -7,6 +7,7 @@
 from django.apps import apps
 from django.core import checks
 
+from .registry import YizhanAppConfig
 from .scoping import ScopedManager, ScopedModel, ScopeRule
 
 # Project models that are deliberately not scoped, each with the reason. Keep this list short.
@@ -68,3 +69,20 @@ def scoping_errors(models) -> list[checks.Error]:
                 )
             )
     return errors
+
+
+@checks.register()
+def check_apps_plug_in(app_configs=None, **kwargs):
+    """Every project app (but core) declares what it contributes through a YizhanAppConfig."""
+    return [
+        checks.Error(
+            f"The app {config.name} does not use YizhanAppConfig, so its pages, API and navigation are not mounted.",
+            hint="Make its AppConfig a subclass of yizhan.core.registry.YizhanAppConfig.",
+            obj=config,
+            id="yizhan.E004",
+        )
+        for config in apps.get_app_configs()
+        if config.name.startswith("yizhan.")
+        and config.name != "yizhan.core"
+        and not isinstance(config, YizhanAppConfig)
+    ]

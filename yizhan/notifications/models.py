@@ -3,9 +3,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
 from yizhan.core.scoping import OwnedBy, ScopedModel
 
-# What each kind of notification says. Texts are rendered in the reader's language when shown,
+# What each kind of notification of this app says (other apps declare theirs in their AppConfig).
+# Texts are rendered in the reader's language when shown,
 # from the parameters stored with the notification (never personal data such as ID or mobile numbers).
 KINDS = {
     "welcome": (
@@ -43,11 +45,11 @@ class Notification(ScopedModel):
 
     @property
     def title(self):
-        return KINDS.get(self.kind, (self.kind, ""))[0]
+        return registry.notification_kinds().get(self.kind, (self.kind, ""))[0]
 
     @property
     def body(self):
-        template = KINDS.get(self.kind, ("", ""))[1]
+        template = registry.notification_kinds().get(self.kind, ("", ""))[1]
         try:
             return str(template) % self.params
         except (KeyError, TypeError, ValueError):

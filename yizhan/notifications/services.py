@@ -1,12 +1,14 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import KINDS, Notification
+from yizhan.core import registry
+
+from .models import Notification
 
 
 def notify(*, user, kind: str, params: dict, dedup_key: str, channel=Notification.Channel.IN_APP) -> Notification:
     """Create a notification once per dedup key (safe to call again from a retried task)."""
-    if kind not in KINDS:
+    if kind not in registry.notification_kinds():
         raise ValueError(f"Unknown notification kind {kind!r}")
     existing = Notification.all_objects.filter(dedup_key=dedup_key).first()
     if existing is not None:

@@ -1,14 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
 
-class PeopleConfig(AppConfig):
+
+class PeopleConfig(registry.YizhanAppConfig):
     name = "yizhan.people"
     verbose_name = _("People")
-
-    def ready(self):
-        from yizhan.notifications.models import KINDS
-
-        from .notifications import PEOPLE_KINDS
-
-        KINDS.update(PEOPLE_KINDS)
+    urls = (("people/", "yizhan.people.urls"),)
+    api_routers = (("/people/", "yizhan.people.api.router"),)
+    navigation = (NavEntry("people:list", _("Residents"), "yizhan.people.permissions.works_with_residents", order=70),)
+    notification_kinds = "yizhan.people.notifications.PEOPLE_KINDS"

@@ -1,4 +1,4 @@
-"""Notification texts of this app, registered into the notifications app's KINDS when Django starts.
+"""Notification texts of this app, declared in PeopleConfig.notification_kinds (yizhan/core/registry.py).
 
 Parameters carry ids, dates and names of staff only — never ID or mobile numbers of residents.
 """

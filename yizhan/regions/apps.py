@@ -1,7 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
 
-class RegionsConfig(AppConfig):
+
+class RegionsConfig(registry.YizhanAppConfig):
     name = "yizhan.regions"
     verbose_name = _("Regions")
+    urls = (("regions/", "yizhan.regions.urls"),)
+    api_routers = (("/regions/", "yizhan.regions.api.router"),)
+    navigation = (NavEntry("regions:index", _("Regions"), "yizhan.core.permissions.is_admin", order=30),)

@@ -1,12 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
 
-class StationsConfig(AppConfig):
+
+class StationsConfig(registry.YizhanAppConfig):
     name = "yizhan.stations"
     verbose_name = _("Stations and studios")
-
-
-# Labels this app adds to the shared navigation (yizhan/core/context_processors.py); listed here so that
-# makemessages puts them in this app's catalogue.
-NAV_LABELS = (_("Stations"), _("Studios"), _("Coverage"))
+    urls = (("stations/", "yizhan.stations.urls"), ("public/", "yizhan.stations.public_urls"))
+    api_routers = (
+        ("/stations/", "yizhan.stations.api.stations_router"),
+        ("/studios/", "yizhan.stations.api.studios_router"),
+        ("/catalogue/", "yizhan.stations.api.catalogue_router"),
+        ("/coverage/", "yizhan.stations.api.coverage_router"),
+    )
+    navigation = (
+        NavEntry("stations:list", _("Stations"), "yizhan.stations.permissions.uses_station_pages", order=40),
+        NavEntry("stations:studio_list", _("Studios"), "yizhan.stations.permissions.uses_studio_pages", order=50),
+        NavEntry("stations:coverage", _("Coverage"), "yizhan.core.permissions.is_admin", order=60),
+    )
