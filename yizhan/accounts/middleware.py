@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from . import twofactor
 
 
 class LanguageMiddleware:
@@ -43,10 +46,6 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         if settings.TWO_FACTOR_REQUIRED_ROLES and request.user.is_authenticated:
-            from django.shortcuts import redirect
-
-            from . import twofactor
-
             if (
                 not request.session.get(twofactor.SESSION_VERIFIED)
                 and not request.path.startswith(self.ALLOWED)

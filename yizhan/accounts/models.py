@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel, ScopeRule
+from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel, ScopeRule, require_scope
+
+from .permissions import can_manage_user
+from .roles import Role
+
+__all__ = ["Role", "RoleMembership", "TwoFactorDevice", "User"]
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -37,14 +42,6 @@ class UserManager(BaseUserManager):
 
 class ScopedUserManager(ScopedManager, UserManager):
     use_in_migrations = False
-
-
-class Role(models.TextChoices):
-    FEDERATION_ADMIN = "federation_admin", _("Federation admin")
-    STATION_MANAGER = "station_manager", _("Station manager")
-    MEDIATOR = "mediator", _("Mediator")
-    ADVISOR = "advisor", _("Advisor")
-    VOLUNTEER = "volunteer", _("Volunteer")
 
 
 class UsersInScope(ScopeRule):
@@ -116,10 +113,6 @@ class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin
         return self.has_role(Role.FEDERATION_ADMIN)
 
     def can_reveal(self, actor, field_name: str) -> bool:
-        from yizhan.core.scoping import require_scope
-
-        from .permissions import can_manage_user
-
         return actor.pk == self.pk or can_manage_user(require_scope(), self)
 
 

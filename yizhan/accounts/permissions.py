@@ -1,24 +1,29 @@
-"""Who may do what with accounts. Scope decides what is visible; these rules decide what may be changed."""
+"""Who may do what with accounts, in the vocabulary of ``yizhan.core.permissions``. Scope decides what is visible;
+these rules decide what may be changed."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from yizhan.core.permissions import is_admin, is_admin_over, is_admin_strictly_above, predicate
 from yizhan.core.scoping import Scope
-from yizhan.regions.models import Region
 
-from .models import Role, User
+from .roles import Role
 
+if TYPE_CHECKING:
+    from yizhan.regions.models import Region
 
-def is_admin(scope: Scope) -> bool:
-    return scope.unrestricted or bool(scope.admin_regions)
+    from .models import User
 
 
 def can_grant(scope: Scope, role: str, region: Region) -> bool:
     """Admins give roles at or below their region; admin roles only strictly below it (no peers)."""
-    if scope.unrestricted:
-        return True
     if role == Role.FEDERATION_ADMIN:
-        return any(region.code.startswith(code) and region.code != code for code in scope.admin_regions)
-    return scope.covers_region(region.code, admin_only=True)
+        return is_admin_strictly_above(scope, region)
+    return is_admin_over(scope, region)
 
 
+@predicate
 def can_manage_user(scope: Scope, target: User) -> bool:
     """An admin manages a user when every role the user holds is one the admin could have given."""
     if scope.unrestricted:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from yizhan.audit import services as audit
 from yizhan.core.crypto import blind_index
 from yizhan.core.scoping import require_scope
+from yizhan.notifications.tasks import send_welcome_notification
 
+from .backends import lockout_username
 from .models import RoleMembership, User
 from .permissions import can_grant, can_manage_user
 
@@ -25,8 +27,6 @@ def _check_mobile_free(mobile: str, exclude_pk=None):
 
 def user_create(*, created_by, username, name, password, role, region, mobile="", email="") -> User:
     """An admin creates an account holding one role at one place. A welcome notification follows."""
-    from yizhan.notifications.tasks import send_welcome_notification
-
     scope = require_scope()
     if not can_grant(scope, role, region):
         raise PermissionDenied
@@ -132,8 +132,6 @@ def login_recorded(*, user: User) -> None:
 
 
 def login_failed_recorded(*, login: str) -> None:
-    from .backends import lockout_username
-
     audit.record(actor=None, action="login_failed", target_repr=lockout_username(None, {"username": login}))
 
 

@@ -4,6 +4,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
@@ -20,6 +21,7 @@ from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
+from yizhan.notifications.selectors import notification_list
 from yizhan.regions.models import Region
 
 from . import selectors, services, twofactor
@@ -177,8 +179,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         services.password_set(
             user=self.request.user, password=form.cleaned_data["new_password1"], changed_by=self.request.user
         )
-        from django.contrib.auth import update_session_auth_hash
-
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
@@ -202,8 +202,6 @@ def set_language(request):
 
 @login_required
 def home(request):
-    from yizhan.notifications.selectors import notification_list
-
     return render(
         request,
         "accounts/home.html",

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from .scoping import Scope, require_scope
@@ -156,12 +156,11 @@ def requires(rule: Predicate):
 
     def decorator(view):
         @wraps(view)
-        def guarded(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+        def checked(request, *args, **kwargs):
             require(rule)
             return view(request, *args, **kwargs)
 
+        guarded = login_required(checked)
         guarded.permission = rule
         return guarded
 

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from .models import ScheduledRun
+from .scoping import scopes_disabled
 
 
 def _at(job: str) -> time:
@@ -32,8 +34,6 @@ def next_run(job: str, *, after: date | None = None, now: datetime | None = None
 
 def schedule(job: str, *, after: date | None = None, now: datetime | None = None) -> bool:
     """Queue the job's next run unless that day is already queued. Returns whether it queued one."""
-    from .tasks import run_daily_job
-
     when = next_run(job, after=after, now=now)
     try:
         with transaction.atomic():
@@ -54,3 +54,13 @@ def run(job: str) -> object:
     path, _at_time, kwargs = settings.DAILY_JOBS[job]
     target = import_string(path)
     return target.call(**kwargs) if hasattr(target, "call") else target(**kwargs)
+
+
+@task()
+def run_daily_job(job: str, run_on: str) -> None:
+    """Run one daily job, then queue tomorrow's run."""
+    with scopes_disabled():
+        try:
+            run(job)
+        finally:
+            schedule(job, after=date.fromisoformat(run_on))

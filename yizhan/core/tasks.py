@@ -1,17 +1,6 @@
-from datetime import date
+"""Tasks of the core app. ``run_daily_job`` lives in ``yizhan.core.schedule`` with the scheduler it belongs to; this
+name stays importable because task rows queued before the move name ``yizhan.core.tasks.run_daily_job``."""
 
-from django_tasks import task
+from .schedule import run_daily_job
 
-from .scoping import scopes_disabled
-
-
-@task()
-def run_daily_job(job: str, run_on: str) -> None:
-    """Run one daily job, then queue tomorrow's run (see yizhan.core.schedule)."""
-    from . import schedule
-
-    with scopes_disabled():
-        try:
-            schedule.run(job)
-        finally:
-            schedule.schedule(job, after=date.fromisoformat(run_on))
+__all__ = ["run_daily_job"]

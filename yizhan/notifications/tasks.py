@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from yizhan.core.scoping import scopes_disabled
@@ -8,10 +9,8 @@ from .services import notify
 @task()
 def send_welcome_notification(user_id: int) -> int | None:
     """Greets a new user in the app. Idempotent: running it twice leaves one notification."""
-    from yizhan.accounts.models import User
-
     with scopes_disabled():
-        user = User.all_objects.filter(pk=user_id).first()
+        user = get_user_model().all_objects.filter(pk=user_id).first()
         if user is None:
             return None
         notification = notify(

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from yizhan.accounts.models import Role, User
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
+from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     Visit,
     VisitPlan,
 )
+from .models.people import people_regions_q
 from .validators import MOBILE_RE, _half_width, normalize_id_number
 
 AGE_BANDS = {
@@ -127,10 +130,6 @@ def person_get(pk) -> Person:
 
 def villages_in_scope():
     """Villages whose residents the user works with (for filters and forms)."""
-    from yizhan.core.scoping import require_scope
-
-    from .models.people import people_regions_q
-
     return (
         Region.all_objects.filter(level=Region.Level.VILLAGE)
         .filter(people_regions_q(require_scope(), "code"))
@@ -256,8 +255,6 @@ def staff_for(region_code: str):
     """Staff who may visit a village's residents or own follow-up actions there: its station managers and the
     federation admins of the town and district above it. Volunteers, mediators and advisors do not work with
     resident records, so they are never offered (they could neither see the visit nor close the action)."""
-    from yizhan.accounts.models import Role, User
-
     admin_codes = {region_code[:9], region_code[:6]}
     return (
         User.all_objects.filter(

@@ -4,15 +4,16 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
+from yizhan.accounts.models import Role, RoleMembership
 from yizhan.core.scoping import scopes_disabled
 from yizhan.notifications.services import notify
+
+from .models import FollowUpAction, ScheduledVisit
 
 
 @task()
 def remind_followup(action_id: int) -> int | None:
     """Remind the owner of one follow-up action if it is still open after its due date."""
-    from .models import FollowUpAction
-
     with scopes_disabled():
         action = FollowUpAction.all_objects.select_related("owner").filter(pk=action_id).first()
         if action is None or not action.is_overdue:
@@ -32,10 +33,6 @@ def _notify_action(action):
 @task()
 def send_overdue_reminders() -> dict:
     """Daily: remind owners of overdue actions, and station managers of villages with overdue visits."""
-    from yizhan.accounts.models import Role, RoleMembership
-
-    from .models import FollowUpAction, ScheduledVisit
-
     today = timezone.localdate()
     sent = {"actions": 0, "villages": 0}
     with scopes_disabled():

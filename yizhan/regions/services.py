@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
+from yizhan.core.permissions import is_admin_over, require
 
 from .models import Region
 
@@ -156,12 +157,9 @@ def regions_import(*, directory, actor=None, only_prefix: str = "") -> ImportRep
 
 def region_create_village(*, town: Region, code: str, name: str, created_by) -> Region:
     """A town admin adds a village or community (12-digit code under the town)."""
-    from yizhan.core.scoping import require_scope
-
     if town.level != Region.Level.TOWN:
         raise ValidationError({"parent": _("Villages and communities are added under a town or street.")})
-    if not require_scope().covers_region(town.code, admin_only=True):
-        raise PermissionDenied
+    require(is_admin_over, town)
     code, name = (code or "").strip(), (name or "").strip()
     if not re.fullmatch(r"\d{12}", code):
         raise ValidationError({"code": _("A village code has 12 digits.")})
@@ -180,10 +178,7 @@ def region_create_village(*, town: Region, code: str, name: str, created_by) -> 
 
 
 def region_rename(*, region: Region, name: str, changed_by) -> Region:
-    from yizhan.core.scoping import require_scope
-
-    if not require_scope().covers_region(region.parent.code if region.parent_id else region.code, admin_only=True):
-        raise PermissionDenied
+    require(is_admin_over, region.parent if region.parent_id else region)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError({"name": _("Enter a name of at most 100 characters.")})

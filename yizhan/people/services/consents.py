@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
+from yizhan.core.permissions import require
 
 from ..models import Consent, Person, ScheduledVisit, TargetGroupMembership
-from .people import check_region_writable
+from ..permissions import can_write_residents_in
 
 
 def has_active_consent(person: Person, purpose: str) -> bool:
@@ -29,7 +30,7 @@ def consent_record(
     separate: bool = False,
 ) -> Consent:
     """Record a consent. Under 14: only a recorded guardian may consent, separately. Refused otherwise."""
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if person.is_anonymised:
         raise ValidationError(_("This person has been anonymised."))
     consent = Consent(
@@ -58,7 +59,7 @@ def consent_withdraw(*, consent: Consent, withdrawn_by, note: str = "", withdraw
     """Withdrawal is honoured at once: care consent gone → group memberships end and due visits are cancelled;
     no consent left → the person is marked restricted and later anonymised by the retention policy."""
     person = consent.person
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     today = timezone.localdate()

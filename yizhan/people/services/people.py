@@ -14,9 +14,11 @@ from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
-from ..models import Household, Person, Relation, TargetGroup, TargetGroupMembership
+from ..models import Household, Person, Relation, ScheduledVisit, TargetGroup, TargetGroupMembership
 from ..permissions import can_write_residents_in
 from ..validators import birth_date_from_id, gender_from_id, normalize_id_number, normalize_mobile
+from .consents import has_active_consent
+from .visits import schedule_due_visits
 
 PERSON_FIELDS = [
     "name",
@@ -265,9 +267,6 @@ def group_add(
     *, recorded_by, person: Person, group: TargetGroup, start_date: date | None = None, note=""
 ) -> TargetGroupMembership:
     """Put a person in a target group: sensitive data, so it needs the separate consent for care."""
-    from .consents import has_active_consent
-    from .visits import schedule_due_visits
-
     check_region_writable(person.region)
     if person.is_anonymised:
         raise ValidationError(_("This person has been anonymised."))
@@ -295,8 +294,6 @@ def group_add(
 
 
 def group_end(*, membership: TargetGroupMembership, ended_by, end_date: date | None = None) -> TargetGroupMembership:
-    from ..models import ScheduledVisit
-
     check_region_writable(membership.person.region)
     if membership.end_date is not None:
         raise ValidationError(_("This membership has already ended."))

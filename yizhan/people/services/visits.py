@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
 from yizhan.core import images
+from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 
 from ..models import (
@@ -23,13 +24,15 @@ from ..models import (
     VisitPhoto,
     VisitPlan,
 )
-from .people import check_region_writable
+from ..permissions import can_write_residents_in
+from ..selectors import staff_for
+from ..tasks import remind_followup
 
 
 def visit_plan_create(*, created_by, name, group, region, interval_days, kind="care") -> VisitPlan:
     scope = require_scope()
     if not (scope.unrestricted or scope.covers_region(region.code, admin_only=True)):
-        check_region_writable(region)
+        require(can_write_residents_in, region)
     plan = VisitPlan(
         name=(name or "").strip(),
         group=group,
@@ -105,7 +108,7 @@ def visit_record(
     plan: VisitPlan | None = None,
 ) -> Visit:
     """Record a visit. ``needs``: [(category, detail)]; ``actions``: [(description, owner, due_date)]."""
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if person.is_anonymised:
         raise ValidationError(_("This person has been anonymised."))
     if not Consent.all_objects.filter(person=person, purpose=Consent.Purpose.CARE, withdrawn_on__isnull=True).exists():
@@ -160,8 +163,6 @@ def visit_record(
 
 
 def _check_staff(region_code: str, users) -> None:
-    from ..selectors import staff_for
-
     wanted = {u.pk for u in users}
     if wanted and len(wanted & set(staff_for(region_code).filter(pk__in=wanted).values_list("pk", flat=True))) < len(
         wanted
@@ -172,8 +173,6 @@ def _check_staff(region_code: str, users) -> None:
 
 
 def _action_create(*, visit, description, owner, due_date, created_by) -> FollowUpAction:
-    from ..tasks import remind_followup
-
     action = FollowUpAction(
         visit=visit, description=description.strip()[:200], owner=owner, due_date=due_date, created_by=created_by
     )
@@ -187,7 +186,7 @@ def _action_create(*, visit, description, owner, due_date, created_by) -> Follow
 
 
 def need_set_status(*, need: Need, status: str, changed_by) -> Need:
-    check_region_writable(need.person.region)
+    require(can_write_residents_in, need.person.region)
     if status not in Need.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
     with transaction.atomic():
@@ -202,7 +201,7 @@ def visit_plan_set_active(*, plan: VisitPlan, active: bool, changed_by) -> Visit
     """Pause a plan (its open due visits are cancelled) or resume it (due visits are opened again)."""
     scope = require_scope()
     if not (scope.unrestricted or scope.covers_region(plan.region.code, admin_only=True)):
-        check_region_writable(plan.region)
+        require(can_write_residents_in, plan.region)
     with transaction.atomic():
         before = audit.snapshot(plan, fields=["is_active"])
         plan.is_active = active
@@ -216,7 +215,7 @@ def visit_plan_set_active(*, plan: VisitPlan, active: bool, changed_by) -> Visit
 
 
 def action_add(*, created_by, visit: Visit, description: str, owner, due_date: date) -> FollowUpAction:
-    check_region_writable(visit.person.region)
+    require(can_write_residents_in, visit.person.region)
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe the action.")})
     if owner is not None:
@@ -231,7 +230,7 @@ def action_done(*, action: FollowUpAction, done_by) -> FollowUpAction:
     scope = require_scope()
     if action.owner_id != done_by.pk:
         try:
-            check_region_writable(action.visit.person.region)
+            require(can_write_residents_in, action.visit.person.region)
         except PermissionDenied:
             if not scope.unrestricted:
                 raise
