@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format messages clean
+.PHONY: run setup test lint format messages lock clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -16,10 +16,12 @@ run: setup
 setup: $(VENV)/.installed node_modules/.installed
 	@bin/system-packages fonts
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# Python packages come only from the locks, every file checked against its hash; the project itself is installed
+# editable without its dependencies and without build isolation (setuptools, its build backend, is in the dev lock).
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -39,6 +41,15 @@ lint:
 
 messages:
 	cd yizhan && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(PY) ../manage.py compilemessages -l zh_Hans
+
+# Rewrites both locks from pyproject.toml with uv, keeping the pinned versions that still fit. The dev lock (production
+# + dev extra) is constrained to the production lock, so both pin the same versions.
+# Upgrade with e.g. `make lock LOCK_ARGS="--upgrade-package django"` or `make lock LOCK_ARGS=--upgrade`.
+UV_COMPILE := UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
+	--python-version 3.11 --generate-hashes
+lock: $(VENV)/.installed
+	$(UV_COMPILE) $(LOCK_ARGS) -o requirements.lock
+	$(UV_COMPILE) $(LOCK_ARGS) --extra dev -c requirements.lock -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) node_modules var
