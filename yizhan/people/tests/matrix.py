@@ -4,6 +4,12 @@ from datetime import date, timedelta
 
 from .helpers import import_batch_of, longyuan_consent, longyuan_person, longyuan_visit
 
+
+def prepare(w):
+    """The 隆园社区 resident with her household, consent and visit, built once for the module world."""
+    longyuan_person(w)
+
+
 STAFF_OK = {
     "district_admin": 200,
     "town_admin": 200,

@@ -97,6 +97,11 @@ def _photo(w, **kwargs):
     return make_photo(build_network(w).station, **kwargs).pk
 
 
+def prepare(w):
+    """The station network, built once for the module world."""
+    build_network(w)
+
+
 PUBLIC_OK = {"default": 200}
 PUBLIC_404 = {"default": 404}
 
