@@ -7,6 +7,10 @@ HTTP status it must get; missing roles fall back to ``expected["default"]``. Con
 are redirected to the login page (302) and anonymous API calls get 401; a signed-in role that may not use a page
 or an endpoint at all gets 403; an object outside the role's scope answers 404 like a missing one.
 
+A status that the code gets wrong today is written as it should be and wrapped in ``known_bug(status, reason)``
+(``yizhan/tests/factories.py``): that case is a strict expected failure, so it fails the run as soon as the bug is
+fixed and the mark must come off.
+
 An app's ``matrix.py`` may also define ``prepare(world)``: it builds the objects its rows use once per test module
 (see ``module_world`` in ``conftest.py``), so that a case only runs its request. Every case runs in a savepoint that
 is rolled back, so a row may change or delete what ``prepare`` made; but files in storage are not rolled back, so a
