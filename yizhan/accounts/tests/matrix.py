@@ -1,10 +1,37 @@
-"""Permission-matrix rows for account pages and endpoints (see yizhan/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows for account pages and endpoints (see yizhan/tests/permission_matrix.py)."""
 
-from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403
+from types import SimpleNamespace
+
+from yizhan.accounts.models import Role
+from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403, grant, user_with_role
+
+
+def prepare(w):
+    """Two accounts with two roles each (a role can only be revoked while another one is left): one in 瓜沥镇, one
+    in 党湾镇."""
+    r = w.regions
+    guali = user_with_role(Role.VOLUNTEER, r["330109113002"], username="two_roles_guali")
+    grant(guali, Role.VOLUNTEER, r["330109113003"])
+    dangwan = user_with_role(Role.VOLUNTEER, r["330109114001"], username="two_roles_dangwan")
+    grant(dangwan, Role.VOLUNTEER, r["330109114"])
+    w.accounts = SimpleNamespace(two_roles_guali=guali, two_roles_dangwan=dangwan)
 
 
 def _user(key):
     return lambda w: f"/accounts/users/{w.users[key].pk}/"
+
+
+def _revoke(key):
+    def url(w):
+        user = getattr(w.accounts, key)
+        return f"/accounts/users/{user.pk}/roles/{user.active_memberships()[0].pk}/revoke/"
+
+    return url
+
+
+# Admin pages about one account: its town's and the district's admins; the other town's admin does not see it.
+GUALI_ACCOUNT = {"district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403}
+DANGWAN_ACCOUNT = {"district_admin": 302, "town_admin": 404, "other_town_admin": 302, **NON_ADMINS_403}
 
 
 ROWS = [
@@ -76,5 +103,56 @@ ROWS += [
         lambda w: "/api/accounts/users/search",
         {"anonymous": 401, **ADMINS_OK, **NON_ADMINS_403},
         lambda w: {"q": w.users["station_manager"].mobile},
+    ),
+]
+
+ROWS += [
+    ("root redirects to home or login", "GET", lambda w: "/", {"anonymous": 302, "default": 302}),
+    (
+        "user edit (POST) 瓜沥 station manager",
+        "POST",
+        _user("station_manager"),
+        {"anonymous": 302, **GUALI_ACCOUNT},
+        lambda w: {"name": "陈芳", "email": "chenfang@example.com", "is_active": "on"},
+    ),
+    (
+        "give a role (瓜沥 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['station_manager'].pk}/roles/",
+        {"anonymous": 302, **GUALI_ACCOUNT},
+        lambda w: {"role": "volunteer", "region": "330109113001"},
+    ),
+    (
+        "give a role (党湾 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['other_station_manager'].pk}/roles/",
+        {"anonymous": 302, **DANGWAN_ACCOUNT},
+        lambda w: {"role": "volunteer", "region": "330109114001"},
+    ),
+    (
+        "revoke a role (瓜沥 volunteer with two roles)",
+        "POST",
+        _revoke("two_roles_guali"),
+        {"anonymous": 302, **GUALI_ACCOUNT},
+    ),
+    (
+        "revoke a role (党湾 volunteer with two roles)",
+        "POST",
+        _revoke("two_roles_dangwan"),
+        {"anonymous": 302, **DANGWAN_ACCOUNT},
+    ),
+    (
+        "reset password (瓜沥 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['station_manager'].pk}/password/",
+        {"anonymous": 302, **GUALI_ACCOUNT},
+        lambda w: {"password": "Neu@Pass2026x"},
+    ),
+    (
+        "reset password (党湾 station manager)",
+        "POST",
+        lambda w: f"/accounts/users/{w.users['other_station_manager'].pk}/password/",
+        {"anonymous": 302, **DANGWAN_ACCOUNT},
+        lambda w: {"password": "Neu@Pass2026x"},
     ),
 ]
