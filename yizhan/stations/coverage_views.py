@@ -61,7 +61,7 @@ def coverage_export(request):
     content = exports.coverage_workbook(data)
     audit.record(
         actor=request.user,
-        action="export",
+        action=audit.Action.EXPORT,
         target=region,
         target_repr=_("Coverage of %(region)s") % {"region": region.name},
     )

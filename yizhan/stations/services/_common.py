@@ -55,7 +55,7 @@ def _record_update(actor, obj, before: dict, extra: dict | None = None):
     changes = audit.diff(before, audit.snapshot(obj, fields=before.keys()))
     changes.update(extra or {})
     if changes:
-        audit.record(actor=actor, action="update", target=obj, changes=changes)
+        audit.record(actor=actor, action=audit.Action.UPDATE, target=obj, changes=changes)
 
 
 def _status_dates(place, status, status_since):

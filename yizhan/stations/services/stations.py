@@ -214,7 +214,9 @@ def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterva
         )
         after = [str(i) for i in created]
         if before != after:
-            audit.record(actor=updated_by, action="update", target=station, changes={"hours": [before, after]})
+            audit.record(
+                actor=updated_by, action=audit.Action.UPDATE, target=station, changes={"hours": [before, after]}
+            )
     return created
 
 
@@ -338,7 +340,7 @@ def brand_item_create(
             item.service_lines.set(service_lines)
             audit.record(
                 actor=created_by,
-                action="create",
+                action=audit.Action.CREATE,
                 target=item,
                 changes={**audit.diff({}, audit.snapshot(item)), "service_lines": [[], _codes(service_lines)]},
             )
