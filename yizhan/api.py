@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from yizhan.accounts.api import router as accounts_router
 from yizhan.audit.api import router as audit_router
 from yizhan.core.api import http_error_detail, schema_errors
+from yizhan.core.versioning import StaleVersionError
 from yizhan.notifications.api import router as notifications_router
 from yizhan.people.api import router as people_router
 from yizhan.regions.api import router as regions_router
@@ -39,6 +40,13 @@ def _not_found(request, exc):
 def _invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("The data is not valid."), "errors": errors}, status=400)
+
+
+@api.exception_handler(StaleVersionError)
+def _stale(request, exc):
+    """Someone else saved the object since the caller read it: 409 everywhere, nothing saved."""
+    body = {"detail": " ".join(exc.message_dict["version"]), "errors": exc.message_dict}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(SchemaValidationError)

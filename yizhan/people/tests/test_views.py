@@ -316,6 +316,29 @@ def test_api_register_refuses_bad_input_and_duplicates(world, client_for):
     assert client.get("/api/people/visits/calendar?start=2026-01-01&end=2026-12-31").status_code == 400
 
 
+def test_api_correct_a_person(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    url = f"/api/people/{person.pk}"
+
+    def patch(body):
+        return client.patch(url, json.dumps(body), content_type="application/json")
+
+    ok = patch({"version": 1, "mobile": "13700003333", "residency": "temporary", "gender": None})
+    assert ok.status_code == 200, ok.content
+    body = ok.json()
+    assert body["version"] == 2 and body["mobile_masked"] == "137****3333" and body["residency"] == "temporary"
+    assert body["gender"] == "female" and body["name"] == "王小红"  # left out or null: kept
+    assert patch({"version": 2, "name": ""}).json()["errors"] == {"name": ["请填写姓名。"]}
+    assert patch({"version": 2, "village_code": "999"}).status_code == 400
+    assert patch({"version": 2, "village_code": "330109114001"}).status_code == 403  # not a village she serves
+    assert patch({"name": "无版本"}).status_code == 422
+    with scopes_disabled():
+        stored = Person.all_objects.get(pk=person.pk)
+    assert stored.version == 2 and stored.name == "王小红" and stored.region.code == "330109113001"
+    assert AuditLog.all_objects.filter(action=AuditLog.Action.UPDATE, target_id=str(person.pk)).count() == 1
+
+
 @pytest.mark.parametrize("count", [10, 1000])
 def test_api_list_query_count_is_constant(world, client_for, django_assert_num_queries, count):
     _bulk_people(world, count)

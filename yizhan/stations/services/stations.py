@@ -10,6 +10,7 @@ from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core import images
 from yizhan.core.scoping import require_scope
+from yizhan.core.versioning import bump_version
 
 from ..hours import normalize_intervals
 from ..models import (
@@ -27,7 +28,6 @@ from ..permissions import can_admin_place, can_admin_region, can_edit_place
 from ._common import (
     ADMIN_FIELDS,
     STATION_PROFILE_FIELDS,
-    _check_version,
     _codes,
     _record_update,
     _require,
@@ -115,7 +115,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
     station.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            _check_version(Station, station, version)
+            bump_version(station, version)
             station.save()
             extra = {}
             if positions is not None:
@@ -185,7 +185,7 @@ def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
         if version is not None:
-            _check_version(Room, room, version)
+            bump_version(room, version)
         room.save()
         audit.log_update(updated_by, room, before)
     return room
@@ -367,7 +367,7 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, versio
         raise _unique_name_error(BrandItem)
     with transaction.atomic():
         if version is not None:
-            _check_version(BrandItem, item, version)
+            bump_version(item, version)
         item.save()
         extra = {}
         if service_lines is not None:
