@@ -65,13 +65,14 @@ def test_excel_export_masked_and_full_logged(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["station_manager"])
     response = client.get("/people/export/")
-    assert response.status_code == 200
-    text = _sheet_values(response.content)
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    text = _sheet_values(b"".join(response.streaming_content))
     assert "王小红" in text and "139****5678" in text and MOBILE not in text and person.id_number not in text
     refused = client.post("/people/export/", {"full": "1", "reason": ""})
     assert refused.status_code == 302
     response = client.post("/people/export/", {"full": "1", "reason": "上报民政部门"})
-    text = _sheet_values(response.content)
+    assert not AuditLog.all_objects.filter(action=AuditLog.Action.REVEAL).exists()  # logged as the rows are written
+    text = _sheet_values(b"".join(response.streaming_content))
     assert MOBILE in text and person.id_number in text
     reveal = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
     assert "上报民政部门" in reveal.reason

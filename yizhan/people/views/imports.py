@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.documents import xlsx_response
 from yizhan.core.pagination import paginate
 
 from ..forms import ImportUploadForm
 from ..models import ImportBatch
 from ..permissions import people_required
 from ..services import imports as import_services
-from .common import xlsx_response
 
 
 def _batch_or_404(pk) -> ImportBatch:
