@@ -53,7 +53,7 @@ def bench_import(divisions: Path):
 
 def bench_pages():
     from yizhan.accounts.models import Role, RoleMembership
-    from yizhan.audit.services import record
+    from yizhan.audit.services import Action, record
     from yizhan.core.scoping import scopes_disabled
     from yizhan.tests.factories import UserFactory, build_world, grant
 
@@ -76,7 +76,7 @@ def bench_pages():
             for _ in range(size - current):
                 grant(UserFactory(), Role.VOLUNTEER, world.regions["330109113002"])
             for _ in range(size):
-                record(actor=admin, action="update", region_code="330109113002")
+                record(actor=admin, action=Action.UPDATE, region_code="330109113002")
         results[size] = {"users": measure("/accounts/users/"), "audit": measure("/audit/")}
     for page in ("users", "audit"):
         (q10, t10), (q1000, t1000) = results[100][page], results[2000][page]

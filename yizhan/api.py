@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from yizhan.core import registry
 from yizhan.core.api import http_error_detail, schema_errors
+from yizhan.core.versioning import StaleVersionError
 
 api = NinjaAPI(
     title="Yizhan API",
@@ -34,6 +35,13 @@ def _not_found(request, exc):
 def _invalid(request, exc):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("The data is not valid."), "errors": errors}, status=400)
+
+
+@api.exception_handler(StaleVersionError)
+def _stale(request, exc):
+    """Someone else saved the object since the caller read it: 409 everywhere, nothing saved."""
+    body = {"detail": " ".join(exc.message_dict["version"]), "errors": exc.message_dict}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(SchemaValidationError)

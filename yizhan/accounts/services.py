@@ -114,7 +114,7 @@ def password_set(*, user: User, password: str, changed_by) -> User:
         user.save(update_fields=["password"])
         audit.record(
             actor=changed_by,
-            action="update",
+            action=audit.Action.UPDATE,
             target=user,
             changes={"password": ["******", "******"]},
         )
@@ -128,12 +128,12 @@ def language_set(*, user: User, language: str) -> None:
 
 
 def login_recorded(*, user: User) -> None:
-    audit.record(actor=user, action="login", target=user, region_code="")
+    audit.record(actor=user, action=audit.Action.LOGIN, target=user, region_code="")
 
 
 def login_failed_recorded(*, login: str) -> None:
-    audit.record(actor=None, action="login_failed", target_repr=lockout_username(None, {"username": login}))
+    audit.record(actor=None, action=audit.Action.LOGIN_FAILED, target_repr=lockout_username(None, {"username": login}))
 
 
 def logout_recorded(*, user: User) -> None:
-    audit.record(actor=user, action="logout", target=user, region_code="")
+    audit.record(actor=user, action=audit.Action.LOGOUT, target=user, region_code="")

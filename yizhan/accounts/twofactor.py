@@ -95,7 +95,7 @@ def confirm_setup(*, user: User, code: str) -> TwoFactorDevice:
     with transaction.atomic():
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
-        audit.record(actor=user, action="update", target=user, changes={"two_factor": [False, True]})
+        audit.record(actor=user, action=audit.Action.UPDATE, target=user, changes={"two_factor": [False, True]})
     return device
 
 
@@ -119,7 +119,7 @@ def disable(*, user: User, password: str, code: str, actor: User | None = None) 
             )
     with transaction.atomic():
         device.delete()
-        audit.record(actor=actor, action="update", target=user, changes={"two_factor": [True, False]})
+        audit.record(actor=actor, action=audit.Action.UPDATE, target=user, changes={"two_factor": [True, False]})
 
 
 # Session keys: the password step passed (waiting for the code), and the code step passed.

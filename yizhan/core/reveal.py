@@ -32,5 +32,5 @@ def reveal(*, actor, obj, field_name: str, reason: str) -> str:
         raise ValidationError({"reason": _("Keep the reason under 500 characters.")})
     if not obj.can_reveal(actor, field_name):
         raise PermissionDenied
-    audit.record(actor=actor, action="reveal", target=obj, field=field_name, reason=reason)
+    audit.record(actor=actor, action=audit.Action.REVEAL, target=obj, field=field_name, reason=reason)
     return getattr(obj, field_name)

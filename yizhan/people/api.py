@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from yizhan.core.api import PageMeta, page_of
 from yizhan.core.permissions import requires
@@ -39,6 +39,7 @@ class PersonOut(Schema):
     household_id: int | None
     groups: list[GroupOut]
     consent_withdrawn: bool
+    version: int
 
     @staticmethod
     def resolve_id_number_masked(obj):
@@ -87,6 +88,20 @@ class PersonIn(Schema):
     mobile: str = ""
     address: str = ""
     residency: str = "resident"
+
+
+class PersonPatch(Schema):
+    version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
+    name: str | None = None
+    village_code: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    mobile: str | None = None
+    address: str | None = None
+    notes: str | None = None
+    residency: str | None = None
 
 
 class RelationOut(Schema):
@@ -240,14 +255,18 @@ def search_people(request, payload: SearchIn):
     return {"meta": meta, "items": items}
 
 
+def _village(code: str) -> Region:
+    region = Region.all_objects.filter(code=code, level=Region.Level.VILLAGE).first()
+    if region is None:
+        raise ValidationError({"village_code": [_("Choose a village or community.")]})
+    return region
+
+
 @router.post("/", response={201: PersonOut}, summary="Register a resident (refused if already registered)")
 @requires(works_with_residents)
 def create_person(request, payload: PersonIn):
-    region = Region.all_objects.filter(code=payload.village_code, level=Region.Level.VILLAGE).first()
-    if region is None:
-        raise ValidationError({"village_code": [_("Choose a village or community.")]})
     data = payload.dict()
-    data.pop("village_code")
+    region = _village(data.pop("village_code"))
     person = services.person_create(created_by=request.user, region=region, **data)
     return Status(201, selectors.person_get(person.pk))
 
@@ -294,6 +313,27 @@ def get_household(request, household_id: int):
 @requires(works_with_residents)
 def get_person(request, person_id: int):
     return _person_or_404(person_id)
+
+
+@router.patch(
+    "/{person_id}",
+    response={200: PersonDetailOut, 409: dict},
+    summary="Correct a resident's record; fields left out keep their value",
+)
+@requires(works_with_residents)
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = _person_or_404(person_id)
+    if person.is_anonymised:
+        raise Http404
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    for choice in ("village_code", "gender", "id_type", "residency"):
+        if data.get(choice, "") is None:
+            data.pop(choice)
+    if "village_code" in data:
+        data["region"] = _village(data.pop("village_code"))
+    services.person_update(person=person, changed_by=request.user, version=version, **data)
+    return _person_or_404(person.pk)
 
 
 @router.get("/{person_id}/visits", response=list[VisitOut])

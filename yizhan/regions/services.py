@@ -146,7 +146,7 @@ def regions_import(*, directory, actor=None, only_prefix: str = "") -> ImportRep
                     existing[region.code] = region
         audit.record(
             actor=actor,
-            action="import",
+            action=audit.Action.IMPORT,
             target_repr=_("Region import: %(created)d new, %(updated)d changed")
             % {"created": report.created, "updated": report.updated},
             region_code=only_prefix,

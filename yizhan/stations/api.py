@@ -343,12 +343,6 @@ def _station_detail(station):
     }
 
 
-def _conflict_or_invalid(exc: ValidationError):
-    if hasattr(exc, "error_dict") and "version" in exc.error_dict:
-        return HttpStatus(409, {"detail": " ".join(exc.message_dict["version"]), "errors": exc.message_dict})
-    raise exc
-
-
 # --- stations ---------------------------------------------------------------------------------------------
 
 
@@ -386,10 +380,7 @@ def update_station(request, station_id: int, payload: StationPatch):
     for required in ("name", "status", "is_public"):
         if required in data and data[required] is None:
             data.pop(required)
-    try:
-        services.station_update(station=station, updated_by=request.user, version=version, positions=positions, **data)
-    except ValidationError as exc:
-        return _conflict_or_invalid(exc)
+    services.station_update(station=station, updated_by=request.user, version=version, positions=positions, **data)
     return _station_detail(station)
 
 
@@ -428,10 +419,7 @@ def update_room(request, station_id: int, room_id: int, payload: RoomPatch):
     }
     if "room_type" in data:
         data["room_type"] = _lookups(RoomType, [data["room_type"]], "room_type")[0]
-    try:
-        return services.room_update(room=room, updated_by=request.user, **data)
-    except ValidationError as exc:
-        return _conflict_or_invalid(exc)
+    return services.room_update(room=room, updated_by=request.user, **data)
 
 
 @stations_router.put("/{station_id}/hours", response=list[IntervalOut], summary="Replace the weekly opening hours")
@@ -465,10 +453,7 @@ def update_brand_item(request, station_id: int, item_id: int, payload: BrandItem
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     if "service_lines" in data:
         data["service_lines"] = _lookups(ServiceLine, data["service_lines"], "service_lines")
-    try:
-        return services.brand_item_update(item=item, updated_by=request.user, **data)
-    except ValidationError as exc:
-        return _conflict_or_invalid(exc)
+    return services.brand_item_update(item=item, updated_by=request.user, **data)
 
 
 # --- catalogue --------------------------------------------------------------------------------------------
@@ -559,10 +544,7 @@ def update_studio(request, studio_id: int, payload: StudioPatch):
     for required in ("name", "status", "is_public"):
         if required in data and data[required] is None:
             data.pop(required)
-    try:
-        services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
-    except ValidationError as exc:
-        return _conflict_or_invalid(exc)
+    services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
     return _studio_detail(studio)
 
 

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.audit import services as audit
+from yizhan.core.documents import xlsx_response
 from yizhan.core.permissions import allows, is_admin, requires
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
@@ -61,13 +62,11 @@ def coverage_export(request):
     content = exports.coverage_workbook(data)
     audit.record(
         actor=request.user,
-        action="export",
+        action=audit.Action.EXPORT,
         target=region,
         target_repr=_("Coverage of %(region)s") % {"region": region.name},
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="coverage-{region.code}.xlsx"'
-    return response
+    return xlsx_response(content, f"coverage-{region.code}.xlsx")
 
 
 @requires(is_admin)

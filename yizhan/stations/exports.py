@@ -1,24 +1,17 @@
-"""Excel export of rollout coverage (openpyxl)."""
-
-import io
+"""Excel export of rollout coverage (openpyxl; cells and file through ``yizhan.core.documents``)."""
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from yizhan.core.documents import clean_row, workbook_bytes
+
 from .models import Status
 
 
 def _status_label(value: str) -> str:
     return str(Status(value).label) if value else str(_("None"))
-
-
-def _safe(value):
-    """Cells starting with = + - @ would be read as formulas by spreadsheet programs."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def coverage_workbook(coverage) -> bytes:
@@ -40,16 +33,18 @@ def coverage_workbook(coverage) -> bytes:
     rows = [*coverage.towns]
     for town in rows:
         summary.append(
-            [
-                town.region.name,
-                town.village_count,
-                town.operating_stations,
-                town.building_stations,
-                town.planned_stations,
-                town.without_station,
-                town.operating_studios,
-                round(town.rate, 4),
-            ]
+            clean_row(
+                [
+                    town.region.name,
+                    town.village_count,
+                    town.operating_stations,
+                    town.building_stations,
+                    town.planned_stations,
+                    town.without_station,
+                    town.operating_studios,
+                    round(town.rate, 4),
+                ]
+            )
         )
     if len(rows) > 1:
         summary.append(
@@ -87,18 +82,20 @@ def coverage_workbook(coverage) -> bytes:
         for village in town.villages:
             station, studio, plan = village.station, village.studio, village.plan
             detail.append(
-                [
-                    town.region.name,
-                    village.region.code,
-                    village.region.name,
-                    _safe(station.display_name) if station else "",
-                    _status_label(village.station_status),
-                    _safe(studio.display_name) if studio else "",
-                    _status_label(village.studio_status),
-                    plan.station_target if plan and plan.station_target else None,
-                    plan.studio_target if plan and plan.studio_target else None,
-                    _safe(plan.note) if plan else "",
-                ]
+                clean_row(
+                    [
+                        town.region.name,
+                        village.region.code,
+                        village.region.name,
+                        station.display_name if station else "",
+                        _status_label(village.station_status),
+                        studio.display_name if studio else "",
+                        _status_label(village.studio_status),
+                        plan.station_target if plan and plan.station_target else None,
+                        plan.studio_target if plan and plan.studio_target else None,
+                        plan.note if plan else "",
+                    ]
+                )
             )
     for sheet in (summary, detail):
         for cell in sheet[1]:
@@ -106,6 +103,4 @@ def coverage_workbook(coverage) -> bytes:
         for index in range(1, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 18
         sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

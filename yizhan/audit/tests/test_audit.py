@@ -1,12 +1,21 @@
 import pytest
 
 from yizhan.audit.models import AuditImmutableError, AuditLog
-from yizhan.audit.services import diff, record, snapshot
+from yizhan.audit.services import (
+    Action,
+    diff,
+    log_create,
+    log_create_many,
+    record,
+    record_many,
+    region_code_of,
+    snapshot,
+)
 from yizhan.core.scoping import scope_for, scopes_disabled
 
 
 def _row(world, **kwargs):
-    defaults = {"actor": world.users["town_admin"], "action": "update", "region_code": "330109113001"}
+    defaults = {"actor": world.users["town_admin"], "action": AuditLog.Action.UPDATE, "region_code": "330109113001"}
     return record(**(defaults | kwargs))
 
 
@@ -64,8 +73,8 @@ def test_service_write_and_audit_are_one_transaction(world):
 
 
 def test_audit_page_filters(world, client_for):
-    _row(world, action="update", target_repr="隆园社区")
-    _row(world, action="reveal", target_repr="陈芳", field="mobile", reason="核实")
+    _row(world, action=AuditLog.Action.UPDATE, target_repr="隆园社区")
+    _row(world, action=AuditLog.Action.REVEAL, target_repr="陈芳", field="mobile", reason="核实")
     client = client_for(world.users["town_admin"])
     page = client.get("/audit/?action=reveal").content.decode()
     assert "陈芳" in page and "核实" in page and "隆园社区</td>" not in page
@@ -86,3 +95,47 @@ def test_audit_page_query_count(world, client_for, django_assert_num_queries, ro
     # session, user, memberships, count, page, session save (3)
     with django_assert_num_queries(8):
         assert client.get("/audit/").status_code == 200
+
+
+@pytest.mark.parametrize("action", ["reveal", "update", "deleted_everything", None])
+def test_record_refuses_actions_outside_the_enum(world, action):
+    with pytest.raises(TypeError):
+        _row(world, action=action)
+    with pytest.raises(TypeError):
+        record_many(actor=world.users["town_admin"], action=action, targets=[world.users["volunteer"]])
+    assert not AuditLog.all_objects.exists()
+
+
+def test_record_many_writes_what_record_writes_in_bulk(world, django_assert_num_queries):
+    actor = world.users["town_admin"]
+    targets = [world.regions["330109113001"], world.regions["330109113002"], world.regions["330109114001"]]
+    single = record(actor=actor, action=Action.REVEAL, target=targets[0], field="name", reason="核实", changes={"a": 1})
+    fields = ["actor", "actor_label", "action", "target_type", "target_id", "target_repr", "region_code", "field"]
+    with django_assert_num_queries(2):  # two batches of two
+        written = record_many(
+            actor=actor,
+            action=Action.REVEAL,
+            targets=(t for t in targets),  # any iterable, consumed batch by batch
+            changes=lambda t: {"a": 1} if t.code == "330109113001" else {"code": t.code},
+            field="name",
+            reason="核实",
+            batch_size=2,
+        )
+    assert written == 3
+    rows = list(AuditLog.all_objects.exclude(pk=single.pk).order_by("id"))
+    assert [r.target_id for r in rows] == [str(t.pk) for t in targets]
+    bulk = rows[0]
+    assert {f: getattr(bulk, f) for f in fields} == {f: getattr(single, f) for f in fields}
+    assert (bulk.reason, bulk.changes, single.changes) == ("核实", {"a": 1}, {"a": 1})
+    assert rows[2].changes == {"code": "330109114001"} and rows[2].region_code == region_code_of(targets[2])
+    assert len({r.at for r in rows}) == 1
+    assert record_many(actor=actor, action=Action.EXPORT, targets=[]) == 0
+
+
+def test_log_create_many_matches_log_create(world):
+    actor = world.users["town_admin"]
+    region = world.regions["330109113001"]
+    one = log_create(actor, region)
+    assert log_create_many(actor, [region]) == 1
+    many = AuditLog.all_objects.exclude(pk=one.pk).get()
+    assert (many.action, many.changes, many.target_repr) == (one.action, one.changes, one.target_repr)

@@ -17,11 +17,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from yizhan.accounts.models import Role
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
+from yizhan.core.documents import clean_row, workbook_bytes
 from yizhan.core.masking import mask
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
@@ -107,9 +110,6 @@ EXTRA_RESIDENCY = {
 
 
 def template_workbook() -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = _("Residents")
@@ -127,9 +127,7 @@ def template_workbook() -> bytes:
         _("Rows already registered are skipped, so the same file can be imported again safely."),
     ]:
         help_ws.append([line])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _check_archive(data: bytes) -> None:
@@ -145,8 +143,6 @@ def _check_archive(data: bytes) -> None:
 
 def parse_workbook(data: bytes) -> list[dict]:
     """Rows of the first sheet as {key: text}, with their Excel row number. Raises ValidationError."""
-    from openpyxl import load_workbook
-
     _check_archive(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -434,21 +430,7 @@ def _import_rows(*, actor, batch: ImportBatch) -> int:
         with transaction.atomic():
             for start in range(0, len(people), BATCH):
                 Person.all_objects.bulk_create(people[start : start + BATCH])
-            logs = [
-                AuditLog(
-                    actor=actor,
-                    actor_label=actor.username,
-                    action=AuditLog.Action.CREATE,
-                    target_type="people.person",
-                    target_id=str(p.pk),
-                    target_repr=p.name[:255],
-                    region_code=p.region.code,
-                    changes=audit.diff({}, audit.snapshot(p)),
-                    at=now,
-                )
-                for p in people
-            ]
-            AuditLog.all_objects.bulk_create(logs, batch_size=BATCH)
+            audit.log_create_many(actor, people, batch_size=BATCH)
             batch.status = ImportBatch.Status.IMPORTED
             batch.imported_count = len(people)
             batch.finished_at = timezone.now()
@@ -489,11 +471,6 @@ STATUS_LABELS = {
 
 def error_report_workbook(batch: ImportBatch) -> bytes:
     """Row-by-row result with masked values, so the user can fix the file."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from ..exports import excel_safe
-
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Check result")
@@ -503,9 +480,8 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
     for r in batch.rows:
         v = r["values"]
         ws.append(
-            [
-                excel_safe(cell)
-                for cell in (
+            clean_row(
+                [
                     r["row"],
                     v.get("name", ""),
                     mask("id_number", v.get("id_number", "")),
@@ -513,9 +489,7 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
                     v.get("village", ""),
                     str(STATUS_LABELS[r["status"]]),
                     "；".join(r["errors"]),
-                )
-            ]
+                ]
+            )
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

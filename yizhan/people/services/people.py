@@ -12,6 +12,7 @@ from yizhan.audit import services as audit
 from yizhan.core.crypto import blind_index
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
+from yizhan.core.versioning import bump_version
 from yizhan.regions.models import Region
 
 from ..models import Household, Person, Relation, ScheduledVisit, TargetGroup, TargetGroupMembership
@@ -150,14 +151,7 @@ def person_update(*, person: Person, changed_by, version: int, **values) -> Pers
     check_region_writable(person.region)
     check_region_writable(new_region)
     with transaction.atomic():
-        locked = Person.all_objects.select_for_update().get(pk=person.pk)
-        if locked.version != version:
-            raise ValidationError(
-                _(
-                    "Someone else changed this person while you were editing. Reload the page and make your change "
-                    "again."
-                )
-            )
+        bump_version(person, version)
         before = audit.snapshot(person, fields=PERSON_FIELDS)
         for key, value in values.items():
             if key in PERSON_FIELDS:
@@ -173,7 +167,6 @@ def person_update(*, person: Person, changed_by, version: int, **values) -> Pers
         )
         if existing:
             _raise_duplicate(existing)
-        person.version = locked.version + 1
         person.save()
         audit.log_update(changed_by, person, before)
     return person

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
 from yizhan.core.permissions import require
+from yizhan.core.versioning import bump_version
 
 from ..holds import Hold, holds_for
 from ..models import (
@@ -191,7 +192,7 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
                 "kept as the legally required record of processing"
             )
         )
-        person.version += 1
+        bump_version(person, person.version)  # an edit form opened before the erasure is now stale
         person.save()
         if household_id and not Person.all_objects.filter(household_id=household_id).exists():
             # The household was this person's alone: its name (王建国家) and address identify them.

@@ -245,6 +245,13 @@ ROWS = [
     ("API person", "GET", _api_person(), {"anonymous": 401, **LONGYUAN}),
     ("API person visits", "GET", _api_person("/visits"), {"anonymous": 401, **LONGYUAN}),
     (
+        "API correct a person",
+        "PATCH",
+        _api_person(),
+        {"anonymous": 401, **LONGYUAN},
+        lambda w: {"version": 1, "notes": "电话回访后更新"},
+    ),
+    (
         "API household",
         "GET",
         lambda w: f"/api/people/households/{longyuan_person(w).household_id}",

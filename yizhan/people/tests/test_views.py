@@ -65,13 +65,14 @@ def test_excel_export_masked_and_full_logged(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["station_manager"])
     response = client.get("/people/export/")
-    assert response.status_code == 200
-    text = _sheet_values(response.content)
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    text = _sheet_values(b"".join(response.streaming_content))
     assert "王小红" in text and "139****5678" in text and MOBILE not in text and person.id_number not in text
     refused = client.post("/people/export/", {"full": "1", "reason": ""})
     assert refused.status_code == 302
     response = client.post("/people/export/", {"full": "1", "reason": "上报民政部门"})
-    text = _sheet_values(response.content)
+    assert not AuditLog.all_objects.filter(action=AuditLog.Action.REVEAL).exists()  # logged as the rows are written
+    text = _sheet_values(b"".join(response.streaming_content))
     assert MOBILE in text and person.id_number in text
     reveal = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
     assert "上报民政部门" in reveal.reason
@@ -314,6 +315,29 @@ def test_api_register_refuses_bad_input_and_duplicates(world, client_for):
     )
     assert ok.status_code == 201 and ok.json()["mobile_masked"] == "137****2222"
     assert client.get("/api/people/visits/calendar?start=2026-01-01&end=2026-12-31").status_code == 400
+
+
+def test_api_correct_a_person(world, client_for):
+    person = longyuan_person(world)
+    client = client_for(world.users["station_manager"])
+    url = f"/api/people/{person.pk}"
+
+    def patch(body):
+        return client.patch(url, json.dumps(body), content_type="application/json")
+
+    ok = patch({"version": 1, "mobile": "13700003333", "residency": "temporary", "gender": None})
+    assert ok.status_code == 200, ok.content
+    body = ok.json()
+    assert body["version"] == 2 and body["mobile_masked"] == "137****3333" and body["residency"] == "temporary"
+    assert body["gender"] == "female" and body["name"] == "王小红"  # left out or null: kept
+    assert patch({"version": 2, "name": ""}).json()["errors"] == {"name": ["请填写姓名。"]}
+    assert patch({"version": 2, "village_code": "999"}).status_code == 400
+    assert patch({"version": 2, "village_code": "330109114001"}).status_code == 403  # not a village she serves
+    assert patch({"name": "无版本"}).status_code == 422
+    with scopes_disabled():
+        stored = Person.all_objects.get(pk=person.pk)
+    assert stored.version == 2 and stored.name == "王小红" and stored.region.code == "330109113001"
+    assert AuditLog.all_objects.filter(action=AuditLog.Action.UPDATE, target_id=str(person.pk)).count() == 1
 
 
 @pytest.mark.parametrize("count", [10, 1000])

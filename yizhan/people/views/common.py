@@ -1,4 +1,4 @@
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
 from .. import selectors
 from ..models import Person
@@ -14,10 +14,3 @@ def get_person_or_404(pk) -> Person:
 def staff_for(region_code: str):
     """Staff who can visit or own actions in a village: see ``selectors.staff_for``."""
     return selectors.staff_for(region_code)
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

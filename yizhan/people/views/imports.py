@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.documents import xlsx_response
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import requires
 
@@ -12,7 +13,6 @@ from ..forms import ImportUploadForm
 from ..models import ImportBatch
 from ..permissions import works_with_residents
 from ..services import imports as import_services
-from .common import xlsx_response
 
 
 def _batch_or_404(pk) -> ImportBatch:

@@ -16,7 +16,7 @@ from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
 
 from .. import selectors, services
-from ..exports import people_workbook
+from ..exports import people_export
 from ..forms import (
     ConsentForm,
     EraseForm,
@@ -32,7 +32,7 @@ from ..forms import (
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
 from ..permissions import works_with_residents
 from ..validators import normalize_id_number
-from .common import get_person_or_404, xlsx_response
+from .common import get_person_or_404
 
 
 def _filter_form(request):
@@ -94,11 +94,10 @@ def person_export(request):
             return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
         full, reason = export_form.cleaned_data["full"], export_form.cleaned_data["reason"]
     try:
-        data = people_workbook(people=people, actor=request.user, full=full, reason=reason)
+        return people_export(people=people, actor=request.user, full=full, reason=reason)
     except PermissionDenied:
         messages.error(request, _("You may not see the full values of some of these people; export them masked."))
         return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
-    return xlsx_response(data, f"residents-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _person_values(data, person=None):

@@ -11,6 +11,7 @@ from yizhan.audit import services as audit
 from yizhan.core import images
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
+from yizhan.core.versioning import bump_version
 
 from ..hours import normalize_intervals
 from ..models import (
@@ -28,7 +29,6 @@ from ..permissions import can_admin_place, can_admin_region, can_edit_place
 from ._common import (
     ADMIN_FIELDS,
     STATION_PROFILE_FIELDS,
-    _check_version,
     _codes,
     _record_update,
     _status_dates,
@@ -115,7 +115,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
     station.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            _check_version(Station, station, version)
+            bump_version(station, version)
             station.save()
             extra = {}
             if positions is not None:
@@ -185,7 +185,7 @@ def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
         if version is not None:
-            _check_version(Room, room, version)
+            bump_version(room, version)
         room.save()
         audit.log_update(updated_by, room, before)
     return room
@@ -214,7 +214,9 @@ def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterva
         )
         after = [str(i) for i in created]
         if before != after:
-            audit.record(actor=updated_by, action="update", target=station, changes={"hours": [before, after]})
+            audit.record(
+                actor=updated_by, action=audit.Action.UPDATE, target=station, changes={"hours": [before, after]}
+            )
     return created
 
 
@@ -337,7 +339,7 @@ def brand_item_create(
             item.service_lines.set(service_lines)
             audit.record(
                 actor=created_by,
-                action="create",
+                action=audit.Action.CREATE,
                 target=item,
                 changes={**audit.diff({}, audit.snapshot(item)), "service_lines": [[], _codes(service_lines)]},
             )
@@ -364,7 +366,7 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, versio
         raise _unique_name_error(BrandItem)
     with transaction.atomic():
         if version is not None:
-            _check_version(BrandItem, item, version)
+            bump_version(item, version)
         item.save()
         extra = {}
         if service_lines is not None:

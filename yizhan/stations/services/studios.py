@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core.permissions import require
+from yizhan.core.versioning import bump_version
 
 from ..models import (
     Status,
@@ -18,7 +19,6 @@ from ..permissions import can_admin_place, can_admin_region
 from ._common import (
     ADMIN_FIELDS,
     PROFILE_FIELDS,
-    _check_version,
     _record_update,
     _status_dates,
     _strip,
@@ -94,7 +94,7 @@ def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
     studio.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            _check_version(Studio, studio, version)
+            bump_version(studio, version)
             studio.save()
             _record_update(updated_by, studio, before)
     except IntegrityError as exc:
