@@ -2,7 +2,6 @@ from django.urls import path
 
 from yizhan.accounts.views import root
 from yizhan.core import registry
-from yizhan.core.views import reveal_value
 
 from .api import api
 
@@ -10,6 +9,5 @@ from .api import api
 urlpatterns = [
     path("", root, name="root"),
     *registry.url_patterns(),
-    path("reveal/<str:label>/<int:pk>/<str:field>/", reveal_value, name="reveal"),
     path("api/", api.urls),
 ]

@@ -7,6 +7,6 @@ from yizhan.core.registry import NavEntry
 class AuditConfig(registry.YizhanAppConfig):
     name = "yizhan.audit"
     verbose_name = _("Audit log")
-    urls = (("audit/", "yizhan.audit.urls"),)
+    urls = (("audit/", "yizhan.audit.urls"), ("reveal/", "yizhan.audit.reveal_urls"))
     api_routers = (("/audit/", "yizhan.audit.api.router"),)
     navigation = (NavEntry("audit:list", _("Audit log"), "yizhan.core.permissions.is_admin", order=80),)

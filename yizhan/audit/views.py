@@ -1,11 +1,15 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import is_admin, requires
+from yizhan.core.permissions import is_admin, is_signed_in, requires
 
 from . import selectors
 from .forms import AuditFilterForm
 from .models import AuditLog
+from .reveal import is_revealable_field, reveal, revealable_model
 
 
 @requires(is_admin)
@@ -22,3 +26,24 @@ def audit_list(request):
         {"form": form, "page": page},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@requires(is_signed_in)
+@require_POST
+def reveal_value(request, label, pk, field):
+    """Show one sensitive value in full: scope (404), an encrypted field (404), a reason and the permission, and an
+    audit row every time (``yizhan.audit.reveal``)."""
+    model = revealable_model(label)
+    if model is None or not is_revealable_field(model, field):
+        raise Http404
+    try:
+        obj = model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    context = {"label": label, "pk": pk, "field": field, "masked": obj.masked(field), "value": None}
+    try:
+        context["value"] = reveal(actor=request.user, obj=obj, field_name=field, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        context["errors"] = [m for messages in exc.message_dict.values() for m in messages]
+        return render(request, "audit/reveal.html", context, status=400)
+    return render(request, "audit/reveal.html", context)

@@ -18,7 +18,7 @@ def query_replace(context, **kwargs) -> str:
     return params.urlencode()
 
 
-@register.inclusion_tag("core/reveal.html", takes_context=True)
+@register.inclusion_tag("audit/reveal.html", takes_context=True)
 def reveal(context, obj, field_name: str):
     """Masked value with a 'show' form (reason required) for users allowed to reveal it."""
     user = context["request"].user

@@ -8,9 +8,9 @@ from django.db import connection
 
 from yizhan.accounts.models import User
 from yizhan.audit.models import AuditLog
+from yizhan.audit.reveal import reveal
 from yizhan.core import crypto
 from yizhan.core.masking import mask, mask_address, mask_id_number, mask_mobile
-from yizhan.core.reveal import reveal
 from yizhan.core.scoping import scope_for
 
 
@@ -119,3 +119,13 @@ def test_key_rotation_round_trip(world, settings):
     settings.FIELD_ENCRYPTION_KEYS = [old_key]  # and the old key alone no longer reads it
     with pytest.raises(ValueError):
         User.all_objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("field", ["name", "username", "password", "no_such_field"])
+def test_reveal_endpoint_answers_404_for_a_field_that_is_not_encrypted(world, client_for, field):
+    """Was a 500: the page masked the field before checking that it is an encrypted one."""
+    client = client_for(world.users["town_admin"])
+    url = f"/reveal/accounts.user/{world.users['station_manager'].pk}/{field}/"
+    response = client.post(url, {"reason": "核实"})
+    assert response.status_code == 404
+    assert not AuditLog.all_objects.filter(action=AuditLog.Action.REVEAL).exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
+from yizhan.core import images
 from yizhan.core.permissions import require
 from yizhan.core.versioning import bump_version
 
@@ -137,12 +138,14 @@ def subject_export(*, person: Person, actor) -> dict:
 
 
 def _delete_photos(photos) -> int:
-    count = 0
+    """Delete the rows now and the files once the transaction commits (a rollback keeps both)."""
+    names = []
     for photo in photos:
-        photo.image.delete(save=False)
+        names.append(photo.image.name)
         photo.delete()
-        count += 1
-    return count
+    if names:
+        transaction.on_commit(lambda: images.delete_stored(*names))
+    return len(names)
 
 
 def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:

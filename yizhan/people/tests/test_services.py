@@ -2,7 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yizhan.audit.models import AuditLog
@@ -448,3 +450,33 @@ def test_visit_photos_follow_the_shared_image_rules(world):
                 )
             assert "photos" in exc.value.message_dict
         assert not person.visits.exists()
+
+
+def test_erasure_deletes_visit_photo_files_only_when_it_commits(world, django_capture_on_commit_callbacks):
+    """A rolled-back erasure keeps the photo rows and their files; a committed one removes both."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    person = _create(world)
+    manager, admin = world.users["station_manager"], world.users["town_admin"]
+    buf = BytesIO()
+    Image.new("RGB", (200, 100), "blue").save(buf, "JPEG")
+    with scope_for(manager):
+        services.consent_record(recorded_by=manager, person=person, purpose="care", data_scope="关爱", separate=True)
+        visit = services.visit_record(
+            created_by=manager,
+            person=person,
+            visit_date=timezone.localdate(),
+            photos=[SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg")],
+        )
+        name = visit.photos.get().image.name
+    assert default_storage.exists(name)
+    with scope_for(admin):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.person_erase(person=person, actor=admin, reason="本人申请删除")
+            raise RuntimeError("the erasure fails after the photos")
+        assert default_storage.exists(name) and visit.photos.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.person_erase(person=Person.objects.get(pk=person.pk), actor=admin, reason="本人申请删除")
+    assert not default_storage.exists(name)

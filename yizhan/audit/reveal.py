@@ -1,12 +1,12 @@
 """Revealing a sensitive value: a permission, a reason, and an audit row every time."""
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from yizhan.audit import services as audit
+from yizhan.core.fields import EncryptedField
 
-from .fields import EncryptedField
+from . import services as audit
 
 
 def revealable_model(label: str):
@@ -18,12 +18,16 @@ def revealable_model(label: str):
     return model if callable(getattr(model, "can_reveal", None)) else None
 
 
-def reveal(*, actor, obj, field_name: str, reason: str) -> str:
+def is_revealable_field(model, field_name: str) -> bool:
+    """Only encrypted fields are revealed (everything else is shown in full, or never)."""
     try:
-        field = obj._meta.get_field(field_name)
-    except Exception as exc:
-        raise PermissionDenied from exc
-    if not isinstance(field, EncryptedField):
+        return isinstance(model._meta.get_field(field_name), EncryptedField)
+    except FieldDoesNotExist:
+        return False
+
+
+def reveal(*, actor, obj, field_name: str, reason: str) -> str:
+    if not is_revealable_field(type(obj), field_name):
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 2:
