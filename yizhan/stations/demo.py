@@ -1,4 +1,4 @@
-"""The seed's real places in 瓜沥镇 (DESIGN.md §1) and a rollout plan for the other demo villages.
+"""The seed's real places in 瓜沥镇 (DESIGN.md §1).
 
 Called from ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()`` and its transaction. Idempotent: places,
 rooms, items and team members are found by name and only created when missing.
@@ -13,7 +13,6 @@ from . import reference
 from .models import (
     BrandItem,
     Contact,
-    CoveragePlan,
     OpeningInterval,
     PositionType,
     Room,
@@ -117,26 +116,6 @@ TEAM = [
     ("court_liaison_dongling", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭"),
 ]
 
-# Rollout plan for the villages without an operating station (fictional dates).
-PLAN = {
-    "330109113003": (date(2026, 12, 31), None, "与调解工作室同址建设"),
-    "330109113004": (date(2026, 12, 31), None, "主体装修中"),
-    "330109113005": (date(2027, 3, 31), None, ""),
-    "330109113006": (date(2027, 3, 31), None, ""),
-    "330109113007": (date(2027, 6, 30), None, ""),
-    "330109113008": (date(2027, 6, 30), date(2027, 12, 31), ""),
-    "330109113009": (date(2027, 6, 30), None, ""),
-    "330109113010": (date(2027, 9, 30), None, ""),
-    "330109113011": (date(2027, 9, 30), None, ""),
-    "330109113012": (date(2027, 9, 30), None, ""),
-    "330109113013": (date(2027, 12, 31), None, ""),
-    "330109113014": (date(2027, 12, 31), None, ""),
-    "330109113015": (date(2027, 12, 31), None, ""),
-    "330109113016": (date(2027, 12, 31), None, ""),
-    "330109113017": (date(2026, 12, 31), date(2027, 6, 30), "选址已确定"),
-    "330109113018": (date(2027, 12, 31), None, ""),
-}
-
 
 def _station(spec):
     region = Region.all_objects.get(code=spec["village"])
@@ -195,7 +174,7 @@ def _attach(username, role, region, **place):
 
 
 def seed_network():
-    """Stations, the 东灵 studio and its team, and the rollout plan. Safe to run again."""
+    """Stations, the 东灵 studio and its team. Safe to run again."""
     reference.load()
     for spec in STATIONS:
         station = _station(spec)
@@ -225,11 +204,4 @@ def seed_network():
         )
         role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
         _attach(username, role, region, studio=studio)
-    for code, (station_target, studio_target, note) in PLAN.items():
-        village = Region.all_objects.filter(code=code).first()
-        if village is not None:
-            CoveragePlan.all_objects.get_or_create(
-                region=village,
-                defaults={"station_target": station_target, "studio_target": studio_target, "note": note},
-            )
     return {"stations": Station.all_objects.count(), "studios": Studio.all_objects.count()}

@@ -216,13 +216,6 @@ class ManagerAssignForm(forms.Form):
     username = forms.CharField(label=_("Username of the manager's account"), max_length=150)
 
 
-class CoveragePlanForm(forms.Form):
-    village = forms.CharField(widget=forms.HiddenInput, max_length=12)
-    station_target = forms.DateField(label=_("Station target date"), required=False, widget=DateInput())
-    studio_target = forms.DateField(label=_("Studio target date"), required=False, widget=DateInput())
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-
 class LookupTypeForm(forms.Form):
     code = forms.SlugField(label=_("Code (letters, digits, _)"), max_length=40)
     name_zh = forms.CharField(label=_("Chinese name"), max_length=60)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import InRegion, Scope, ScopedModel, ScopeRule
+from yizhan.core.scoping import Scope, ScopedModel, ScopeRule
 
 
 class Status(models.TextChoices):
@@ -461,25 +461,3 @@ class StudioMember(ScopedModel):
             raise ValidationError({"can_lead": _("Only mediators can lead a mediation.")})
         if self.is_advisor and not (self.organisation or "").strip():
             raise ValidationError({"organisation": _("Give the advisor's organisation.")})
-
-
-class CoveragePlan(ScopedModel):
-    """The rollout plan for one village or community: when a station (and a studio) should be there."""
-
-    region = models.OneToOneField(
-        "regions.Region", verbose_name=_("village or community"), on_delete=models.CASCADE, related_name="+"
-    )
-    station_target = models.DateField(_("station target date"), null=True, blank=True)
-    studio_target = models.DateField(_("studio target date"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
-
-    # Rollout plans are the federation's: admins of the region only.
-    scoped_by = InRegion("region__code")
-
-    class Meta:
-        verbose_name = _("rollout plan")
-        verbose_name_plural = _("rollout plans")
-
-    def __str__(self):
-        return str(self.region)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, coverage_views, studio_views, views
+from . import catalogue_views, studio_views, views
 
 app_name = "stations"
 urlpatterns = [
@@ -36,7 +36,4 @@ urlpatterns = [
     ),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/<str:kind>/", catalogue_views.lookup_save, name="lookup_save"),
-    path("coverage/", coverage_views.coverage, name="coverage"),
-    path("coverage/export.xlsx", coverage_views.coverage_export, name="coverage_export"),
-    path("coverage/plan/", coverage_views.coverage_plan, name="coverage_plan"),
 ]

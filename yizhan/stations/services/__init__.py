@@ -5,7 +5,6 @@ Split by subject; everything is importable from ``yizhan.stations.services``.
 
 from ._common import ADMIN_FIELDS, PROFILE_FIELDS, STALE_MESSAGE, STATION_PROFILE_FIELDS  # noqa: F401
 from .catalogue import lookup_type_save  # noqa: F401
-from .coverage import coverage_plan_set  # noqa: F401
 from .stations import (  # noqa: F401
     ROOM_FIELDS,
     brand_item_create,

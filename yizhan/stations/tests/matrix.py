@@ -1,4 +1,4 @@
-"""Permission-matrix rows for station, studio, coverage and public pages and endpoints.
+"""Permission-matrix rows for station, studio and public pages and endpoints.
 
 Own place vs another's: 隆园社区's station (瓜沥镇, station_manager's) against 梅西村's (党湾镇,
 other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advisor are on its team).
@@ -227,33 +227,6 @@ ROWS = [
         {**ANON_API, "district_admin": 200, "town_admin": 403, "other_town_admin": 403, **NON_ADMINS_403},
         lambda w: {"code": "volunteer_point", "name_zh": "巾帼志愿服务站", "name_en": "Volunteer point"},
     ),
-    # --- coverage ---
-    ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
-    (
-        "coverage 瓜沥镇",
-        "GET",
-        lambda w: "/stations/coverage/?region=330109113",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage 萧山区",
-        "GET",
-        lambda w: "/stations/coverage/?region=330109",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 404, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage export 瓜沥镇",
-        "GET",
-        lambda w: "/stations/coverage/export.xlsx?region=330109113",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage plan 友谊村",
-        "POST",
-        lambda w: "/stations/coverage/plan/",
-        {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
-        lambda w: {"village": "330109113002", "station_target": "2027-06-30", "note": "选址中"},
-    ),
     # --- public pages: the same for everyone, signed in or not ---
     ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
     ("public town 瓜沥镇", "GET", lambda w: (build_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
@@ -349,19 +322,5 @@ ROWS = [
         lambda w: (build_network(w), "/api/studios/")[1],
         {**ANON_API, "district_admin": 201, "town_admin": 201, "other_town_admin": 403, **NON_ADMINS_403},
         lambda w: {"region": "330109113001", "name": "隆园社区调解工作室"},
-    ),
-    ("API coverage", "GET", lambda w: "/api/coverage/", {**ANON_API, **ADMINS, **NON_ADMINS_403}),
-    (
-        "API coverage 瓜沥镇",
-        "GET",
-        lambda w: "/api/coverage/?region=330109113",
-        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "API plan 友谊村",
-        "PUT",
-        lambda w: "/api/coverage/plan/330109113002",
-        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-        lambda w: {"station_target": "2027-06-30"},
     ),
 ]

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from datetime import time
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from yizhan.core.scoping import scopes_disabled
+from yizhan.regions.models import Region
+from yizhan.stations import reference
 from yizhan.stations.models import (
     BrandItem,
     Contact,
@@ -17,7 +22,7 @@ from yizhan.stations.models import (
     Studio,
     StudioMember,
 )
-from yizhan.tests.factories import attach_place, make_station, make_studio
+from yizhan.tests.factories import attach_place, build_world, make_station, make_studio
 
 
 @dataclass
@@ -74,6 +79,15 @@ def build_network(w) -> Network:
     return w.network
 
 
+def browser_world():
+    """A world with its network for browser tests, which run in transactions that flush the reference rows."""
+    with scopes_disabled():
+        reference.load()
+        world = build_world()
+    build_network(world)
+    return world
+
+
 def make_photo(station, **kwargs) -> Photo:
     """A stored photo row (files written through default_storage)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -102,3 +116,28 @@ def png_bytes(size=(120, 90), color=(200, 30, 90), fmt="PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def grow_network(world, n):
+    """n villages under 瓜沥镇, each with an operating station with a room and an X item."""
+    town = world.regions["330109113"]
+    with scopes_disabled():
+        Region.all_objects.bulk_create(
+            [Region(code=f"330109113{500 + i:03d}", name=f"测试村{i}", level=5, parent=town) for i in range(n)]
+        )
+        villages = list(Region.all_objects.filter(code__gte="330109113500", level=5))
+        Station.all_objects.bulk_create(
+            [Station(region=v, name=f"{v.name}驿站", status=Status.OPERATING, floor_area=100) for v in villages]
+        )
+        room_type = RoomType.objects.first()
+        stations = list(Station.all_objects.filter(region__in=villages))
+        Room.all_objects.bulk_create([Room(station=s, room_type=room_type, name="活动室") for s in stations])
+        BrandItem.all_objects.bulk_create([BrandItem(station=s, name="X") for s in stations])
+
+
+def count_queries(client, url) -> int:
+    """The queries one GET of ``url`` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)

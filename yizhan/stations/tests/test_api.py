@@ -160,18 +160,9 @@ def test_studio_api(net, world, client_for):
         assert Studio.all_objects.get(name="友谊村调解工作室").status == Status.PLANNED
 
 
-def test_coverage_api(net, world, client_for):
-    body = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109").json()
-    assert body["villages"] == 4 and body["operating_stations"] == 2 and body["rate"] == 0.5
-    assert [t["code"] for t in body["towns"]] == ["330109113", "330109114"]
-    assert body["towns"][0]["village_rows"][0]["station_status"] == "operating"
-    response = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109113001")
-    assert response.status_code == 400
-
-
 def test_openapi_lists_station_endpoints(world, client_for):
     schema = client_for(world.users["town_admin"]).get("/api/openapi.json").json()
-    for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/", "/api/coverage/"):
+    for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/"):
         assert path in schema["paths"]
     assert client_for(world.users["town_admin"]).get("/api/docs").status_code == 200
 

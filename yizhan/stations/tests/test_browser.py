@@ -3,40 +3,17 @@
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
-from yizhan.stations import reference
 from yizhan.stations.models import ServiceLine
-from yizhan.stations.tests.network import build_network
-from yizhan.tests.browser import login, screenshot
-from yizhan.tests.factories import PASSWORD, build_world
+from yizhan.stations.tests.network import browser_world
+from yizhan.tests.browser import login, screenshot, watch_console
+from yizhan.tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def net_world(transactional_db):
-    with scopes_disabled():
-        reference.load()  # transactional tests flush the reference rows the migration loaded
-        world = build_world()
-    build_network(world)
-    return world
-
-
-def _watch_console(page):
-    """Script errors, CSP violations and failed loads of scripts, styles and images (400 pages are expected)."""
-    errors = []
-
-    def on_console(msg):
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            errors.append(msg.text)
-
-    def on_response(response):
-        if response.status >= 400 and response.request.resource_type != "document" and "favicon" not in response.url:
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    return errors
+    return browser_world()
 
 
 def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, live_server, page):
@@ -44,7 +21,7 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
     with scopes_disabled():
         welfare = ServiceLine.objects.get(code="welfare")
     base = live_server.url
-    errors = _watch_console(page)
+    errors = watch_console(page)
     login(page, live_server, "station_manager", PASSWORD)
     assert page.url.endswith("/accounts/home/")
 
@@ -75,7 +52,7 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
 
     # A visitor without an account (a fresh browser context: no cookies).
     public = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    public_errors = _watch_console(public)
+    public_errors = watch_console(public)
     public.goto(f"{base}/public/stations/{station.pk}/")
     assert public.inner_text("[data-testid=public-title]").startswith("四融驿站")
     catalogue = public.inner_text("[data-testid=catalogue]")
@@ -86,13 +63,3 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
     screenshot(public, "stations-public")
     public.context.close()
     assert errors == [] and public_errors == []
-
-
-def test_coverage_chart_renders_under_csp(net_world, live_server, page):
-    errors = _watch_console(page)
-    login(page, live_server, "town_admin", PASSWORD)
-    page.goto(f"{live_server.url}/stations/coverage/?region=330109113")
-    page.wait_for_selector("#coverage-chart svg")
-    assert page.inner_text("[data-testid=coverage-rate]") == "33%"
-    screenshot(page, "stations-coverage")
-    assert errors == []

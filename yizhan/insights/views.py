@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.audit import services as audit
-from yizhan.core.permissions import allows, is_admin, requires
+from yizhan.core.permissions import allows, requires
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 from yizhan.regions.selectors import region_top_level
 
 from . import exports, selectors, services
 from .forms import CoveragePlanForm
-from .permissions import can_admin_region
+from .permissions import can_plan_rollout, sees_coverage
 
 
 def _coverage_region(request) -> Region:
@@ -36,25 +36,25 @@ def _coverage_region(request) -> Region:
     return region
 
 
-@requires(is_admin)
+@requires(sees_coverage)
 def coverage(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
     return render(
         request,
-        "stations/coverage.html",
+        "insights/coverage.html",
         {
             "coverage": data,
             "chart": data.chart_data(),
             "regions": selectors.coverage_regions(),
-            "can_plan": data.is_town and allows(can_admin_region, region),
+            "can_plan": data.is_town and allows(can_plan_rollout, region),
             "plan_form": CoveragePlanForm(),
-            "export_url": reverse("stations:coverage_export") + f"?region={region.code}",
+            "export_url": reverse("insights:coverage_export") + f"?region={region.code}",
         },
     )
 
 
-@requires(is_admin)
+@requires(sees_coverage)
 def coverage_export(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
@@ -70,13 +70,13 @@ def coverage_export(request):
     return response
 
 
-@requires(is_admin)
+@requires(sees_coverage)
 @require_POST
 def coverage_plan(request):
     form = CoveragePlanForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("stations:coverage")
+        return redirect("insights:coverage")
     try:
         village = Region.objects.select_related("parent").get(code=form.cleaned_data["village"])
     except Region.DoesNotExist as exc:
@@ -92,4 +92,4 @@ def coverage_plan(request):
     else:
         messages.success(request, _("Plan for %(village)s saved.") % {"village": village.name})
     town = village.parent.code if village.parent_id else village.code
-    return redirect(reverse("stations:coverage") + f"?region={town}#v-{village.code}")
+    return redirect(reverse("insights:coverage") + f"?region={town}#v-{village.code}")

@@ -1,4 +1,4 @@
-"""Rollout plan writes."""
+"""Rollout plan writes. Keyword-only, atomic, audited; permission checks against the active scope."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,26 +7,18 @@ from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
 from yizhan.core.permissions import require
+from yizhan.regions.models import Region
 
-from ..models import (
-    CoveragePlan,
-)
-from ..permissions import can_admin_region
-from ._common import (
-    _strip,
-)
-
-# --- coverage plan ----------------------------------------------------------------------------------------
+from .models import CoveragePlan
+from .permissions import can_plan_rollout
 
 
 def coverage_plan_set(*, region, updated_by, station_target=None, studio_target=None, note="") -> CoveragePlan:
     """A town (or district) admin records when a village should have its station and studio."""
-    from yizhan.regions.models import Region
-
-    require(can_admin_region, region)
+    require(can_plan_rollout, region)
     if region.level != Region.Level.VILLAGE:
         raise ValidationError({"region": _("Choose a village or community.")})
-    note = _strip(note or "")
+    note = (note or "").strip()
     if len(note) > 200:
         raise ValidationError({"note": _("Keep the note under 200 characters.")})
     with transaction.atomic():

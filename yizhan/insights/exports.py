@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .models import Status
+from yizhan.stations.models import Status
 
 
 def _status_label(value: str) -> str:
