@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yizhan.notifications",
     "yizhan.stations",
     "yizhan.people",
+    "yizhan.portal",
     "yizhan.insights",
 ]
 

@@ -7,7 +7,7 @@ from yizhan.core.registry import NavEntry
 class StationsConfig(registry.YizhanAppConfig):
     name = "yizhan.stations"
     verbose_name = _("Stations and studios")
-    urls = (("stations/", "yizhan.stations.urls"), ("public/", "yizhan.stations.public_urls"))
+    urls = (("stations/", "yizhan.stations.urls"),)
     api_routers = (
         ("/stations/", "yizhan.stations.api.stations_router"),
         ("/studios/", "yizhan.stations.api.studios_router"),

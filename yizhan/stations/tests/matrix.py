@@ -1,4 +1,4 @@
-"""Permission-matrix rows for station, studio and public pages and endpoints.
+"""Permission-matrix rows for station and studio pages and endpoints.
 
 Own place vs another's: 隆园社区's station (瓜沥镇, station_manager's) against 梅西村's (党湾镇,
 other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advisor are on its team).
@@ -96,9 +96,6 @@ def _hours(w):
 def _photo(w, **kwargs):
     return make_photo(build_network(w).station, **kwargs).pk
 
-
-PUBLIC_OK = {"default": 200}
-PUBLIC_404 = {"default": 404}
 
 ROWS = [
     # --- station pages ---
@@ -227,19 +224,6 @@ ROWS = [
         {**ANON_API, "district_admin": 200, "town_admin": 403, "other_town_admin": 403, **NON_ADMINS_403},
         lambda w: {"code": "volunteer_point", "name_zh": "巾帼志愿服务站", "name_en": "Volunteer point"},
     ),
-    # --- public pages: the same for everyone, signed in or not ---
-    ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
-    ("public town 瓜沥镇", "GET", lambda w: (build_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
-    ("public station 隆园 (operating)", "GET", lambda w: f"/public/stations/{st(w)}/", PUBLIC_OK),
-    (
-        "public station 友谊村 (planned)",
-        "GET",
-        lambda w: f"/public/stations/{build_network(w).planned_station.pk}/",
-        PUBLIC_404,
-    ),
-    ("public studio 东灵", "GET", lambda w: f"/public/studios/{sd(w)}/", PUBLIC_OK),
-    ("public photo", "GET", lambda w: f"/public/photos/{_photo(w)}/thumb/", PUBLIC_OK),
-    ("public photo (not public)", "GET", lambda w: f"/public/photos/{_photo(w, is_public=False)}/full/", PUBLIC_404),
     # --- API ---
     (
         "API stations",

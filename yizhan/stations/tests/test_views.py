@@ -99,32 +99,6 @@ def test_photo_upload_through_the_page(net, world, client_for):
     thumb = client.get(f"/stations/photos/{photo.pk}/thumb/")
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
     assert b"".join(thumb.streaming_content)[:2] == b"\xff\xd8"
-    assert client_for(None).get(f"/public/photos/{photo.pk}/full/").status_code == 200
-
-
-def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_for):
-    with scopes_disabled():
-        BrandItem.all_objects.create(station=net.station, name="内部停用", is_active=False)
-    response = client_for(None).get(f"/public/stations/{net.station.pk}/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "四融驿站" in html and "融智" in html and "教育培训" in html and "公益活动室" in html
-    assert "139****5678" in html and "13912345678" not in html
-    assert "内部联络" not in html and "13987654321" not in html and "139****4321" not in html
-    assert "内部停用" not in html
-    assert "08:30" in html
-
-
-def test_public_studio_page_shows_team_by_organisation_not_names(net, world, client_for):
-    html = client_for(None).get(f"/public/studios/{net.studio.pk}/").content.decode()
-    assert "明理律师事务所" in html
-    assert world.users["advisor"].name not in html and world.users["mediator"].name not in html
-
-
-def test_public_page_same_when_signed_in(net, world, client_for):
-    client = client_for(world.users["district_admin"])
-    assert client.get(f"/public/stations/{net.planned_station.pk}/").status_code == 404
-    assert "13987654321" not in client.get(f"/public/stations/{net.station.pk}/").content.decode()
 
 
 def test_station_page_and_shared_studio_link(net, world, client_for):

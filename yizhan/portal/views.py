@@ -7,14 +7,14 @@ from django.http import Http404
 from django.shortcuts import render
 
 from yizhan.regions.models import Region
+from yizhan.stations.models import Photo, Station, Studio
+from yizhan.stations.views import serve_photo
 
 from . import selectors
-from .models import Photo, Station, Studio
-from .views import serve_photo
 
 
 def index(request):
-    return render(request, "stations/public/index.html", {"towns": selectors.public_towns()})
+    return render(request, "portal/index.html", {"towns": selectors.public_towns()})
 
 
 def town(request, code):
@@ -23,7 +23,7 @@ def town(request, code):
     except Region.DoesNotExist as exc:
         raise Http404 from exc
     stations, studios = selectors.public_places_in_town(region)
-    return render(request, "stations/public/town.html", {"town": region, "stations": stations, "studios": studios})
+    return render(request, "portal/town.html", {"town": region, "stations": stations, "studios": studios})
 
 
 def station(request, pk):
@@ -31,7 +31,7 @@ def station(request, pk):
         profile = selectors.public_station(pk)
     except Station.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "stations/public/station.html", {"profile": profile, "station": profile.station})
+    return render(request, "portal/station.html", {"profile": profile, "station": profile.station})
 
 
 def studio(request, pk):
@@ -39,7 +39,7 @@ def studio(request, pk):
         context = selectors.public_studio(pk)
     except Studio.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "stations/public/studio.html", context)
+    return render(request, "portal/studio.html", context)
 
 
 def photo(request, pk, variant):
