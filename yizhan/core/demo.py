@@ -5,6 +5,7 @@ from django.db import transaction
 from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.core.scoping import scopes_disabled
 from yizhan.insights.demo import seed_plan
+from yizhan.mediation.demo import seed_studios
 from yizhan.regions.models import Region
 from yizhan.stations.demo import seed_network
 
@@ -78,6 +79,7 @@ def seed_demo(*, only_if_empty: bool = False):
                 user.save()
             RoleMembership.all_objects.get_or_create(user=user, role=role, region=regions[place])
         seed_network()
+        seed_studios()
         seed_plan()
         from yizhan.people.demo import seed_people
 

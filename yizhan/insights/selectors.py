@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
-from yizhan.stations.models import Station, Status, Studio
+from yizhan.stations.models import Station, Status
 
 from .models import CoveragePlan
 

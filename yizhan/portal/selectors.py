@@ -4,9 +4,11 @@ places marked public, and only their public parts (contacts, photos, active bran
 from django.db.models import Prefetch
 
 from yizhan.core.scoping import anonymous_scope
+from yizhan.mediation import selectors as mediation_selectors
+from yizhan.mediation.models import Studio, StudioMember
 from yizhan.regions.models import Region
 from yizhan.stations import selectors as stations_selectors
-from yizhan.stations.models import BrandItem, Photo, Station, Studio, StudioMember
+from yizhan.stations.models import BrandItem, Photo, Station
 
 
 def public_towns() -> list[Region]:
@@ -53,8 +55,8 @@ def public_studio(pk) -> dict:
         return {
             "studio": studio,
             "shared_station": shared,
-            "team": stations_selectors.team_by_kind(team),
-            "contacts": stations_selectors.studio_contacts(studio),
+            "team": mediation_selectors.team_by_kind(team),
+            "contacts": mediation_selectors.studio_contacts(studio),
         }
 
 

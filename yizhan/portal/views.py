@@ -6,8 +6,9 @@ Every read here goes through the ``public_*`` selectors, which run under the ano
 from django.http import Http404
 from django.shortcuts import render
 
+from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
-from yizhan.stations.models import Photo, Station, Studio
+from yizhan.stations.models import Photo, Station
 from yizhan.stations.views import serve_photo
 
 from . import selectors

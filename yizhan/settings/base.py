@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yizhan.audit",
     "yizhan.notifications",
     "yizhan.stations",
+    "yizhan.mediation",
     "yizhan.people",
     "yizhan.portal",
     "yizhan.insights",

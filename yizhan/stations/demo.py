@@ -20,8 +20,6 @@ from .models import (
     ServiceLine,
     Station,
     Status,
-    Studio,
-    StudioMember,
 )
 
 WEEKDAY_HOURS = [(d, time(8, 30), time(11, 30)) for d in range(5)] + [(d, time(13, 30), time(17, 0)) for d in range(5)]
@@ -94,28 +92,6 @@ STATIONS = [
     {"village": "330109113017", "name": "瓜沥社区妇女儿童驿站", "status": Status.PLANNED},
 ]
 
-STUDIO = {
-    "village": "330109113003",
-    "name": "东灵社区婚姻家庭纠纷调解工作室",
-    "brand_name": "萧山区婚姻家庭纠纷化解品牌工作室",
-    "address": "瓜沥镇东灵社区党群服务中心",
-    "opened_on": date(2023, 5, 1),
-    "introduction": (
-        "东灵社区面积0.74平方公里，常住人口8000余人，外来人口多。工作室以“团队联调”方式，由调解员主持，"
-        "律师顾问、向阳社工工作室、灵悦心理咨询角（心灵驿站）和社区共享法庭共同参与，提供法律咨询、心理疏导和家庭关系改善建议。"
-    ),
-}
-
-# Team of the 东灵 studio: username (accounts from yizhan.core.demo.DEMO_USERS; fictional people), kind,
-# can lead, organisation.
-TEAM = [
-    ("mediator", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会"),
-    ("advisor", StudioMember.Kind.LAWYER, False, "浙江明理律师事务所"),
-    ("social_worker_dongling", StudioMember.Kind.SOCIAL_WORKER, False, "向阳社工工作室"),
-    ("counsellor_dongling", StudioMember.Kind.COUNSELLOR, False, "灵悦心理咨询角（心灵驿站）"),
-    ("court_liaison_dongling", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭"),
-]
-
 
 def _station(spec):
     region = Region.all_objects.get(code=spec["village"])
@@ -174,34 +150,10 @@ def _attach(username, role, region, **place):
 
 
 def seed_network():
-    """Stations, the 东灵 studio and its team. Safe to run again."""
+    """The seed's stations, their rooms, items, hours, contacts and managers. Safe to run again."""
     reference.load()
     for spec in STATIONS:
         station = _station(spec)
         if spec.get("manager"):
             _attach(spec["manager"], Role.STATION_MANAGER, station.region, station=station)
-    region = Region.all_objects.get(code=STUDIO["village"])
-    studio, created = Studio.all_objects.get_or_create(
-        region=region,
-        name=STUDIO["name"],
-        defaults={
-            "brand_name": STUDIO["brand_name"],
-            "address": STUDIO["address"],
-            "introduction": STUDIO["introduction"],
-            "status": Status.OPERATING,
-            "status_since": STUDIO["opened_on"],
-            "opened_on": STUDIO["opened_on"],
-        },
-    )
-    if created:
-        Contact.all_objects.create(studio=studio, role="调解员", name="张敏", phone="13800000005")
-    for username, kind, can_lead, organisation in TEAM:
-        user = User.all_objects.filter(username=username).first()
-        if user is None:
-            continue
-        StudioMember.all_objects.get_or_create(
-            studio=studio, user=user, kind=kind, defaults={"can_lead": can_lead, "organisation": organisation}
-        )
-        role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
-        _attach(username, role, region, studio=studio)
-    return {"stations": Station.all_objects.count(), "studios": Studio.all_objects.count()}
+    return {"stations": Station.all_objects.count()}

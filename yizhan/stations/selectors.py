@@ -6,6 +6,8 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from yizhan.accounts.models import Role, RoleMembership
+
 from .hours import week_table
 from .models import (
     BrandItem,
@@ -18,8 +20,6 @@ from .models import (
     RoomType,
     ServiceLine,
     Station,
-    Studio,
-    StudioMember,
 )
 
 # --- reference data (not scoped: the same for everyone) ----------------------------------------------------
@@ -40,11 +40,8 @@ def position_types():
 # --- stations ---------------------------------------------------------------------------------------------
 
 
-def station_list(*, region_code: str = "", status: str = "", search: str = ""):
-    """Stations in scope with their village and room count (2 queries per page whatever the table size)."""
-    qs = Station.objects.select_related("region", "region__parent").annotate(
-        room_count=Count("rooms", distinct=True), item_count=Count("brand_items", distinct=True)
-    )
+def filter_places(qs, *, region_code: str = "", status: str = "", search: str = ""):
+    """A list of places (stations, studios …) narrowed to a region, a status and a search word, in list order."""
     if region_code:
         qs = qs.filter(region__code__startswith=region_code)
     if status:
@@ -53,6 +50,14 @@ def station_list(*, region_code: str = "", status: str = "", search: str = ""):
     if search:
         qs = qs.filter(Q(name__contains=search) | Q(brand_name__contains=search) | Q(region__name__contains=search))
     return qs.order_by("region__code", "name", "pk")
+
+
+def station_list(*, region_code: str = "", status: str = "", search: str = ""):
+    """Stations in scope with their village and room count (2 queries per page whatever the table size)."""
+    qs = Station.objects.select_related("region", "region__parent").annotate(
+        room_count=Count("rooms", distinct=True), item_count=Count("brand_items", distinct=True)
+    )
+    return filter_places(qs, region_code=region_code, status=status, search=search)
 
 
 def station_get(pk) -> Station:
@@ -97,7 +102,7 @@ class StationProfile:
     photos: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     positions: list = field(default_factory=list)
-    studios: list = field(default_factory=list)
+    sharing_places: list = field(default_factory=list)  # mediation studios … on its premises
     total_room_area: float = 0
 
     @property
@@ -113,7 +118,6 @@ def station_profile(station: Station, *, public: bool = False) -> StationProfile
     if public:
         exceptions = exceptions.filter(date__gte=timezone.localdate())
     rooms = list(station_rooms(station))
-    studios = Studio.objects.filter(shared_station=station).order_by("name")
     return StationProfile(
         station=station,
         rooms=rooms,
@@ -123,14 +127,14 @@ def station_profile(station: Station, *, public: bool = False) -> StationProfile
         lines=lines,
         catalogue=catalogue(lines, items),
         photos=list(Photo.objects.filter(station=station).order_by("sort_order", "pk")),
-        contacts=_with_place(Contact.objects.filter(station=station).order_by("sort_order", "pk"), station=station),
+        contacts=with_place(Contact.objects.filter(station=station).order_by("sort_order", "pk"), station=station),
         positions=list(station.positions.order_by("sort_order")),
-        studios=list(studios),
+        sharing_places=station.sharing_places(),
         total_room_area=sum((r.area or 0) for r in rooms),
     )
 
 
-def _with_place(contacts, **place) -> list:
+def with_place(contacts, **place) -> list:
     """Contacts with their place already attached (permission checks per contact then cost no query)."""
     rows = list(contacts)
     for contact in rows:
@@ -141,8 +145,6 @@ def _with_place(contacts, **place) -> list:
 
 def station_managers(station) -> list:
     """Accounts managing the station (names only; shown to those who may see the station)."""
-    from yizhan.accounts.models import Role, RoleMembership
-
     return list(
         RoleMembership.all_objects.filter(station=station, role=Role.STATION_MANAGER, is_active=True)
         .select_related("user")
@@ -152,51 +154,6 @@ def station_managers(station) -> list:
 
 def station_intervals(station):
     return list(OpeningInterval.objects.filter(station=station).order_by("weekday", "opens"))
-
-
-def station_choices_for_studio(region):
-    return Station.objects.filter(region=region).order_by("name")
-
-
-# --- studios ----------------------------------------------------------------------------------------------
-
-
-def studio_list(*, region_code: str = "", status: str = "", search: str = ""):
-    qs = Studio.objects.select_related("region", "region__parent", "shared_station").annotate(
-        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
-    )
-    if region_code:
-        qs = qs.filter(region__code__startswith=region_code)
-    if status:
-        qs = qs.filter(status=status)
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(Q(name__contains=search) | Q(brand_name__contains=search) | Q(region__name__contains=search))
-    return qs.order_by("region__code", "name", "pk")
-
-
-def studio_get(pk) -> Studio:
-    return Studio.objects.select_related("region", "region__parent", "shared_station").get(pk=pk)
-
-
-def studio_team(studio, *, active_only=True):
-    qs = StudioMember.objects.filter(studio=studio).select_related("user")
-    if active_only:
-        qs = qs.filter(is_active=True)
-    return list(qs.order_by("kind", "-can_lead", "pk"))
-
-
-def studio_contacts(studio):
-    return _with_place(Contact.objects.filter(studio=studio).order_by("sort_order", "pk"), studio=studio)
-
-
-def team_by_kind(members) -> list[dict]:
-    rows = []
-    for kind, label in StudioMember.Kind.choices:
-        kind_members = [m for m in members if m.kind == kind]
-        if kind_members:
-            rows.append({"kind": kind, "label": label, "members": kind_members})
-    return rows
 
 
 def today() -> date:

@@ -110,7 +110,7 @@ NON_ADMINS_403 = {
     "volunteer": 403,
 }
 
-# --- stations and studios (yizhan.stations) ---------------------------------------------------------------
+# --- stations and studios (yizhan.stations, yizhan.mediation) ------------------------------------------------
 
 
 def make_station(region: Region, **kwargs):
@@ -123,7 +123,8 @@ def make_station(region: Region, **kwargs):
 
 
 def make_studio(region: Region, **kwargs):
-    from yizhan.stations.models import Status, Studio
+    from yizhan.mediation.models import Studio
+    from yizhan.stations.models import Status
 
     kwargs.setdefault("name", f"{region.name}婚姻家庭纠纷调解工作室")
     kwargs.setdefault("status", Status.OPERATING)

@@ -10,7 +10,7 @@ CATALOGUES = sorted(Path(yizhan.__file__).parent.glob("*/locale/zh_Hans/LC_MESSA
 
 
 def test_the_apps_have_catalogues():
-    assert {po.parts[-5] for po in CATALOGUES} >= {"stations", "insights", "portal"}
+    assert {po.parts[-5] for po in CATALOGUES} >= {"stations", "mediation", "insights", "portal"}
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-5])

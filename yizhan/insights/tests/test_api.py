@@ -1,11 +1,11 @@
 import pytest
 
-from yizhan.stations.tests.network import build_network
+from yizhan.mediation.tests.network import build_studio_network
 
 
 @pytest.fixture
 def net(world):
-    return build_network(world)
+    return build_studio_network(world)
 
 
 def test_coverage_api(net, world, client_for):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from yizhan.mediation.tests.network import build_studio_network
 from yizhan.stations.tests.network import browser_world
 from yizhan.tests.browser import login, screenshot, watch_console
 from yizhan.tests.factories import PASSWORD
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def net_world(transactional_db):
-    return browser_world()
+    return browser_world(build_studio_network)
 
 
 def test_coverage_chart_renders_under_csp(net_world, live_server, page):

@@ -5,14 +5,15 @@ import pytest
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.insights import selectors
 from yizhan.insights.models import CoveragePlan
-from yizhan.stations.models import Status, Studio
-from yizhan.stations.tests.network import build_network
+from yizhan.mediation.models import Studio
+from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations.models import Status
 from yizhan.tests.factories import make_station, make_studio
 
 
 @pytest.fixture
 def net(world):
-    return build_network(world)
+    return build_studio_network(world)
 
 
 def test_coverage_of_a_town(net, world):

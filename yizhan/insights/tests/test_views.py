@@ -4,12 +4,13 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from yizhan.stations.tests.network import build_network, count_queries, grow_network
+from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations.tests.network import count_queries, grow_network
 
 
 @pytest.fixture
 def net(world):
-    return build_network(world)
+    return build_studio_network(world)
 
 
 def test_coverage_page_and_export(net, world, client_for):

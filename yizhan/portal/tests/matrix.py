@@ -1,6 +1,8 @@
 """Permission-matrix rows for the public pages: the same for everyone, signed in or not."""
 
-from yizhan.stations.tests.matrix import sd, st
+from yizhan.mediation.tests.matrix import sd
+from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations.tests.matrix import st
 from yizhan.stations.tests.network import build_network, make_photo
 
 
@@ -14,7 +16,7 @@ PUBLIC_404 = {"default": 404}
 ROWS = [
     # --- public pages: the same for everyone, signed in or not ---
     ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
-    ("public town 瓜沥镇", "GET", lambda w: (build_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
+    ("public town 瓜沥镇", "GET", lambda w: (build_studio_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
     ("public station 隆园 (operating)", "GET", lambda w: f"/public/stations/{st(w)}/", PUBLIC_OK),
     (
         "public station 友谊村 (planned)",

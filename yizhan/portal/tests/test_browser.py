@@ -3,6 +3,7 @@
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
+from yizhan.mediation.tests.network import build_studio_network
 from yizhan.stations.models import ServiceLine
 from yizhan.stations.tests.network import browser_world
 from yizhan.tests.browser import login, screenshot, watch_console
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def net_world(transactional_db):
-    return browser_world()
+    return browser_world(build_studio_network)
 
 
 def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, live_server, page):

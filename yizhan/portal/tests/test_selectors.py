@@ -4,15 +4,16 @@ import pytest
 from django.utils import timezone
 
 from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.mediation.tests.network import build_studio_network
 from yizhan.portal import selectors
 from yizhan.stations.models import HoursException, Station, Status
-from yizhan.stations.tests.network import build_network, make_photo
+from yizhan.stations.tests.network import make_photo
 from yizhan.tests.factories import make_station
 
 
 @pytest.fixture
 def net(world):
-    return build_network(world)
+    return build_studio_network(world)
 
 
 def test_public_station_shows_only_operating_public_stations_and_their_public_parts(net, world):

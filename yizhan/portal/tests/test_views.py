@@ -1,13 +1,14 @@
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
+from yizhan.mediation.tests.network import build_studio_network
 from yizhan.stations.models import BrandItem
-from yizhan.stations.tests.network import build_network, count_queries, grow_network, make_photo
+from yizhan.stations.tests.network import count_queries, grow_network, make_photo
 
 
 @pytest.fixture
 def net(world):
-    return build_network(world)
+    return build_studio_network(world)
 
 
 def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_for):

@@ -1,7 +1,7 @@
-"""Permission-matrix rows for station and studio pages and endpoints.
+"""Permission-matrix rows for station pages and endpoints.
 
 Own place vs another's: 隆园社区's station (瓜沥镇, station_manager's) against 梅西村's (党湾镇,
-other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advisor are on its team).
+other_station_manager's).
 """
 
 from yizhan.stations.tests.network import build_network, make_photo
@@ -11,7 +11,6 @@ from yizhan.tests.factories import NON_ADMINS_403
 ANON_PAGE = {"anonymous": 302}
 ANON_API = {"anonymous": 401}
 NOT_STATION = {"mediator": 403, "advisor": 403, "volunteer": 403}
-NOT_STUDIO = {"station_manager": 403, "other_station_manager": 403, "volunteer": 403}
 
 
 def own(ok=200):
@@ -38,27 +37,12 @@ def other(ok=200):
     }
 
 
-def studio(ok=200, members=200):
-    return {
-        "district_admin": ok,
-        "town_admin": ok,
-        "other_town_admin": 404,
-        "mediator": members,
-        "advisor": members,
-        **NOT_STUDIO,
-    }
-
-
 def st(w):
     return build_network(w).station.pk
 
 
 def ot(w):
     return build_network(w).other_station.pk
-
-
-def sd(w):
-    return build_network(w).studio.pk
 
 
 def _profile(w):
@@ -184,30 +168,6 @@ ROWS = [
         {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
         lambda w: {"username": "volunteer"},
     ),
-    # --- studios ---
-    (
-        "studio list",
-        "GET",
-        lambda w: (build_network(w), "/stations/studios/")[1],
-        {**ANON_PAGE, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
-    ),
-    ("studio 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/", {**ANON_PAGE, **studio()}),
-    ("studio edit 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/edit/", {**ANON_PAGE, **studio(200, 403)}),
-    ("new studio form", "GET", lambda w: "/stations/studios/new/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
-    (
-        "add to team 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/team/",
-        {**ANON_PAGE, **studio(302, 403)},
-        lambda w: {"username": "volunteer", "kind": "social_worker", "organisation": "向阳社工工作室"},
-    ),
-    (
-        "studio contact add 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/contacts/",
-        {**ANON_PAGE, **studio(302, 403)},
-        lambda w: {"name": "张敏", "role": "调解员", "phone": "13812345678"},
-    ),
     # --- catalogue: everyone admin reads; district (and platform) admins extend the shared types ---
     ("catalogue", "GET", lambda w: "/stations/catalogue/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
     (
@@ -286,25 +246,4 @@ ROWS = [
     ),
     ("API service lines", "GET", lambda w: "/api/catalogue/service-lines", {**ANON_API, "default": 200}),
     ("API room types", "GET", lambda w: "/api/catalogue/room-types", {**ANON_API, "default": 200}),
-    (
-        "API studios",
-        "GET",
-        lambda w: (build_network(w), "/api/studios/")[1],
-        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
-    ),
-    ("API studio 东灵", "GET", lambda w: f"/api/studios/{sd(w)}", {**ANON_API, **studio()}),
-    (
-        "API studio update 东灵",
-        "PATCH",
-        lambda w: f"/api/studios/{sd(w)}",
-        {**ANON_API, **studio(200, 403)},
-        lambda w: {"version": 1, "introduction": "团队联调"},
-    ),
-    (
-        "API create studio",
-        "POST",
-        lambda w: (build_network(w), "/api/studios/")[1],
-        {**ANON_API, "district_admin": 201, "town_admin": 201, "other_town_admin": 403, **NON_ADMINS_403},
-        lambda w: {"region": "330109113001", "name": "隆园社区调解工作室"},
-    ),
 ]

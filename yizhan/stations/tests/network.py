@@ -1,4 +1,5 @@
-"""The station network on top of the ``world`` fixture: built once per world, reused by tests and matrix rows."""
+"""The station network on top of the ``world`` fixture: built once per world, reused by tests and matrix rows.
+``yizhan.mediation.tests.network`` adds the studio on top."""
 
 from dataclasses import dataclass
 from datetime import time
@@ -19,10 +20,8 @@ from yizhan.stations.models import (
     ServiceLine,
     Station,
     Status,
-    Studio,
-    StudioMember,
 )
-from yizhan.tests.factories import attach_place, build_world, make_station, make_studio
+from yizhan.tests.factories import attach_place, build_world, make_station
 
 
 @dataclass
@@ -30,14 +29,12 @@ class Network:
     station: Station  # 隆园社区 (瓜沥镇), managed by station_manager
     other_station: Station  # 梅西村 (党湾镇), managed by other_station_manager
     planned_station: Station  # 友谊村, planned (never public)
-    studio: Studio  # 东灵社区, mediator + advisor
     room: Room
     other_room: Room
     item: BrandItem
     other_item: BrandItem
     contact: Contact
     hidden_contact: Contact
-    member: StudioMember
 
 
 def build_network(w) -> Network:
@@ -49,7 +46,6 @@ def build_network(w) -> Network:
         station = make_station(r["330109113001"], brand_name="四融驿站", floor_area=300, address="隆园社区一楼")
         other = make_station(r["330109114001"], brand_name="梅香驿站", floor_area=120)
         planned = make_station(r["330109113002"], status=Status.PLANNED)
-        studio = make_studio(r["330109113003"], brand_name="东灵调解")
         attach_place(u["station_manager"], station=station)
         attach_place(u["other_station_manager"], station=other)
         activity = RoomType.objects.get(code="activity_room")
@@ -65,26 +61,17 @@ def build_network(w) -> Network:
         hidden = Contact.all_objects.create(
             station=station, name="内部联络", role="联络员", phone="13987654321", is_public=False
         )
-        member = StudioMember.all_objects.create(
-            studio=studio, user=u["mediator"], kind=StudioMember.Kind.MEDIATOR, can_lead=True
-        )
-        StudioMember.all_objects.create(
-            studio=studio, user=u["advisor"], kind=StudioMember.Kind.LAWYER, organisation="明理律师事务所"
-        )
-        attach_place(u["mediator"], studio=studio)
-        attach_place(u["advisor"], studio=studio)
-        w.network = Network(
-            station, other, planned, studio, room, other_room, item, other_item, contact, hidden, member
-        )
+        w.network = Network(station, other, planned, room, other_room, item, other_item, contact, hidden)
     return w.network
 
 
-def browser_world():
-    """A world with its network for browser tests, which run in transactions that flush the reference rows."""
+def browser_world(build=build_network):
+    """A world with its network (``build``) for browser tests, which run in transactions that flush the reference
+    rows."""
     with scopes_disabled():
         reference.load()
         world = build_world()
-    build_network(world)
+    build(world)
     return world
 
 

@@ -41,16 +41,6 @@ def test_station_list_filters(net, world):
         assert row.room_count == 1 and row.item_count == 1
 
 
-def test_studio_scope_for_team_members(net, world):
-    for role in ("mediator", "advisor"):
-        with scope_for(world.users[role]):
-            assert [s.pk for s in selectors.studio_list()] == [net.studio.pk]
-    with scope_for(world.users["station_manager"]):
-        assert list(selectors.studio_list()) == []
-    with scope_for(world.users["other_town_admin"]):
-        assert list(selectors.studio_list()) == []
-
-
 def test_anonymous_scope_sees_only_public_operating_stations_and_public_parts(net, world):
     with scopes_disabled():
         hidden_station = make_station(world.regions["330109113003"], name="不公开驿站", is_public=False)

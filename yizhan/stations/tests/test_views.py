@@ -101,16 +101,6 @@ def test_photo_upload_through_the_page(net, world, client_for):
     assert b"".join(thumb.streaming_content)[:2] == b"\xff\xd8"
 
 
-def test_station_page_and_shared_studio_link(net, world, client_for):
-    with scopes_disabled():
-        net.studio.shared_station = net.station
-        net.studio.region = net.station.region
-        net.studio.save()
-    client = client_for(world.users["town_admin"])
-    assert net.studio.display_name in client.get(f"/stations/{net.station.pk}/").content.decode()
-    assert net.station.display_name in client.get(f"/stations/studios/{net.studio.pk}/").content.decode()
-
-
 # --- query counts: the same at 10 and at 200 stations -----------------------------------------------------
 
 

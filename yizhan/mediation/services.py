@@ -1,4 +1,5 @@
-"""Studio writes: profile, shared premises and the joint-mediation team."""
+"""Studio writes: profile, shared premises, contacts and the joint-mediation team. Keyword-only, atomic, audited;
+permission checks against the active scope."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -8,22 +9,21 @@ from django.utils.translation import gettext as _
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core.permissions import require
-
-from ..models import (
-    Status,
-    Studio,
-    StudioMember,
-)
-from ..permissions import can_admin_place, can_admin_region
-from ._common import (
+from yizhan.stations.models import Status
+from yizhan.stations.permissions import can_admin_region
+from yizhan.stations.services.common import (
     ADMIN_FIELDS,
     PROFILE_FIELDS,
-    _check_version,
-    _record_update,
-    _status_dates,
-    _strip,
-    _unique_name_error,
+    check_version,
+    record_update,
+    set_status_dates,
+    strip_text,
+    unique_name_error,
 )
+from yizhan.stations.services.contacts import add_contact, remove_contact
+
+from .models import Studio, StudioContact, StudioMember
+from .permissions import can_edit_studio
 
 # --- studios ----------------------------------------------------------------------------------------------
 
@@ -51,24 +51,24 @@ def studio_create(
     _check_shared_station(region, shared_station)
     studio = Studio(
         region=region,
-        name=_strip(name),
-        brand_name=_strip(brand_name),
-        address=_strip(address),
-        introduction=_strip(introduction),
+        name=strip_text(name),
+        brand_name=strip_text(brand_name),
+        address=strip_text(address),
+        introduction=strip_text(introduction),
         status=status,
         status_since=status_since or timezone.localdate(),
         opened_on=opened_on,
         is_public=is_public,
         shared_station=shared_station,
     )
-    _status_dates(studio, status, status_since)
+    set_status_dates(studio, status, status_since)
     studio.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             studio.save()
             audit.log_create(created_by, studio)
     except IntegrityError as exc:
-        raise _unique_name_error(Studio) from exc
+        raise unique_name_error(Studio) from exc
     return studio
 
 
@@ -77,7 +77,7 @@ STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station"]
 
 def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
     """Admins of the studio's region change its profile, status and shared premises (version-checked)."""
-    require(can_admin_place, studio)
+    require(can_edit_studio, studio)
     unknown = set(changes) - set(STUDIO_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -86,27 +86,27 @@ def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:
     before = audit.snapshot(studio, fields=STUDIO_FIELDS)
     old_status = studio.status
     for field, value in changes.items():
-        setattr(studio, field, _strip(value))
+        setattr(studio, field, strip_text(value))
     _check_shared_station(studio.region, studio.shared_station)
     if studio.status != old_status and not changes.get("status_since"):
         studio.status_since = timezone.localdate()
-    _status_dates(studio, studio.status, studio.status_since)
+    set_status_dates(studio, studio.status, studio.status_since)
     studio.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            _check_version(Studio, studio, version)
+            check_version(Studio, studio, version)
             studio.save()
-            _record_update(updated_by, studio, before)
+            record_update(updated_by, studio, before)
     except IntegrityError as exc:
-        raise _unique_name_error(Studio) from exc
+        raise unique_name_error(Studio) from exc
     return studio
 
 
 def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, organisation="") -> StudioMember:
     """Put a person on the studio's team. Mediators get the mediator role, partners the advisor role, at the studio."""
-    require(can_admin_place, studio)
+    require(can_edit_studio, studio)
     member = StudioMember(
-        studio=studio, user=user, kind=kind, can_lead=bool(can_lead), organisation=_strip(organisation or "")
+        studio=studio, user=user, kind=kind, can_lead=bool(can_lead), organisation=strip_text(organisation or "")
     )
     member.full_clean(validate_constraints=False, exclude=["user"])
     if StudioMember.all_objects.filter(studio=studio, user=user, kind=kind, is_active=True).exists():
@@ -143,7 +143,7 @@ def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, o
 def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
     """Take a person off the team; their role at the studio ends when they hold no other place on it."""
     studio = member.studio
-    require(can_admin_place, studio)
+    require(can_edit_studio, studio)
     if member.kind == StudioMember.Kind.MEDIATOR and member.can_lead and member.is_active:
         leads_left = StudioMember.all_objects.filter(
             studio=studio, kind=StudioMember.Kind.MEDIATOR, can_lead=True, is_active=True
@@ -180,3 +180,15 @@ def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
                 membership.save(update_fields=["studio"])
                 audit.log_update(removed_by, membership, before)
     return member
+
+
+# --- contacts ---------------------------------------------------------------------------------------------
+
+
+def studio_contact_create(*, studio: Studio, created_by, **fields) -> StudioContact:
+    """A contact person of a studio: ``name``, ``role``, ``phone``, ``is_public``, ``sort_order``."""
+    return add_contact(StudioContact, place=studio, created_by=created_by, **fields)
+
+
+def studio_contact_delete(*, contact: StudioContact, deleted_by) -> None:
+    remove_contact(contact, deleted_by=deleted_by)

@@ -11,11 +11,13 @@ from yizhan.accounts.models import User
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, is_admin, require, requires
+from yizhan.stations.forms import ContactForm
+from yizhan.stations.models import Status
 
 from . import selectors, services
-from .forms import ContactForm, StudioForm, StudioMemberForm
-from .models import Contact, Status, Studio, StudioMember
-from .permissions import can_admin_place, uses_studio_pages
+from .forms import StudioForm, StudioMemberForm
+from .models import Studio, StudioContact, StudioMember
+from .permissions import can_edit_studio, uses_studio_pages
 
 
 def _studio(pk, *, admin=False) -> Studio:
@@ -24,7 +26,7 @@ def _studio(pk, *, admin=False) -> Studio:
     except Studio.DoesNotExist as exc:
         raise Http404 from exc
     if admin:
-        require(can_admin_place, studio)
+        require(can_edit_studio, studio)
     return studio
 
 
@@ -34,7 +36,7 @@ def studio_list(request):
     q = request.GET.get("q", "").strip()
     return render(
         request,
-        "stations/studio_list.html",
+        "mediation/studio_list.html",
         {
             "page": paginate(request, selectors.studio_list(status=status, search=q)),
             "statuses": Status.choices,
@@ -59,20 +61,20 @@ def studio_create(request):
             form.add_error("region", _("You cannot add a studio in this village."))
         else:
             messages.success(request, _("Studio %(name)s created.") % {"name": studio.display_name})
-            return redirect("stations:studio_detail", pk=studio.pk)
+            return redirect("mediation:studio_detail", pk=studio.pk)
     return render(
-        request, "stations/studio_form.html", {"form": form, "studio": None}, status=400 if form.errors else 200
+        request, "mediation/studio_form.html", {"form": form, "studio": None}, status=400 if form.errors else 200
     )
 
 
 @requires(uses_studio_pages)
 def studio_detail(request, pk):
     studio = _studio(pk)
-    can_admin = allows(can_admin_place, studio)
+    can_admin = allows(can_edit_studio, studio)
     team = selectors.studio_team(studio)
     return render(
         request,
-        "stations/studio_detail.html",
+        "mediation/studio_detail.html",
         {
             "studio": studio,
             "team": selectors.team_by_kind(team),
@@ -115,9 +117,9 @@ def studio_edit(request, pk):
             form.add_error("region", _("You cannot move the studio to this village."))
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("stations:studio_detail", pk=studio.pk)
+            return redirect("mediation:studio_detail", pk=studio.pk)
     return render(
-        request, "stations/studio_form.html", {"form": form, "studio": studio}, status=400 if form.errors else 200
+        request, "mediation/studio_form.html", {"form": form, "studio": studio}, status=400 if form.errors else 200
     )
 
 
@@ -128,19 +130,19 @@ def member_add(request, pk):
     form = StudioMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the username and the capacity."))
-        return redirect("stations:studio_detail", pk=studio.pk)
+        return redirect("mediation:studio_detail", pk=studio.pk)
     data = dict(form.cleaned_data)
     user = User.objects.filter(username=data.pop("username").strip()).first()
     if user is None:
         messages.error(request, _("No account with this username in your region."))
-        return redirect("stations:studio_detail", pk=studio.pk)
+        return redirect("mediation:studio_detail", pk=studio.pk)
     try:
         services.studio_member_add(studio=studio, user=user, added_by=request.user, **data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(name)s joined the team.") % {"name": user.name or user.username})
-    return redirect("stations:studio_detail", pk=studio.pk)
+    return redirect("mediation:studio_detail", pk=studio.pk)
 
 
 @requires(uses_studio_pages)
@@ -156,7 +158,7 @@ def member_remove(request, pk, item_pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Removed from the team."))
-    return redirect("stations:studio_detail", pk=studio.pk)
+    return redirect("mediation:studio_detail", pk=studio.pk)
 
 
 @requires(uses_studio_pages)
@@ -166,23 +168,23 @@ def studio_contact_add(request, pk):
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
-            services.contact_create(place=studio, created_by=request.user, **form.cleaned_data)
+            services.studio_contact_create(studio=studio, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Contact added."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("stations:studio_detail", pk=studio.pk)
+    return redirect("mediation:studio_detail", pk=studio.pk)
 
 
 @requires(uses_studio_pages)
 @require_POST
 def studio_contact_delete(request, pk, item_pk):
     studio = _studio(pk, admin=True)
-    contact = Contact.objects.filter(studio=studio, pk=item_pk).first()
+    contact = StudioContact.objects.filter(studio=studio, pk=item_pk).first()
     if contact is None:
         raise Http404
-    services.contact_delete(contact=contact, deleted_by=request.user)
+    services.studio_contact_delete(contact=contact, deleted_by=request.user)
     messages.success(request, _("Contact removed."))
-    return redirect("stations:studio_detail", pk=studio.pk)
+    return redirect("mediation:studio_detail", pk=studio.pk)

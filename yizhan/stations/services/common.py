@@ -1,4 +1,5 @@
-"""Helpers shared by the station-network services: permission guard, version check, audit of updates."""
+"""Helpers shared by the services of every kind of place (stations here, studios in mediation): version check,
+audit of updates, status dates, the unique-name message."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -18,15 +19,15 @@ STALE_MESSAGE = _(
 )
 
 
-def _strip(value):
+def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _unique_name_error(model, field="name"):
+def unique_name_error(model, field="name"):
     return ValidationError({field: _("This name is already used here.")})
 
 
-def _check_version(model, obj, version):
+def check_version(model, obj, version):
     """Optimistic lock: bump the version only if nobody else did since the form was loaded."""
     try:
         version = int(version)
@@ -46,13 +47,13 @@ def _codes(items) -> list[str]:
     return sorted(item.code for item in items)
 
 
-def _record_update(actor, obj, before: dict, extra: dict | None = None):
+def record_update(actor, obj, before: dict, extra: dict | None = None):
     changes = audit.diff(before, audit.snapshot(obj, fields=before.keys()))
     changes.update(extra or {})
     if changes:
         audit.record(actor=actor, action="update", target=obj, changes=changes)
 
 
-def _status_dates(place, status, status_since):
+def set_status_dates(place, status, status_since):
     if status == Status.OPERATING and place.opened_on is None:
         place.opened_on = status_since or timezone.localdate()
