@@ -1,12 +1,13 @@
 """The demo's rollout plan for the 瓜沥镇 villages without an operating station (fictional dates).
 
-Called from ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()`` and its transaction. Idempotent.
+Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent.
 """
 
 from datetime import date
 
 from yizhan.regions.models import Region
 
+from . import services
 from .models import CoveragePlan
 
 # Rollout plan for the villages without an operating station (fictional dates).
@@ -30,12 +31,12 @@ PLAN = {
 }
 
 
-def seed_plan():
-    """The plan of each demo village that has none yet."""
+def seed_plan(*, by):
+    """The plan of each demo village that has none yet, recorded through the service by ``by`` (an admin over
+    瓜沥镇, whose scope is active)."""
     for code, (station_target, studio_target, note) in PLAN.items():
         village = Region.all_objects.filter(code=code).first()
-        if village is not None:
-            CoveragePlan.all_objects.get_or_create(
-                region=village,
-                defaults={"station_target": station_target, "studio_target": studio_target, "note": note},
+        if village is not None and not CoveragePlan.all_objects.filter(region=village).exists():
+            services.coverage_plan_set(
+                region=village, updated_by=by, station_target=station_target, studio_target=studio_target, note=note
             )

@@ -1,17 +1,17 @@
 """The seed's family mediation studio in 瓜沥镇 (DESIGN.md §1): 东灵社区's brand studio and its joint-mediation team.
 
-Called from ``yizhan.core.demo.seed_demo`` after the stations, inside ``scopes_disabled()`` and its transaction.
-Idempotent: the studio and team members are found by name and only created when missing.
+Called from ``yizhan.core.demo.seed_demo`` after the stations, inside its transaction, in the scope of the admin it
+acts as. Idempotent: the studio and its team members are found and only created when missing.
 """
 
 from datetime import date
 
-from yizhan.accounts.models import Role, User
+from yizhan.accounts.models import User
 from yizhan.regions.models import Region
-from yizhan.stations.demo import _attach as attach
 from yizhan.stations.models import Status
 
-from .models import Studio, StudioContact, StudioMember
+from . import services
+from .models import Studio, StudioMember
 
 STUDIO = {
     "village": "330109113003",
@@ -36,30 +36,29 @@ TEAM = [
 ]
 
 
-def seed_studios():
-    """The 东灵 studio, its contact and its team. Safe to run again."""
+def seed_studios(*, by):
+    """The 东灵 studio, its contact and its team, written through the services by ``by`` (an admin over 瓜沥镇, whose
+    scope is active), so the audit log has them. Safe to run again."""
     region = Region.all_objects.get(code=STUDIO["village"])
-    studio, created = Studio.all_objects.get_or_create(
-        region=region,
-        name=STUDIO["name"],
-        defaults={
-            "brand_name": STUDIO["brand_name"],
-            "address": STUDIO["address"],
-            "introduction": STUDIO["introduction"],
-            "status": Status.OPERATING,
-            "status_since": STUDIO["opened_on"],
-            "opened_on": STUDIO["opened_on"],
-        },
-    )
-    if created:
-        StudioContact.all_objects.create(studio=studio, role="调解员", name="张敏", phone="13800000005")
+    studio = Studio.all_objects.filter(region=region, name=STUDIO["name"]).first()
+    if studio is None:
+        studio = services.studio_create(
+            created_by=by,
+            region=region,
+            name=STUDIO["name"],
+            brand_name=STUDIO["brand_name"],
+            address=STUDIO["address"],
+            introduction=STUDIO["introduction"],
+            status=Status.OPERATING,
+            status_since=STUDIO["opened_on"],
+            opened_on=STUDIO["opened_on"],
+        )
+        services.studio_contact_create(studio=studio, created_by=by, role="调解员", name="张敏", phone="13800000005")
     for username, kind, can_lead, organisation in TEAM:
         user = User.all_objects.filter(username=username).first()
-        if user is None:
+        if user is None or StudioMember.all_objects.filter(studio=studio, user=user, kind=kind).exists():
             continue
-        StudioMember.all_objects.get_or_create(
-            studio=studio, user=user, kind=kind, defaults={"can_lead": can_lead, "organisation": organisation}
+        # Also gives the account its mediator or advisor role at the studio.
+        services.studio_member_add(
+            studio=studio, user=user, kind=kind, added_by=by, can_lead=can_lead, organisation=organisation
         )
-        role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
-        attach(username, role, region, studio=studio)
-    return {"studios": Studio.all_objects.count()}

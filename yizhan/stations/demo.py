@@ -1,7 +1,7 @@
 """The seed's real places in 瓜沥镇 (DESIGN.md §1).
 
-Called from ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()`` and its transaction. Idempotent: places,
-rooms, items and team members are found by name and only created when missing.
+Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent:
+stations are found by name and only created (with their rooms, items, hours and contacts) when missing.
 """
 
 from datetime import date, time
@@ -9,13 +9,9 @@ from datetime import date, time
 from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.regions.models import Region
 
-from . import reference
+from . import reference, services
 from .models import (
-    BrandItem,
-    Contact,
-    OpeningInterval,
     PositionType,
-    Room,
     RoomType,
     ServiceLine,
     Station,
@@ -23,6 +19,7 @@ from .models import (
 )
 
 WEEKDAY_HOURS = [(d, time(8, 30), time(11, 30)) for d in range(5)] + [(d, time(13, 30), time(17, 0)) for d in range(5)]
+WEEK = [*WEEKDAY_HOURS, (5, time(9, 0), time(11, 30))]  # and Saturday morning
 
 STATIONS = [
     {
@@ -93,29 +90,31 @@ STATIONS = [
 ]
 
 
-def _station(spec):
+def _station(spec, by) -> Station:
+    """The station of ``spec``, created with its rooms, items, hours and contacts when it does not exist yet."""
     region = Region.all_objects.get(code=spec["village"])
+    station = Station.all_objects.filter(region=region, name=spec["name"]).first()
+    if station is not None:
+        return station
     status = spec.get("status", Status.OPERATING)
-    station, created = Station.all_objects.get_or_create(
+    station = services.station_create(
+        created_by=by,
         region=region,
         name=spec["name"],
-        defaults={
-            "brand_name": spec.get("brand_name", ""),
-            "address": spec.get("address", ""),
-            "floor_area": spec.get("floor_area"),
-            "introduction": spec.get("introduction", ""),
-            "status": status,
-            "status_since": spec.get("opened_on") or date(2026, 9, 1),
-            "opened_on": spec.get("opened_on"),
-        },
+        brand_name=spec.get("brand_name", ""),
+        address=spec.get("address", ""),
+        floor_area=spec.get("floor_area"),
+        introduction=spec.get("introduction", ""),
+        status=status,
+        status_since=spec.get("opened_on") or date(2026, 9, 1),
+        opened_on=spec.get("opened_on"),
+        positions=list(PositionType.objects.filter(code__in=spec.get("positions", []))),
     )
-    if not created:
-        return station
-    station.positions.set(PositionType.objects.filter(code__in=spec.get("positions", [])))
     room_types = {t.code: t for t in RoomType.objects.all()}
     for order, (type_code, name, area, capacity, equipment) in enumerate(spec.get("rooms", []), start=1):
-        Room.all_objects.create(
+        services.room_create(
             station=station,
+            created_by=by,
             room_type=room_types[type_code],
             name=name,
             area=area,
@@ -125,35 +124,36 @@ def _station(spec):
         )
     lines = {line.code: line for line in ServiceLine.objects.all()}
     for order, (name, description, line_codes) in enumerate(spec.get("items", []), start=1):
-        item = BrandItem.all_objects.create(station=station, name=name, description=description, sort_order=order)
-        item.service_lines.set([lines[c] for c in line_codes])
-    if status == Status.OPERATING:
-        OpeningInterval.all_objects.bulk_create(
-            [OpeningInterval(station=station, weekday=d, opens=o, closes=c) for d, o, c in WEEKDAY_HOURS]
-            + [OpeningInterval(station=station, weekday=5, opens=time(9, 0), closes=time(11, 30))]
+        services.brand_item_create(
+            station=station,
+            created_by=by,
+            name=name,
+            description=description,
+            service_lines=[lines[c] for c in line_codes],
+            sort_order=order,
         )
+    if status == Status.OPERATING:
+        services.hours_set(station=station, intervals=WEEK, updated_by=by)
     for order, (role, name, phone) in enumerate(spec.get("contacts", []), start=1):
-        Contact.all_objects.create(station=station, role=role, name=name, phone=phone, sort_order=order)
+        services.contact_create(station=station, created_by=by, role=role, name=name, phone=phone, sort_order=order)
     return station
 
 
-def _attach(username, role, region, **place):
+def _manager(username, station, by):
+    """Make the demo account the station's manager, unless it already is."""
     user = User.all_objects.filter(username=username).first()
-    if user is None:
-        return
-    membership, _ = RoleMembership.all_objects.get_or_create(user=user, role=role, region=region)
-    changed = [field for field, value in place.items() if getattr(membership, field) != value]
-    for field in changed:
-        setattr(membership, field, place[field])
-    if changed:
-        membership.save(update_fields=changed)
+    managing = RoleMembership.all_objects.filter(
+        user=user, role=Role.STATION_MANAGER, station=station, is_active=True
+    ).exists()
+    if user is not None and not managing:
+        services.station_manager_assign(station=station, user=user, assigned_by=by)
 
 
-def seed_network():
-    """The seed's stations, their rooms, items, hours, contacts and managers. Safe to run again."""
+def seed_network(*, by):
+    """The seed's stations, their rooms, items, hours, contacts and managers, written through the services by
+    ``by`` (an admin over 瓜沥镇, whose scope is active), so the audit log has them. Safe to run again."""
     reference.load()
     for spec in STATIONS:
-        station = _station(spec)
+        station = _station(spec, by)
         if spec.get("manager"):
-            _attach(spec["manager"], Role.STATION_MANAGER, station.region, station=station)
-    return {"stations": Station.all_objects.count()}
+            _manager(spec["manager"], station, by)

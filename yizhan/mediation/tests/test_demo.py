@@ -3,6 +3,7 @@ import os
 from django.core.management import call_command
 
 from yizhan.accounts.models import RoleMembership
+from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.mediation.models import Studio, StudioContact, StudioMember
 
@@ -25,3 +26,15 @@ def test_demo_has_the_dongling_studio_and_its_team(db):
         mediator = RoleMembership.objects.get(user__username="mediator").user
     with scope_for(mediator):
         assert list(Studio.objects.values_list("pk", flat=True)) == [studio.pk]
+
+
+def test_demo_studio_is_written_through_the_services_and_audited(db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    with scopes_disabled():
+        studio = Studio.objects.get(region__name="东灵社区")
+        created = AuditLog.objects.get(target_type="mediation.studio", target_id=str(studio.pk), action="create")
+        assert created.actor.username == "town_admin" and created.region_code == "330109113003"
+        assert AuditLog.objects.filter(target_type="mediation.studiomember", action="create").count() == 5
+        assert AuditLog.objects.filter(target_type="mediation.studiocontact", action="create").count() == 1
+        linked = AuditLog.objects.filter(target_type="accounts.rolemembership", changes__has_key="studio")
+        assert linked.count() == 5 and all(row.changes["studio"] == [None, studio.pk] for row in linked)

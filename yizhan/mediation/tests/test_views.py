@@ -1,5 +1,6 @@
 import pytest
 
+from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scopes_disabled
 from yizhan.mediation.models import Studio, StudioContact, StudioMember
 from yizhan.mediation.tests.network import build_studio_network
@@ -76,3 +77,20 @@ def test_studio_pages_query_counts_do_not_grow(net, world, client_for, n):
         "studio": count_queries(client, f"/stations/studios/{net.studio.pk}/"),
     }
     assert counts == PINNED
+
+
+def test_studio_contact_number_revealed_to_admins_only_and_logged(net, world, client_for):
+    with scopes_disabled():
+        contact = StudioContact.all_objects.create(studio=net.studio, name="张敏", role="调解员", phone="13812345678")
+    url = f"/reveal/mediation.studiocontact/{contact.pk}/phone/"
+    page = f"/stations/studios/{net.studio.pk}/"
+    html = client_for(world.users["mediator"]).get(page).content.decode()
+    assert "138****5678" in html and url not in html  # the team sees the masked number only
+    assert url in client_for(world.users["town_admin"]).get(page).content.decode()
+    assert client_for(world.users["mediator"]).post(url, {"reason": "回访当事人"}).status_code == 403
+    assert client_for(world.users["station_manager"]).post(url, {"reason": "回访当事人"}).status_code == 404
+    response = client_for(world.users["town_admin"]).post(url, {"reason": "回访当事人"})
+    assert response.status_code == 200 and "13812345678" in response.content.decode()
+    with scopes_disabled():
+        row = AuditLog.all_objects.get(action="reveal", target_type="mediation.studiocontact")
+    assert row.actor == world.users["town_admin"] and row.reason == "回访当事人" and row.field == "phone"
