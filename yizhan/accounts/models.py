@@ -128,7 +128,7 @@ class RoleMembership(ScopedModel):
         "stations.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     studio = models.ForeignKey(
-        "stations.Studio", verbose_name=_("studio"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "mediation.Studio", verbose_name=_("studio"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -3,11 +3,14 @@
 from django.db import transaction
 
 from yizhan.accounts.models import Role, RoleMembership, User
-from yizhan.core.scoping import scopes_disabled
+from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.insights.demo import seed_plan
+from yizhan.mediation.demo import seed_studios
 from yizhan.regions.models import Region
 from yizhan.stations.demo import seed_network
 
 DEMO_PASSWORD = "Guali@2026"
+DEMO_ACTOR = "town_admin"  # who sets up the demo's stations, studio and rollout plan
 
 TREE = [
     ("33", "浙江省", Region.Level.PROVINCE),
@@ -76,7 +79,12 @@ def seed_demo(*, only_if_empty: bool = False):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             RoleMembership.all_objects.get_or_create(user=user, role=role, region=regions[place])
-        seed_network()
+        # The station network is set up by 瓜沥镇's admin through the services, in her scope: audited like any change.
+        actor = User.all_objects.get(username=DEMO_ACTOR)
+        with scope_for(actor):
+            seed_network(by=actor)
+            seed_studios(by=actor)
+            seed_plan(by=actor)
         from yizhan.people.demo import seed_people
 
         seed_people()

@@ -45,7 +45,10 @@ INSTALLED_APPS = [
     "yizhan.audit",
     "yizhan.notifications",
     "yizhan.stations",
+    "yizhan.mediation",
     "yizhan.people",
+    "yizhan.portal",
+    "yizhan.insights",
 ]
 
 MIDDLEWARE = [

@@ -8,19 +8,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from yizhan.accounts.models import User
 from yizhan.core.api import PageMeta, page_of
 from yizhan.core.permissions import is_admin, require, requires
 from yizhan.regions.models import Region
 
 from . import selectors, services
-from .models import BrandItem, PositionType, Room, RoomType, ServiceLine, Station, Status, Studio, StudioMember
-from .permissions import uses_station_pages, uses_studio_pages
+from .models import BrandItem, PositionType, Room, RoomType, ServiceLine, Station, Status
+from .permissions import can_edit_station, uses_station_pages
 
 stations_router = Router(tags=["stations"])
-studios_router = Router(tags=["studios"])
 catalogue_router = Router(tags=["catalogue"])
-coverage_router = Router(tags=["coverage"])
 
 
 # --- schemas ----------------------------------------------------------------------------------------------
@@ -101,7 +98,7 @@ class StationDetailOut(StationOut):
     hours: list[IntervalOut]
     brand_items: list[BrandItemOut]
     contacts: list[ContactOut]
-    studios: list[int]
+    studios: list[int]  # the places (mediation studios) sharing its premises
 
 
 class StationPage(Schema):
@@ -178,127 +175,10 @@ class IntervalIn(Schema):
     closes: time
 
 
-class StudioMemberOut(Schema):
-    id: int
-    kind: str
-    can_lead: bool
-    organisation: str
-    name: str = Field(..., alias="user.name")
-    username: str = Field(..., alias="user.username")
-
-
-class StudioOut(Schema):
-    id: int
-    region: RegionRef
-    name: str
-    brand_name: str
-    address: str
-    introduction: str
-    status: str
-    status_since: date | None
-    opened_on: date | None
-    is_public: bool
-    shared_station: int | None = Field(None, alias="shared_station_id")
-    version: int
-
-
-class StudioDetailOut(StudioOut):
-    team: list[StudioMemberOut]
-    contacts: list[ContactOut]
-
-
-class StudioPage(Schema):
-    meta: PageMeta
-    items: list[StudioOut]
-
-
-class StudioIn(Schema):
-    region: str
-    name: str = Field(..., min_length=1, max_length=100)
-    brand_name: str = Field("", max_length=100)
-    address: str = Field("", max_length=200)
-    introduction: str = Field("", max_length=2000)
-    status: Status = Status.PLANNED
-    status_since: date | None = None
-    opened_on: date | None = None
-    is_public: bool = True
-    shared_station: int | None = None
-
-
-class StudioPatch(Schema):
-    version: int
-    region: str | None = None
-    name: str | None = Field(None, min_length=1, max_length=100)
-    brand_name: str | None = Field(None, max_length=100)
-    address: str | None = Field(None, max_length=200)
-    introduction: str | None = Field(None, max_length=2000)
-    status: Status | None = None
-    status_since: date | None = None
-    opened_on: date | None = None
-    is_public: bool | None = None
-    shared_station: int | None = None
-
-
-class StudioMemberIn(Schema):
-    username: str
-    kind: StudioMember.Kind
-    can_lead: bool = False
-    organisation: str = Field("", max_length=100)
-
-
-class VillageCoverageOut(Schema):
-    code: str
-    name: str
-    station_id: int | None
-    station_name: str
-    station_status: str
-    studio_id: int | None
-    studio_name: str
-    studio_status: str
-    station_target: date | None
-    studio_target: date | None
-
-
-class TownCoverageOut(Schema):
-    code: str
-    name: str
-    villages: int
-    operating_stations: int
-    under_construction: int
-    planned: int
-    without_station: int
-    operating_studios: int
-    rate: float
-    village_rows: list[VillageCoverageOut]
-
-
-class CoverageOut(Schema):
-    code: str
-    name: str
-    villages: int
-    operating_stations: int
-    operating_studios: int
-    rate: float
-    towns: list[TownCoverageOut]
-
-
-class PlanIn(Schema):
-    station_target: date | None = None
-    studio_target: date | None = None
-    note: str = Field("", max_length=200)
-
-
-class PlanOut(Schema):
-    village: str = Field(..., alias="region.code")
-    station_target: date | None
-    studio_target: date | None
-    note: str
-
-
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _village(code: str) -> Region:
+def village_by_code(code: str) -> Region:
     """Any village by code (place names are public); the services decide whether the caller may use it."""
     region = Region.all_objects.filter(code=code, level=Region.Level.VILLAGE).first()
     if region is None:
@@ -322,14 +202,6 @@ def _station(station_id: int) -> Station:
         raise Http404 from exc
 
 
-def _studio(studio_id: int) -> Studio:
-    require(uses_studio_pages)
-    try:
-        return selectors.studio_get(studio_id)
-    except Studio.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _station_detail(station):
     profile = selectors.station_profile(station)
     return {
@@ -339,7 +211,7 @@ def _station_detail(station):
         "hours": selectors.station_intervals(station),
         "brand_items": profile.items,
         "contacts": profile.contacts,
-        "studios": [s.pk for s in profile.studios],
+        "studios": [place.pk for place in profile.sharing_places],
     }
 
 
@@ -357,7 +229,7 @@ def list_stations(request, region: str = "", status: str = "", q: str = "", offs
 @requires(is_admin)
 def create_station(request, payload: StationIn):
     data = payload.dict()
-    data["region"] = _village(data["region"])
+    data["region"] = village_by_code(data["region"])
     data["positions"] = _lookups(PositionType, data["positions"], "positions")
     return HttpStatus(201, services.station_create(created_by=request.user, **data))
 
@@ -370,13 +242,14 @@ def get_station(request, station_id: int):
 @stations_router.patch("/{station_id}", response={200: StationDetailOut, 409: dict})
 def update_station(request, station_id: int, payload: StationPatch):
     station = _station(station_id)
+    require(can_edit_station, station)  # before the payload is looked at: 403, not a form error
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     positions = data.pop("positions", None)
     if positions is not None:
         positions = _lookups(PositionType, positions, "positions")
     if "region" in data:
-        data["region"] = _village(data["region"]) if data["region"] else station.region
+        data["region"] = village_by_code(data["region"]) if data["region"] else station.region
     for required in ("name", "status", "is_public"):
         if required in data and data[required] is None:
             data.pop(required)
@@ -489,140 +362,3 @@ def save_room_type(request, payload: LookupIn):
 @catalogue_router.post("/position-types", response=LookupOut, summary="Add or rename a position type")
 def save_position_type(request, payload: LookupIn):
     return services.lookup_type_save(model=PositionType, saved_by=request.user, **payload.dict())
-
-
-# --- studios ----------------------------------------------------------------------------------------------
-
-
-def _studio_detail(studio):
-    return {
-        **StudioOut.from_orm(studio).dict(),
-        "team": selectors.studio_team(studio),
-        "contacts": selectors.studio_contacts(studio),
-    }
-
-
-def _shared_station(station_id):
-    if station_id is None:
-        return None
-    station = Station.objects.filter(pk=station_id).first()
-    if station is None:
-        raise ValidationError({"shared_station": _("Unknown station.")})
-    return station
-
-
-@studios_router.get("/", response=StudioPage, summary="Mediation studios in your scope")
-@requires(uses_studio_pages)
-def list_studios(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
-    meta, items = page_of(selectors.studio_list(region_code=region, status=status, search=q), offset, limit)
-    return {"meta": meta, "items": items}
-
-
-@studios_router.post("/", response={201: StudioOut})
-@requires(is_admin)
-def create_studio(request, payload: StudioIn):
-    data = payload.dict()
-    data["region"] = _village(data["region"])
-    data["shared_station"] = _shared_station(data["shared_station"])
-    return HttpStatus(201, services.studio_create(created_by=request.user, **data))
-
-
-@studios_router.get("/{studio_id}", response=StudioDetailOut)
-def get_studio(request, studio_id: int):
-    return _studio_detail(_studio(studio_id))
-
-
-@studios_router.patch("/{studio_id}", response={200: StudioDetailOut, 409: dict})
-def update_studio(request, studio_id: int, payload: StudioPatch):
-    studio = _studio(studio_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    if "region" in data:
-        data["region"] = _village(data["region"]) if data["region"] else studio.region
-    if "shared_station" in data:
-        data["shared_station"] = _shared_station(data["shared_station"])
-    for required in ("name", "status", "is_public"):
-        if required in data and data[required] is None:
-            data.pop(required)
-    services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
-    return _studio_detail(studio)
-
-
-@studios_router.post("/{studio_id}/team", response={201: StudioMemberOut}, summary="Put a person on the team")
-def add_member(request, studio_id: int, payload: StudioMemberIn):
-    studio = _studio(studio_id)
-    user = User.objects.filter(username=payload.username).first()
-    if user is None:
-        raise ValidationError({"username": _("No account with this username in your region.")})
-    data = payload.dict()
-    data.pop("username")
-    return HttpStatus(201, services.studio_member_add(studio=studio, user=user, added_by=request.user, **data))
-
-
-# --- coverage ---------------------------------------------------------------------------------------------
-
-
-def _village_row(v):
-    station, studio, plan = v.station, v.studio, v.plan
-    return {
-        "code": v.region.code,
-        "name": v.region.name,
-        "station_id": station.pk if station else None,
-        "station_name": station.display_name if station else "",
-        "station_status": v.station_status,
-        "studio_id": studio.pk if studio else None,
-        "studio_name": studio.display_name if studio else "",
-        "studio_status": v.studio_status,
-        "station_target": plan.station_target if plan else None,
-        "studio_target": plan.studio_target if plan else None,
-    }
-
-
-@coverage_router.get("/", response=CoverageOut, summary="Coverage of a town, or summed over a district")
-def get_coverage(request, region: str = ""):
-    scope = require(is_admin)
-    try:
-        if region:
-            area = Region.objects.get(code=region)
-        else:
-            from yizhan.regions.selectors import region_top_level
-
-            area = region_top_level(scope).first()
-    except Region.DoesNotExist as exc:
-        raise Http404 from exc
-    if area is None or area.level == Region.Level.VILLAGE:
-        raise ValidationError({"region": _("Give the code of a town or a district.")})
-    data = selectors.coverage(area)
-    return {
-        "code": area.code,
-        "name": area.name,
-        "villages": data.village_count,
-        "operating_stations": data.operating_stations,
-        "operating_studios": data.operating_studios,
-        "rate": round(data.rate, 4),
-        "towns": [
-            {
-                "code": t.region.code,
-                "name": t.region.name,
-                "villages": t.village_count,
-                "operating_stations": t.operating_stations,
-                "under_construction": t.building_stations,
-                "planned": t.planned_stations,
-                "without_station": t.without_station,
-                "operating_studios": t.operating_studios,
-                "rate": round(t.rate, 4),
-                "village_rows": [_village_row(v) for v in t.villages],
-            }
-            for t in data.towns
-        ],
-    }
-
-
-@coverage_router.put("/plan/{village_code}", response=PlanOut, summary="Record the rollout plan of a village")
-@requires(is_admin)
-def set_plan(request, village_code: str, payload: PlanIn):
-    try:
-        village = Region.objects.get(code=village_code)
-    except Region.DoesNotExist as exc:
-        raise Http404 from exc
-    return services.coverage_plan_set(region=village, updated_by=request.user, **payload.dict())

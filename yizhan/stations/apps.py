@@ -6,16 +6,10 @@ from yizhan.core.registry import NavEntry
 
 class StationsConfig(registry.YizhanAppConfig):
     name = "yizhan.stations"
-    verbose_name = _("Stations and studios")
-    urls = (("stations/", "yizhan.stations.urls"), ("public/", "yizhan.stations.public_urls"))
+    verbose_name = _("Stations")
+    urls = (("stations/", "yizhan.stations.urls"),)
     api_routers = (
         ("/stations/", "yizhan.stations.api.stations_router"),
-        ("/studios/", "yizhan.stations.api.studios_router"),
         ("/catalogue/", "yizhan.stations.api.catalogue_router"),
-        ("/coverage/", "yizhan.stations.api.coverage_router"),
     )
-    navigation = (
-        NavEntry("stations:list", _("Stations"), "yizhan.stations.permissions.uses_station_pages", order=40),
-        NavEntry("stations:studio_list", _("Studios"), "yizhan.stations.permissions.uses_studio_pages", order=50),
-        NavEntry("stations:coverage", _("Coverage"), "yizhan.core.permissions.is_admin", order=60),
-    )
+    navigation = (NavEntry("stations:list", _("Stations"), "yizhan.stations.permissions.uses_station_pages", order=40),)

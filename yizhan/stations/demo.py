@@ -1,7 +1,7 @@
-"""The seed's real places in 瓜沥镇 (DESIGN.md §1) and a rollout plan for the other demo villages.
+"""The seed's real places in 瓜沥镇 (DESIGN.md §1).
 
-Called from ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()`` and its transaction. Idempotent: places,
-rooms, items and team members are found by name and only created when missing.
+Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent:
+stations are found by name and only created (with their rooms, items, hours and contacts) when missing.
 """
 
 from datetime import date, time
@@ -9,23 +9,17 @@ from datetime import date, time
 from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.regions.models import Region
 
-from . import reference
+from . import reference, services
 from .models import (
-    BrandItem,
-    Contact,
-    CoveragePlan,
-    OpeningInterval,
     PositionType,
-    Room,
     RoomType,
     ServiceLine,
     Station,
     Status,
-    Studio,
-    StudioMember,
 )
 
 WEEKDAY_HOURS = [(d, time(8, 30), time(11, 30)) for d in range(5)] + [(d, time(13, 30), time(17, 0)) for d in range(5)]
+WEEK = [*WEEKDAY_HOURS, (5, time(9, 0), time(11, 30))]  # and Saturday morning
 
 STATIONS = [
     {
@@ -95,72 +89,32 @@ STATIONS = [
     {"village": "330109113017", "name": "瓜沥社区妇女儿童驿站", "status": Status.PLANNED},
 ]
 
-STUDIO = {
-    "village": "330109113003",
-    "name": "东灵社区婚姻家庭纠纷调解工作室",
-    "brand_name": "萧山区婚姻家庭纠纷化解品牌工作室",
-    "address": "瓜沥镇东灵社区党群服务中心",
-    "opened_on": date(2023, 5, 1),
-    "introduction": (
-        "东灵社区面积0.74平方公里，常住人口8000余人，外来人口多。工作室以“团队联调”方式，由调解员主持，"
-        "律师顾问、向阳社工工作室、灵悦心理咨询角（心灵驿站）和社区共享法庭共同参与，提供法律咨询、心理疏导和家庭关系改善建议。"
-    ),
-}
 
-# Team of the 东灵 studio: username (accounts from yizhan.core.demo.DEMO_USERS; fictional people), kind,
-# can lead, organisation.
-TEAM = [
-    ("mediator", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会"),
-    ("advisor", StudioMember.Kind.LAWYER, False, "浙江明理律师事务所"),
-    ("social_worker_dongling", StudioMember.Kind.SOCIAL_WORKER, False, "向阳社工工作室"),
-    ("counsellor_dongling", StudioMember.Kind.COUNSELLOR, False, "灵悦心理咨询角（心灵驿站）"),
-    ("court_liaison_dongling", StudioMember.Kind.COURT_LIAISON, False, "东灵社区共享法庭"),
-]
-
-# Rollout plan for the villages without an operating station (fictional dates).
-PLAN = {
-    "330109113003": (date(2026, 12, 31), None, "与调解工作室同址建设"),
-    "330109113004": (date(2026, 12, 31), None, "主体装修中"),
-    "330109113005": (date(2027, 3, 31), None, ""),
-    "330109113006": (date(2027, 3, 31), None, ""),
-    "330109113007": (date(2027, 6, 30), None, ""),
-    "330109113008": (date(2027, 6, 30), date(2027, 12, 31), ""),
-    "330109113009": (date(2027, 6, 30), None, ""),
-    "330109113010": (date(2027, 9, 30), None, ""),
-    "330109113011": (date(2027, 9, 30), None, ""),
-    "330109113012": (date(2027, 9, 30), None, ""),
-    "330109113013": (date(2027, 12, 31), None, ""),
-    "330109113014": (date(2027, 12, 31), None, ""),
-    "330109113015": (date(2027, 12, 31), None, ""),
-    "330109113016": (date(2027, 12, 31), None, ""),
-    "330109113017": (date(2026, 12, 31), date(2027, 6, 30), "选址已确定"),
-    "330109113018": (date(2027, 12, 31), None, ""),
-}
-
-
-def _station(spec):
+def _station(spec, by) -> Station:
+    """The station of ``spec``, created with its rooms, items, hours and contacts when it does not exist yet."""
     region = Region.all_objects.get(code=spec["village"])
+    station = Station.all_objects.filter(region=region, name=spec["name"]).first()
+    if station is not None:
+        return station
     status = spec.get("status", Status.OPERATING)
-    station, created = Station.all_objects.get_or_create(
+    station = services.station_create(
+        created_by=by,
         region=region,
         name=spec["name"],
-        defaults={
-            "brand_name": spec.get("brand_name", ""),
-            "address": spec.get("address", ""),
-            "floor_area": spec.get("floor_area"),
-            "introduction": spec.get("introduction", ""),
-            "status": status,
-            "status_since": spec.get("opened_on") or date(2026, 9, 1),
-            "opened_on": spec.get("opened_on"),
-        },
+        brand_name=spec.get("brand_name", ""),
+        address=spec.get("address", ""),
+        floor_area=spec.get("floor_area"),
+        introduction=spec.get("introduction", ""),
+        status=status,
+        status_since=spec.get("opened_on") or date(2026, 9, 1),
+        opened_on=spec.get("opened_on"),
+        positions=list(PositionType.objects.filter(code__in=spec.get("positions", []))),
     )
-    if not created:
-        return station
-    station.positions.set(PositionType.objects.filter(code__in=spec.get("positions", [])))
     room_types = {t.code: t for t in RoomType.objects.all()}
     for order, (type_code, name, area, capacity, equipment) in enumerate(spec.get("rooms", []), start=1):
-        Room.all_objects.create(
+        services.room_create(
             station=station,
+            created_by=by,
             room_type=room_types[type_code],
             name=name,
             area=area,
@@ -170,66 +124,36 @@ def _station(spec):
         )
     lines = {line.code: line for line in ServiceLine.objects.all()}
     for order, (name, description, line_codes) in enumerate(spec.get("items", []), start=1):
-        item = BrandItem.all_objects.create(station=station, name=name, description=description, sort_order=order)
-        item.service_lines.set([lines[c] for c in line_codes])
-    if status == Status.OPERATING:
-        OpeningInterval.all_objects.bulk_create(
-            [OpeningInterval(station=station, weekday=d, opens=o, closes=c) for d, o, c in WEEKDAY_HOURS]
-            + [OpeningInterval(station=station, weekday=5, opens=time(9, 0), closes=time(11, 30))]
+        services.brand_item_create(
+            station=station,
+            created_by=by,
+            name=name,
+            description=description,
+            service_lines=[lines[c] for c in line_codes],
+            sort_order=order,
         )
+    if status == Status.OPERATING:
+        services.hours_set(station=station, intervals=WEEK, updated_by=by)
     for order, (role, name, phone) in enumerate(spec.get("contacts", []), start=1):
-        Contact.all_objects.create(station=station, role=role, name=name, phone=phone, sort_order=order)
+        services.contact_create(station=station, created_by=by, role=role, name=name, phone=phone, sort_order=order)
     return station
 
 
-def _attach(username, role, region, **place):
+def _manager(username, station, by):
+    """Make the demo account the station's manager, unless it already is."""
     user = User.all_objects.filter(username=username).first()
-    if user is None:
-        return
-    membership, _ = RoleMembership.all_objects.get_or_create(user=user, role=role, region=region)
-    changed = [field for field, value in place.items() if getattr(membership, field) != value]
-    for field in changed:
-        setattr(membership, field, place[field])
-    if changed:
-        membership.save(update_fields=changed)
+    managing = RoleMembership.all_objects.filter(
+        user=user, role=Role.STATION_MANAGER, station=station, is_active=True
+    ).exists()
+    if user is not None and not managing:
+        services.station_manager_assign(station=station, user=user, assigned_by=by)
 
 
-def seed_network():
-    """Stations, the 东灵 studio and its team, and the rollout plan. Safe to run again."""
+def seed_network(*, by):
+    """The seed's stations, their rooms, items, hours, contacts and managers, written through the services by
+    ``by`` (an admin over 瓜沥镇, whose scope is active), so the audit log has them. Safe to run again."""
     reference.load()
     for spec in STATIONS:
-        station = _station(spec)
+        station = _station(spec, by)
         if spec.get("manager"):
-            _attach(spec["manager"], Role.STATION_MANAGER, station.region, station=station)
-    region = Region.all_objects.get(code=STUDIO["village"])
-    studio, created = Studio.all_objects.get_or_create(
-        region=region,
-        name=STUDIO["name"],
-        defaults={
-            "brand_name": STUDIO["brand_name"],
-            "address": STUDIO["address"],
-            "introduction": STUDIO["introduction"],
-            "status": Status.OPERATING,
-            "status_since": STUDIO["opened_on"],
-            "opened_on": STUDIO["opened_on"],
-        },
-    )
-    if created:
-        Contact.all_objects.create(studio=studio, role="调解员", name="张敏", phone="13800000005")
-    for username, kind, can_lead, organisation in TEAM:
-        user = User.all_objects.filter(username=username).first()
-        if user is None:
-            continue
-        StudioMember.all_objects.get_or_create(
-            studio=studio, user=user, kind=kind, defaults={"can_lead": can_lead, "organisation": organisation}
-        )
-        role = Role.MEDIATOR if kind == StudioMember.Kind.MEDIATOR else Role.ADVISOR
-        _attach(username, role, region, studio=studio)
-    for code, (station_target, studio_target, note) in PLAN.items():
-        village = Region.all_objects.filter(code=code).first()
-        if village is not None:
-            CoveragePlan.all_objects.get_or_create(
-                region=village,
-                defaults={"station_target": station_target, "studio_target": studio_target, "note": note},
-            )
-    return {"stations": Station.all_objects.count(), "studios": Studio.all_objects.count()}
+            _manager(spec["manager"], station, by)

@@ -7,7 +7,7 @@ from yizhan.core.images import MAX_BYTES
 from yizhan.regions.models import Region
 
 from . import selectors
-from .models import MAX_ROOM_CAPACITY, OpeningInterval, Station, Status, StudioMember, validate_phone
+from .models import MAX_ROOM_CAPACITY, OpeningInterval, Status, validate_phone
 
 HOUR_SLOTS = 3  # intervals a weekday can have in the form
 
@@ -189,38 +189,8 @@ class StationCreateForm(PlaceProfileForm, PlaceAdminFields):
     )
 
 
-class StudioForm(PlaceProfileForm, PlaceAdminFields):
-    shared_station = forms.ModelChoiceField(
-        label=_("Shares premises with station"), queryset=Station.objects.none(), required=False
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["shared_station"].queryset = Station.objects.select_related("region").order_by("region__code")
-        self.fields["shared_station"].label_from_instance = lambda s: f"{s.region.name} · {s.display_name}"
-
-
-class StudioMemberForm(forms.Form):
-    username = forms.CharField(label=_("Username of the person's account"), max_length=150)
-    kind = forms.ChoiceField(label=_("Capacity"), choices=StudioMember.Kind.choices)
-    can_lead = forms.BooleanField(label=_("Can lead a mediation"), required=False)
-    organisation = forms.CharField(
-        label=_("Organisation (law firm, social-work studio, counselling corner, shared court)"),
-        max_length=100,
-        required=False,
-    )
-
-
 class ManagerAssignForm(forms.Form):
     username = forms.CharField(label=_("Username of the manager's account"), max_length=150)
-
-
-class CoveragePlanForm(forms.Form):
-    village = forms.CharField(widget=forms.HiddenInput, max_length=12)
-    station_target = forms.DateField(label=_("Station target date"), required=False, widget=DateInput())
-    studio_target = forms.DateField(label=_("Studio target date"), required=False, widget=DateInput())
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class LookupTypeForm(forms.Form):

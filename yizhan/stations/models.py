@@ -1,9 +1,10 @@
-"""The station network: stations, studios, their rooms, hours, contacts, photos, the 5+X catalogue and rollout plan.
+"""The station network: stations, their rooms, hours, contacts, photos and the 5+X catalogue, and what every kind
+of place shares (``PlaceBase``, ``Status``, the ``InPlace`` scope rule, ``ContactBase``).
 
-Scoping (yizhan/core/scoping.py): federation admins see every station and studio under their region; a station
-manager sees the station(s) of their memberships (``scope.place_ids("station")``); mediators and advisors see their
-studio (``scope.place_ids("studio")``); the anonymous scope (public pages) sees operating stations and studios that
-are marked public, and only the parts of them marked public.
+Scoping (yizhan/core/scoping.py): federation admins see every place under their region; a station manager sees
+the station(s) of their memberships (``scope.place_ids("station")``); the anonymous scope (public pages) sees
+operating places that are marked public, and only the parts of them marked public. Places of the apps above this
+one (mediation studios) use the same rule with their own kind.
 """
 
 import re
@@ -18,7 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import InRegion, Scope, ScopedModel, ScopeRule
+from yizhan.core.permissions import Predicate
+from yizhan.core.scoping import Scope, ScopedModel, ScopeRule, require_scope
+from yizhan.regions.models import Region
+
+from .permissions import can_edit_station
 
 
 class Status(models.TextChoices):
@@ -99,7 +104,12 @@ class ServiceLine(LookupType):
 
 
 class PlaceBase(ScopedModel):
-    """What stations and studios share: a village, a name and brand, an address, a status and a version."""
+    """What stations and studios share: a village, a name and brand, an address, a status and a version.
+
+    A place of an app above this one (a mediation studio) may share a station's premises through a foreign key to
+    ``Station``; ``Station.sharing_relations()`` finds such keys, so that this app need not import that one. Such a
+    place gives its page by ``get_absolute_url()``.
+    """
 
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("village or community"), on_delete=models.PROTECT, related_name="+"
@@ -129,8 +139,6 @@ class PlaceBase(ScopedModel):
         return f"{self.brand_name}（{self.name}）" if self.brand_name and self.brand_name != self.name else self.name
 
     def clean(self):
-        from yizhan.regions.models import Region
-
         if self.region_id and self.region.level != Region.Level.VILLAGE:
             raise ValidationError({"region": _("Choose a village or community.")})
         if not (self.name or "").strip():
@@ -163,33 +171,19 @@ class Station(PlaceBase):
         if self.floor_area is not None and self.floor_area < 0:
             raise ValidationError({"floor_area": _("The floor area cannot be negative.")})
 
+    @classmethod
+    def sharing_relations(cls) -> list:
+        """The relations by which places of other kinds (mediation studios …) share a station's premises: the
+        foreign keys to ``Station`` of the models derived from ``PlaceBase`` in the apps above this one."""
+        return [rel for rel in cls._meta.related_objects if issubclass(rel.related_model, PlaceBase)]
 
-class Studio(PlaceBase):
-    """A marriage and family dispute mediation studio (婚姻家庭纠纷调解工作室)."""
-
-    shared_station = models.ForeignKey(
-        Station,
-        verbose_name=_("shares premises with station"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="studios",
-    )
-
-    scoped_by = InPlace("studio")
-
-    class Meta:
-        verbose_name = _("mediation studio")
-        verbose_name_plural = _("mediation studios")
-        ordering = ["region__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="studio_unique_name_per_village")]
-
-    def clean(self):
-        super().clean()
-        if self.shared_station_id and self.shared_station.region_id != self.region_id:
-            raise ValidationError(
-                {"shared_station": _("A studio can only share premises with a station of its village.")}
-            )
+    def sharing_places(self, *, manager: str = "objects") -> list:
+        """The places that share this station's premises, by name (scoped unless ``manager="all_objects"``)."""
+        return [
+            place
+            for rel in self.sharing_relations()
+            for place in getattr(rel.related_model, manager).filter(**{rel.field.name: self}).order_by("name")
+        ]
 
 
 class StationChild(ScopedModel):
@@ -302,15 +296,14 @@ def validate_phone(value: str):
         raise ValidationError(_("Enter a mobile number (11 digits) or a landline such as 0571-82345678."), code="phone")
 
 
-class Contact(ScopedModel, SensitiveFieldsMixin):
-    """A person to contact at a station or studio; the number is encrypted and always shown masked."""
+class ContactBase(ScopedModel, SensitiveFieldsMixin):
+    """A person to contact at a place; the number is encrypted and always shown masked.
 
-    station = models.ForeignKey(
-        Station, verbose_name=_("station"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
-    )
-    studio = models.ForeignKey(
-        Studio, verbose_name=_("studio"), null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
-    )
+    A concrete contact model (``Contact`` here for stations, ``mediation.StudioContact`` for studios) adds the
+    foreign key to its place, names it in ``place_field`` and names ``place_rule``, the predicate that lets a user
+    edit the place's contacts (and so see a full number).
+    """
+
     name = models.CharField(_("name"), max_length=50)
     role = models.CharField(
         pgettext_lazy("contact", "role"), max_length=50, help_text=_("For example 站长, 联络员, 值班员.")
@@ -320,39 +313,43 @@ class Contact(ScopedModel, SensitiveFieldsMixin):
     is_public = models.BooleanField(_("show on the public page (number masked)"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    # A station's or a studio's; the public sees only the contacts marked public of public places.
-    scoped_by = InPlace("station", "station", public=Q(is_public=True)) | InPlace(
-        "studio", "studio", public=Q(is_public=True)
-    )
+    place_field: str
+    place_rule: Predicate
+    # What the public sees of a public place's contacts.
+    PUBLIC = Q(is_public=True)
 
     class Meta:
-        verbose_name = _("contact")
-        verbose_name_plural = _("contacts")
+        abstract = True
         ordering = ["sort_order", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(station__isnull=False, studio__isnull=True) | Q(station__isnull=True, studio__isnull=False),
-                name="contact_of_station_or_studio",
-            )
-        ]
 
     def __str__(self):
         return f"{self.role} {self.name}"
 
     @property
     def place(self):
-        return self.station if self.station_id else self.studio
+        return getattr(self, self.place_field)
 
     @property
     def masked_phone(self) -> str:
         return self.masked("phone")
 
     def can_reveal(self, user, field_name: str) -> bool:
-        from yizhan.core.scoping import require_scope
+        return field_name == "phone" and user.is_authenticated and self.place_rule(require_scope(), self.place)
 
-        from .permissions import can_edit_place
 
-        return field_name == "phone" and user.is_authenticated and can_edit_place(require_scope(), self.place)
+class Contact(ContactBase):
+    """A person to contact at a station."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="contacts")
+
+    place_field = "station"
+    place_rule = can_edit_station
+    # The station's; the public sees only the contacts marked public of public stations.
+    scoped_by = InPlace("station", "station", public=ContactBase.PUBLIC)
+
+    class Meta(ContactBase.Meta):
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
 
 def photo_upload_to(instance, filename):
@@ -412,74 +409,3 @@ class BrandItem(StationChild):
 
     def __str__(self):
         return self.name
-
-
-class StudioMember(ScopedModel):
-    """A member of a studio's team: a mediator (some may lead) or a partner advisor with their organisation."""
-
-    class Kind(models.TextChoices):
-        MEDIATOR = "mediator", _("Mediator")
-        LAWYER = "lawyer", _("Lawyer")
-        SOCIAL_WORKER = "social_worker", _("Social worker")
-        COUNSELLOR = "counsellor", _("Psychological counsellor")
-        COURT_LIAISON = "court_liaison", _("Shared-court liaison")
-
-    ORGANISATION_KINDS = {
-        Kind.LAWYER: _("law firm"),
-        Kind.SOCIAL_WORKER: _("social-work studio"),
-        Kind.COUNSELLOR: _("counselling corner"),
-        Kind.COURT_LIAISON: _("shared court"),
-    }
-
-    studio = models.ForeignKey(Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="studio_memberships"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    can_lead = models.BooleanField(_("can lead a mediation"), default=False)
-    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
-
-    scoped_by = InPlace("studio", "studio")
-
-    class Meta:
-        verbose_name = _("studio team member")
-        verbose_name_plural = _("studio team")
-        ordering = ["kind", "id"]
-        constraints = [models.UniqueConstraint(fields=["studio", "user", "kind"], name="studio_member_unique")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.user.name}"
-
-    @property
-    def is_advisor(self) -> bool:
-        return self.kind != self.Kind.MEDIATOR
-
-    def clean(self):
-        if self.can_lead and self.kind != self.Kind.MEDIATOR:
-            raise ValidationError({"can_lead": _("Only mediators can lead a mediation.")})
-        if self.is_advisor and not (self.organisation or "").strip():
-            raise ValidationError({"organisation": _("Give the advisor's organisation.")})
-
-
-class CoveragePlan(ScopedModel):
-    """The rollout plan for one village or community: when a station (and a studio) should be there."""
-
-    region = models.OneToOneField(
-        "regions.Region", verbose_name=_("village or community"), on_delete=models.CASCADE, related_name="+"
-    )
-    station_target = models.DateField(_("station target date"), null=True, blank=True)
-    studio_target = models.DateField(_("studio target date"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
-
-    # Rollout plans are the federation's: admins of the region only.
-    scoped_by = InRegion("region__code")
-
-    class Meta:
-        verbose_name = _("rollout plan")
-        verbose_name_plural = _("rollout plans")
-
-    def __str__(self):
-        return str(self.region)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, coverage_views, studio_views, views
+from . import catalogue_views, views
 
 app_name = "stations"
 urlpatterns = [
@@ -22,21 +22,6 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_list, name="photos"),
     path("<int:pk>/photos/<int:item_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("photos/<int:pk>/<str:variant>/", views.photo_file, name="photo_file"),
-    path("studios/", studio_views.studio_list, name="studio_list"),
-    path("studios/new/", studio_views.studio_create, name="studio_create"),
-    path("studios/<int:pk>/", studio_views.studio_detail, name="studio_detail"),
-    path("studios/<int:pk>/edit/", studio_views.studio_edit, name="studio_edit"),
-    path("studios/<int:pk>/team/", studio_views.member_add, name="member_add"),
-    path("studios/<int:pk>/team/<int:item_pk>/remove/", studio_views.member_remove, name="member_remove"),
-    path("studios/<int:pk>/contacts/", studio_views.studio_contact_add, name="studio_contact_add"),
-    path(
-        "studios/<int:pk>/contacts/<int:item_pk>/delete/",
-        studio_views.studio_contact_delete,
-        name="studio_contact_delete",
-    ),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/<str:kind>/", catalogue_views.lookup_save, name="lookup_save"),
-    path("coverage/", coverage_views.coverage, name="coverage"),
-    path("coverage/export.xlsx", coverage_views.coverage_export, name="coverage_export"),
-    path("coverage/plan/", coverage_views.coverage_plan, name="coverage_plan"),
 ]

@@ -27,7 +27,7 @@ from .forms import (
     StationProfileForm,
 )
 from .models import BrandItem, Contact, HoursException, Photo, Room, Station, Status
-from .permissions import can_admin_place, can_edit_place, uses_station_pages
+from .permissions import can_admin_place, can_edit_station, uses_station_pages
 
 
 def _station(pk, *, edit=False) -> Station:
@@ -36,7 +36,7 @@ def _station(pk, *, edit=False) -> Station:
     except Station.DoesNotExist as exc:
         raise Http404 from exc
     if edit:
-        require(can_edit_place, station)
+        require(can_edit_station, station)
     return station
 
 
@@ -94,7 +94,7 @@ def station_detail(request, pk):
         {
             "station": station,
             "profile": selectors.station_profile(station),
-            "can_edit": allows(can_edit_place, station),
+            "can_edit": allows(can_edit_station, station),
             "can_admin": allows(can_admin_place, station),
             "manager_form": ManagerAssignForm() if allows(can_admin_place, station) else None,
             "managers": selectors.station_managers(station),
@@ -308,7 +308,7 @@ def contact_list(request, pk):
     form = ContactForm(request.POST or None, initial={"is_public": True})
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_create(place=station, created_by=request.user, **form.cleaned_data)
+            services.contact_create(station=station, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -34,3 +34,21 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def watch_console(page) -> list[str]:
+    """Script errors, CSP violations and failed loads of scripts, styles and images (400 pages are expected)."""
+    errors = []
+
+    def on_console(msg):
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document" and "favicon" not in response.url:
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", on_response)
+    return errors

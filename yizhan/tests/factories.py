@@ -119,7 +119,7 @@ def known_bug(status: int, reason: str):
     return pytest.param(status, marks=pytest.mark.xfail(strict=True, reason=f"permission bug: {reason}"))
 
 
-# --- stations and studios (yizhan.stations) ---------------------------------------------------------------
+# --- stations and studios (yizhan.stations, yizhan.mediation) ------------------------------------------------
 
 
 def make_station(region: Region, **kwargs):
@@ -132,7 +132,8 @@ def make_station(region: Region, **kwargs):
 
 
 def make_studio(region: Region, **kwargs):
-    from yizhan.stations.models import Status, Studio
+    from yizhan.mediation.models import Studio
+    from yizhan.stations.models import Status
 
     kwargs.setdefault("name", f"{region.name}婚姻家庭纠纷调解工作室")
     kwargs.setdefault("status", Status.OPERATING)

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from yizhan.accounts.models import User
@@ -71,3 +72,21 @@ def test_demo_town_admin_sees_only_guali(db):
         admin = User.objects.get(username="town_admin")
     with scope_for(admin):
         assert {r.code[:9] for r in Region.objects.all()} == {"330109113"}
+
+
+def test_seed_demo_again_changes_nothing(db):
+    """Every project table has the same rows after a second run, the audit log included (nothing is written)."""
+
+    def tables():
+        with scopes_disabled():
+            return {
+                model._meta.label: list(model._base_manager.order_by("pk").values())
+                for model in apps.get_models()
+                if model.__module__.startswith("yizhan.") and not model._meta.proxy
+            }
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    first = tables()
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    assert tables() == first
+    assert len(first["audit.AuditLog"]) > 100 and len(first["mediation.StudioMember"]) == 5

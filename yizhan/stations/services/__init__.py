@@ -3,9 +3,9 @@
 Split by subject; everything is importable from ``yizhan.stations.services``.
 """
 
-from ._common import ADMIN_FIELDS, PROFILE_FIELDS, STATION_PROFILE_FIELDS  # noqa: F401
 from .catalogue import lookup_type_save  # noqa: F401
-from .coverage import coverage_plan_set  # noqa: F401
+from .common import ADMIN_FIELDS, PROFILE_FIELDS, STATION_PROFILE_FIELDS  # noqa: F401
+from .contacts import add_contact, remove_contact  # noqa: F401
 from .stations import (  # noqa: F401
     ROOM_FIELDS,
     brand_item_create,
@@ -24,4 +24,3 @@ from .stations import (  # noqa: F401
     station_manager_assign,
     station_update,
 )
-from .studios import STUDIO_FIELDS, studio_create, studio_member_add, studio_member_remove, studio_update  # noqa: F401

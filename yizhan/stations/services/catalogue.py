@@ -14,8 +14,8 @@ from ..models import (
     RoomType,
 )
 from ..permissions import can_manage_catalogue
-from ._common import (
-    _strip,
+from .common import (
+    strip_text,
 )
 
 # --- reference data (room and position types) -------------------------------------------------------------
@@ -26,7 +26,7 @@ def lookup_type_save(*, model, saved_by, code, name_zh, name_en, is_active=True,
     require(can_manage_catalogue)
     if model not in (RoomType, PositionType):
         raise PermissionDenied
-    code, name_zh, name_en = _strip(code or "").lower(), _strip(name_zh or ""), _strip(name_en or "")
+    code, name_zh, name_en = strip_text(code or "").lower(), strip_text(name_zh or ""), strip_text(name_en or "")
     errors = {}
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
         errors["code"] = _("Use 2–40 lowercase letters, digits or underscores, starting with a letter.")

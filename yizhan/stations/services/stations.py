@@ -23,18 +23,18 @@ from ..models import (
     Room,
     Station,
     Status,
-    Studio,
 )
-from ..permissions import can_admin_place, can_admin_region, can_edit_place
-from ._common import (
+from ..permissions import can_admin_place, can_admin_region, can_edit_station
+from .common import (
     ADMIN_FIELDS,
     STATION_PROFILE_FIELDS,
     _codes,
-    _record_update,
-    _status_dates,
-    _strip,
-    _unique_name_error,
+    record_update,
+    set_status_dates,
+    strip_text,
+    unique_name_error,
 )
+from .contacts import add_contact, remove_contact
 
 # --- stations ---------------------------------------------------------------------------------------------
 
@@ -63,17 +63,17 @@ def station_create(
     require(can_admin_region, region)
     station = Station(
         region=region,
-        name=_strip(name),
-        brand_name=_strip(brand_name),
-        address=_strip(address),
+        name=strip_text(name),
+        brand_name=strip_text(brand_name),
+        address=strip_text(address),
         floor_area=floor_area,
-        introduction=_strip(introduction),
+        introduction=strip_text(introduction),
         status=status,
         status_since=status_since or timezone.localdate(),
         opened_on=opened_on,
         is_public=is_public,
     )
-    _status_dates(station, status, status_since)
+    set_status_dates(station, status, status_since)
     station.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -81,7 +81,7 @@ def station_create(
             station.positions.set(positions)
             audit.log_create(created_by, station)
     except IntegrityError as exc:
-        raise _unique_name_error(Station) from exc
+        raise unique_name_error(Station) from exc
     return station
 
 
@@ -91,7 +91,7 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
     ``version`` is the version the editor saw; if the station changed since, nothing is saved.
     """
     scope = require_scope()
-    require(can_edit_place, station)
+    require(can_edit_station, station)
     unknown = set(changes) - set(STATION_PROFILE_FIELDS) - set(ADMIN_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -101,17 +101,17 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
             raise PermissionDenied
     if "region" in changes and changes["region"] != station.region:
         require(can_admin_region, changes["region"])
-        if Studio.all_objects.filter(shared_station=station).exists():
+        if station.sharing_places(manager="all_objects"):
             raise ValidationError({"region": MOVE_WITH_STUDIO_MESSAGE})
     before = audit.snapshot(station, fields=STATION_PROFILE_FIELDS + ADMIN_FIELDS)
     before_positions = _codes(station.positions.all())
     old_status = station.status
     for field, value in changes.items():
-        setattr(station, field, _strip(value))
+        setattr(station, field, strip_text(value))
     if station.status != old_status:
         if "status_since" not in changes or changes["status_since"] is None:
             station.status_since = timezone.localdate()
-        _status_dates(station, station.status, station.status_since)
+        set_status_dates(station, station.status, station.status_since)
     station.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -123,9 +123,9 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
                 after_positions = _codes(positions)
                 if after_positions != before_positions:
                     extra["positions"] = [before_positions, after_positions]
-            _record_update(updated_by, station, before, extra)
+            record_update(updated_by, station, before, extra)
     except IntegrityError as exc:
-        raise _unique_name_error(Station) from exc
+        raise unique_name_error(Station) from exc
     return station
 
 
@@ -155,14 +155,14 @@ ROOM_FIELDS = ["room_type", "name", "area", "capacity", "equipment", "sort_order
 
 
 def room_create(*, station: Station, created_by, room_type, name, area=None, capacity=None, equipment="", sort_order=0):
-    require(can_edit_place, station)
+    require(can_edit_station, station)
     room = Room(
         station=station,
         room_type=room_type,
-        name=_strip(name),
+        name=strip_text(name),
         area=area,
         capacity=capacity,
-        equipment=_strip(equipment),
+        equipment=strip_text(equipment),
         sort_order=sort_order or 0,
     )
     room.full_clean(validate_constraints=False)
@@ -175,13 +175,13 @@ def room_create(*, station: Station, created_by, room_type, name, area=None, cap
 def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
     """Change a room. ``version`` (the version the editor saw; pages always send it): if the room changed since,
     nothing is saved."""
-    require(can_edit_place, room.station)
+    require(can_edit_station, room.station)
     unknown = set(changes) - set(ROOM_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     before = audit.snapshot(room, fields=ROOM_FIELDS)
     for field, value in changes.items():
-        setattr(room, field, _strip(value))
+        setattr(room, field, strip_text(value))
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
         if version is not None:
@@ -192,7 +192,7 @@ def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
 
 
 def room_delete(*, room: Room, deleted_by) -> None:
-    require(can_edit_place, room.station)
+    require(can_edit_station, room.station)
     with transaction.atomic():
         audit.log_delete(deleted_by, room)
         room.delete()
@@ -203,7 +203,7 @@ def room_delete(*, room: Room, deleted_by) -> None:
 
 def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterval]:
     """Replace the weekly hours with ``intervals`` [(weekday, opens, closes)…]; overlapping/inverted refused."""
-    require(can_edit_place, station)
+    require(can_edit_station, station)
     cleaned = normalize_intervals(intervals)
     with transaction.atomic():
         existing = list(OpeningInterval.all_objects.filter(station=station).order_by("weekday", "opens"))
@@ -222,14 +222,14 @@ def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterva
 
 def hours_exception_set(*, station: Station, updated_by, date, is_closed=True, opens=None, closes=None, note=""):
     """Add or replace the exception for a date (closed, or special hours)."""
-    require(can_edit_place, station)
+    require(can_edit_station, station)
     if date is None:
         raise ValidationError({"date": _("Give the date.")})
     exception = HoursException.all_objects.filter(station=station, date=date).first() or HoursException(
         station=station, date=date
     )
     before = audit.snapshot(exception, fields=["is_closed", "opens", "closes", "note"]) if exception.pk else None
-    exception.is_closed, exception.opens, exception.closes, exception.note = is_closed, opens, closes, _strip(note)
+    exception.is_closed, exception.opens, exception.closes, exception.note = is_closed, opens, closes, strip_text(note)
     exception.full_clean(validate_constraints=False)
     with transaction.atomic():
         exception.save()
@@ -241,7 +241,7 @@ def hours_exception_set(*, station: Station, updated_by, date, is_closed=True, o
 
 
 def hours_exception_delete(*, exception: HoursException, deleted_by) -> None:
-    require(can_edit_place, exception.station)
+    require(can_edit_station, exception.station)
     with transaction.atomic():
         audit.log_delete(deleted_by, exception)
         exception.delete()
@@ -250,27 +250,13 @@ def hours_exception_delete(*, exception: HoursException, deleted_by) -> None:
 # --- contacts ---------------------------------------------------------------------------------------------
 
 
-def contact_create(*, place, created_by, name, role, phone="", is_public=True, sort_order=0) -> Contact:
-    """A contact person of a station or a studio (phone encrypted, always shown masked)."""
-    require(can_edit_place, place)
-    contact = Contact(name=_strip(name), role=_strip(role), phone=(phone or "").replace(" ", ""), is_public=is_public)
-    contact.sort_order = sort_order or 0
-    if isinstance(place, Station):
-        contact.station = place
-    else:
-        contact.studio = place
-    contact.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        contact.save()
-        audit.log_create(created_by, contact)
-    return contact
+def contact_create(*, station: Station, created_by, **fields) -> Contact:
+    """A contact person of a station: ``name``, ``role``, ``phone``, ``is_public``, ``sort_order``."""
+    return add_contact(Contact, place=station, created_by=created_by, **fields)
 
 
 def contact_delete(*, contact: Contact, deleted_by) -> None:
-    require(can_edit_place, contact.place)
-    with transaction.atomic():
-        audit.log_delete(deleted_by, contact)
-        contact.delete()
+    remove_contact(contact, deleted_by=deleted_by)
 
 
 # --- photos -----------------------------------------------------------------------------------------------
@@ -278,8 +264,8 @@ def contact_delete(*, contact: Contact, deleted_by) -> None:
 
 def photo_add(*, station: Station, upload, uploaded_by, caption="", is_public=True) -> Photo:
     """Validate (real JPEG/PNG/WebP, size, dimensions), re-encode, thumbnail and store a station photo."""
-    require(can_edit_place, station)
-    caption = _strip(caption or "")
+    require(can_edit_station, station)
+    caption = strip_text(caption or "")
     if len(caption) > 100:
         raise ValidationError({"caption": _("Keep the caption under 100 characters.")})
     stored = images.store_image(upload, folder=f"stations/{station.pk}")
@@ -304,7 +290,7 @@ def photo_add(*, station: Station, upload, uploaded_by, caption="", is_public=Tr
 
 
 def photo_delete(*, photo: Photo, deleted_by) -> None:
-    require(can_edit_place, photo.station)
+    require(can_edit_station, photo.station)
     names = (photo.image, photo.thumbnail)
     with transaction.atomic():
         audit.log_delete(deleted_by, photo)
@@ -323,16 +309,20 @@ def _check_lines(service_lines):
 def brand_item_create(
     *, station: Station, created_by, name, service_lines, description="", is_active=True, sort_order=None
 ) -> BrandItem:
-    require(can_edit_place, station)
+    require(can_edit_station, station)
     _check_lines(service_lines)
     if sort_order is None:
         sort_order = BrandItem.all_objects.filter(station=station).count() + 1
     item = BrandItem(
-        station=station, name=_strip(name), description=_strip(description), is_active=is_active, sort_order=sort_order
+        station=station,
+        name=strip_text(name),
+        description=strip_text(description),
+        is_active=is_active,
+        sort_order=sort_order,
     )
     item.full_clean(validate_constraints=False)
     if BrandItem.all_objects.filter(station=station, name=item.name).exists():
-        raise _unique_name_error(BrandItem)
+        raise unique_name_error(BrandItem)
     try:
         with transaction.atomic():
             item.save()
@@ -344,13 +334,13 @@ def brand_item_create(
                 changes={**audit.diff({}, audit.snapshot(item)), "service_lines": [[], _codes(service_lines)]},
             )
     except IntegrityError as exc:
-        raise _unique_name_error(BrandItem) from exc
+        raise unique_name_error(BrandItem) from exc
     return item
 
 
 def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, version=None, **changes) -> BrandItem:
     """Change an X item; with ``version`` (pages always send it) a stale edit saves nothing."""
-    require(can_edit_place, item.station)
+    require(can_edit_station, item.station)
     fields = ["name", "description", "is_active", "sort_order"]
     unknown = set(changes) - set(fields)
     if unknown:
@@ -360,10 +350,10 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, versio
     before = audit.snapshot(item, fields=fields)
     before_lines = _codes(item.service_lines.all())
     for field, value in changes.items():
-        setattr(item, field, _strip(value))
+        setattr(item, field, strip_text(value))
     item.full_clean(validate_constraints=False)
     if BrandItem.all_objects.filter(station=item.station, name=item.name).exclude(pk=item.pk).exists():
-        raise _unique_name_error(BrandItem)
+        raise unique_name_error(BrandItem)
     with transaction.atomic():
         if version is not None:
             bump_version(item, version)
@@ -373,5 +363,5 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, versio
             item.service_lines.set(service_lines)
             if _codes(service_lines) != before_lines:
                 extra["service_lines"] = [before_lines, _codes(service_lines)]
-        _record_update(updated_by, item, before, extra)
+        record_update(updated_by, item, before, extra)
     return item

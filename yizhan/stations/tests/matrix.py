@@ -1,19 +1,18 @@
-"""Permission-matrix rows for station, studio, coverage and public pages and endpoints.
+"""Permission-matrix rows for station pages and endpoints.
 
 Own place vs another's: 隆园社区's station (瓜沥镇, station_manager's) against 梅西村's (党湾镇,
-other_station_manager's); the 东灵社区 studio (瓜沥镇; mediator and advisor are on its team).
+other_station_manager's).
 """
 
 from types import SimpleNamespace
 
 from yizhan.stations.tests.network import build_network, make_photo
 from yizhan.tests.factories import ADMINS_OK as ADMINS
-from yizhan.tests.factories import NON_ADMINS_403, known_bug
+from yizhan.tests.factories import NON_ADMINS_403
 
 ANON_PAGE = {"anonymous": 302}
 ANON_API = {"anonymous": 401}
 NOT_STATION = {"mediator": 403, "advisor": 403, "volunteer": 403}
-NOT_STUDIO = {"station_manager": 403, "other_station_manager": 403, "volunteer": 403}
 
 
 def own(ok=200):
@@ -40,27 +39,12 @@ def other(ok=200):
     }
 
 
-def studio(ok=200, members=200):
-    return {
-        "district_admin": ok,
-        "town_admin": ok,
-        "other_town_admin": 404,
-        "mediator": members,
-        "advisor": members,
-        **NOT_STUDIO,
-    }
-
-
 def st(w):
     return build_network(w).station.pk
 
 
 def ot(w):
     return build_network(w).other_station.pk
-
-
-def sd(w):
-    return build_network(w).studio.pk
 
 
 def _profile(w):
@@ -97,7 +81,7 @@ def _hours(w):
 
 def prepare(w):
     """The station network, plus what the delete rows remove: an opening-hours exception and a contact at each
-    station, and a contact of the studio. (Photos are made per case: see ``_photo``.)"""
+    station. (Photos are made per case: see ``_photo``.)"""
     from datetime import date
 
     from yizhan.stations.models import Contact, HoursException
@@ -109,7 +93,6 @@ def prepare(w):
         other_contact=Contact.all_objects.create(
             station=n.other_station, name="李梅", role="站长", phone="13912340000"
         ),
-        studio_contact=Contact.all_objects.create(studio=n.studio, name="张敏", role="调解员", phone="13812345678"),
     )
 
 
@@ -118,17 +101,6 @@ def _photo(w, **kwargs):
     does not restore."""
     return make_photo(build_network(w).station, **kwargs).pk
 
-
-def _advisor_member(w):
-    from yizhan.core.scoping import scopes_disabled
-    from yizhan.stations.models import StudioMember
-
-    with scopes_disabled():
-        return StudioMember.all_objects.get(studio=build_network(w).studio, user=w.users["advisor"])
-
-
-PUBLIC_OK = {"default": 200}
-PUBLIC_404 = {"default": 404}
 
 ROWS = [
     # --- station pages ---
@@ -217,30 +189,6 @@ ROWS = [
         {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
         lambda w: {"username": "volunteer"},
     ),
-    # --- studios ---
-    (
-        "studio list",
-        "GET",
-        lambda w: (build_network(w), "/stations/studios/")[1],
-        {**ANON_PAGE, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
-    ),
-    ("studio 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/", {**ANON_PAGE, **studio()}),
-    ("studio edit 东灵", "GET", lambda w: f"/stations/studios/{sd(w)}/edit/", {**ANON_PAGE, **studio(200, 403)}),
-    ("new studio form", "GET", lambda w: "/stations/studios/new/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
-    (
-        "add to team 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/team/",
-        {**ANON_PAGE, **studio(302, 403)},
-        lambda w: {"username": "volunteer", "kind": "social_worker", "organisation": "向阳社工工作室"},
-    ),
-    (
-        "studio contact add 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/contacts/",
-        {**ANON_PAGE, **studio(302, 403)},
-        lambda w: {"name": "张敏", "role": "调解员", "phone": "13812345678"},
-    ),
     # --- catalogue: everyone admin reads; district (and platform) admins extend the shared types ---
     ("catalogue", "GET", lambda w: "/stations/catalogue/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
     (
@@ -257,46 +205,6 @@ ROWS = [
         {**ANON_API, "district_admin": 200, "town_admin": 403, "other_town_admin": 403, **NON_ADMINS_403},
         lambda w: {"code": "volunteer_point", "name_zh": "巾帼志愿服务站", "name_en": "Volunteer point"},
     ),
-    # --- coverage ---
-    ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
-    (
-        "coverage 瓜沥镇",
-        "GET",
-        lambda w: "/stations/coverage/?region=330109113",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage 萧山区",
-        "GET",
-        lambda w: "/stations/coverage/?region=330109",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 404, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage export 瓜沥镇",
-        "GET",
-        lambda w: "/stations/coverage/export.xlsx?region=330109113",
-        {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "coverage plan 友谊村",
-        "POST",
-        lambda w: "/stations/coverage/plan/",
-        {**ANON_PAGE, "district_admin": 302, "town_admin": 302, "other_town_admin": 404, **NON_ADMINS_403},
-        lambda w: {"village": "330109113002", "station_target": "2027-06-30", "note": "选址中"},
-    ),
-    # --- public pages: the same for everyone, signed in or not ---
-    ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
-    ("public town 瓜沥镇", "GET", lambda w: (build_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
-    ("public station 隆园 (operating)", "GET", lambda w: f"/public/stations/{st(w)}/", PUBLIC_OK),
-    (
-        "public station 友谊村 (planned)",
-        "GET",
-        lambda w: f"/public/stations/{build_network(w).planned_station.pk}/",
-        PUBLIC_404,
-    ),
-    ("public studio 东灵", "GET", lambda w: f"/public/studios/{sd(w)}/", PUBLIC_OK),
-    ("public photo", "GET", lambda w: f"/public/photos/{_photo(w)}/thumb/", PUBLIC_OK),
-    ("public photo (not public)", "GET", lambda w: f"/public/photos/{_photo(w, is_public=False)}/full/", PUBLIC_404),
     # --- API ---
     (
         "API stations",
@@ -359,41 +267,6 @@ ROWS = [
     ),
     ("API service lines", "GET", lambda w: "/api/catalogue/service-lines", {**ANON_API, "default": 200}),
     ("API room types", "GET", lambda w: "/api/catalogue/room-types", {**ANON_API, "default": 200}),
-    (
-        "API studios",
-        "GET",
-        lambda w: (build_network(w), "/api/studios/")[1],
-        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
-    ),
-    ("API studio 东灵", "GET", lambda w: f"/api/studios/{sd(w)}", {**ANON_API, **studio()}),
-    (
-        "API studio update 东灵",
-        "PATCH",
-        lambda w: f"/api/studios/{sd(w)}",
-        {**ANON_API, **studio(200, 403)},
-        lambda w: {"version": 1, "introduction": "团队联调"},
-    ),
-    (
-        "API create studio",
-        "POST",
-        lambda w: (build_network(w), "/api/studios/")[1],
-        {**ANON_API, "district_admin": 201, "town_admin": 201, "other_town_admin": 403, **NON_ADMINS_403},
-        lambda w: {"region": "330109113001", "name": "隆园社区调解工作室"},
-    ),
-    ("API coverage", "GET", lambda w: "/api/coverage/", {**ANON_API, **ADMINS, **NON_ADMINS_403}),
-    (
-        "API coverage 瓜沥镇",
-        "GET",
-        lambda w: "/api/coverage/?region=330109113",
-        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-    ),
-    (
-        "API plan 友谊村",
-        "PUT",
-        lambda w: "/api/coverage/plan/330109113002",
-        {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
-        lambda w: {"station_target": "2027-06-30"},
-    ),
 ]
 
 
@@ -428,20 +301,6 @@ ROWS += [
         lambda w: f"/stations/{st(w)}/items/{build_network(w).item.pk}/",
         {**ANON_PAGE, **own(302)},
         _item_form,
-    ),
-    (
-        "studio save 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/edit/",
-        {**ANON_PAGE, **studio(302, 403)},
-        lambda w: {
-            "name": "东灵社区婚姻家庭纠纷调解工作室",
-            "brand_name": "东灵调解",
-            "region": "330109113003",
-            "status": "operating",
-            "is_public": "on",
-            "version": "1",
-        },
     ),
     (
         "hours exception delete 隆园",
@@ -480,18 +339,6 @@ ROWS += [
         {**ANON_PAGE, **own(302)},
     ),
     (
-        "remove from team 东灵 (the lawyer)",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/team/{_advisor_member(w).pk}/remove/",
-        {**ANON_PAGE, **studio(302, 403)},
-    ),
-    (
-        "studio contact delete 东灵",
-        "POST",
-        lambda w: f"/stations/studios/{sd(w)}/contacts/{w.stations.studio_contact.pk}/delete/",
-        {**ANON_PAGE, **studio(302, 403)},
-    ),
-    (
         "API room 隆园 (read)",
         "GET",
         lambda w: f"/api/stations/{st(w)}/rooms/{build_network(w).room.pk}",
@@ -516,20 +363,6 @@ ROWS += [
         lambda w: f"/api/stations/{ot(w)}/brand-items/{build_network(w).other_item.pk}",
         {**ANON_API, **other()},
         lambda w: {"description": "学习沙龙"},
-    ),
-    (
-        "API add to team 东灵",
-        "POST",
-        lambda w: f"/api/studios/{sd(w)}/team",
-        {
-            **ANON_API,
-            **studio(201, 403),
-            # The page refuses them first (403); the API looks the username up before it asks whether the caller
-            # may change the team, so the studio's own members get 400 "no account with this username".
-            "mediator": known_bug(403, "POST /api/studios/{id}/team validates the username before the permission"),
-            "advisor": known_bug(403, "POST /api/studios/{id}/team validates the username before the permission"),
-        },
-        lambda w: {"username": "volunteer", "kind": "social_worker", "organisation": "向阳社工工作室"},
     ),
     (
         "API add room type",

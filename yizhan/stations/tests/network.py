@@ -1,9 +1,15 @@
-"""The station network on top of the ``world`` fixture: built once per world, reused by tests and matrix rows."""
+"""The station network on top of the ``world`` fixture: built once per world, reused by tests and matrix rows.
+``yizhan.mediation.tests.network`` adds the studio on top."""
 
 from dataclasses import dataclass
 from datetime import time
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from yizhan.core.scoping import scopes_disabled
+from yizhan.regions.models import Region
+from yizhan.stations import reference
 from yizhan.stations.models import (
     BrandItem,
     Contact,
@@ -14,10 +20,8 @@ from yizhan.stations.models import (
     ServiceLine,
     Station,
     Status,
-    Studio,
-    StudioMember,
 )
-from yizhan.tests.factories import attach_place, make_station, make_studio
+from yizhan.tests.factories import attach_place, build_world, make_station
 
 
 @dataclass
@@ -25,14 +29,12 @@ class Network:
     station: Station  # 隆园社区 (瓜沥镇), managed by station_manager
     other_station: Station  # 梅西村 (党湾镇), managed by other_station_manager
     planned_station: Station  # 友谊村, planned (never public)
-    studio: Studio  # 东灵社区, mediator + advisor
     room: Room
     other_room: Room
     item: BrandItem
     other_item: BrandItem
     contact: Contact
     hidden_contact: Contact
-    member: StudioMember
 
 
 def build_network(w) -> Network:
@@ -44,7 +46,6 @@ def build_network(w) -> Network:
         station = make_station(r["330109113001"], brand_name="四融驿站", floor_area=300, address="隆园社区一楼")
         other = make_station(r["330109114001"], brand_name="梅香驿站", floor_area=120)
         planned = make_station(r["330109113002"], status=Status.PLANNED)
-        studio = make_studio(r["330109113003"], brand_name="东灵调解")
         attach_place(u["station_manager"], station=station)
         attach_place(u["other_station_manager"], station=other)
         activity = RoomType.objects.get(code="activity_room")
@@ -60,18 +61,18 @@ def build_network(w) -> Network:
         hidden = Contact.all_objects.create(
             station=station, name="内部联络", role="联络员", phone="13987654321", is_public=False
         )
-        member = StudioMember.all_objects.create(
-            studio=studio, user=u["mediator"], kind=StudioMember.Kind.MEDIATOR, can_lead=True
-        )
-        StudioMember.all_objects.create(
-            studio=studio, user=u["advisor"], kind=StudioMember.Kind.LAWYER, organisation="明理律师事务所"
-        )
-        attach_place(u["mediator"], studio=studio)
-        attach_place(u["advisor"], studio=studio)
-        w.network = Network(
-            station, other, planned, studio, room, other_room, item, other_item, contact, hidden, member
-        )
+        w.network = Network(station, other, planned, room, other_room, item, other_item, contact, hidden)
     return w.network
+
+
+def browser_world(build=build_network):
+    """A world with its network (``build``) for browser tests, which run in transactions that flush the reference
+    rows."""
+    with scopes_disabled():
+        reference.load()
+        world = build_world()
+    build(world)
+    return world
 
 
 def make_photo(station, **kwargs) -> Photo:
@@ -102,3 +103,28 @@ def png_bytes(size=(120, 90), color=(200, 30, 90), fmt="PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def grow_network(world, n):
+    """n villages under 瓜沥镇, each with an operating station with a room and an X item."""
+    town = world.regions["330109113"]
+    with scopes_disabled():
+        Region.all_objects.bulk_create(
+            [Region(code=f"330109113{500 + i:03d}", name=f"测试村{i}", level=5, parent=town) for i in range(n)]
+        )
+        villages = list(Region.all_objects.filter(code__gte="330109113500", level=5))
+        Station.all_objects.bulk_create(
+            [Station(region=v, name=f"{v.name}驿站", status=Status.OPERATING, floor_area=100) for v in villages]
+        )
+        room_type = RoomType.objects.first()
+        stations = list(Station.all_objects.filter(region__in=villages))
+        Room.all_objects.bulk_create([Room(station=s, room_type=room_type, name="活动室") for s in stations])
+        BrandItem.all_objects.bulk_create([BrandItem(station=s, name="X") for s in stations])
+
+
+def count_queries(client, url) -> int:
+    """The queries one GET of ``url`` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
-from yizhan.stations.models import BrandItem, Room, Station, Status, Studio
+from yizhan.stations.models import BrandItem, Room, Station
 from yizhan.stations.tests.network import build_network
 
 
@@ -141,37 +141,9 @@ def test_catalogue(world, client_for):
     assert [line["name_zh"] for line in body] == ["教育培训", "维权调解", "创业帮扶", "公益关爱", "儿童服务"]
 
 
-def test_studio_api(net, world, client_for):
-    client = client_for(world.users["town_admin"])
-    body = client.get(f"/api/studios/{net.studio.pk}").json()
-    assert {m["kind"] for m in body["team"]} == {"mediator", "lawyer"}
-    response = _send(client, "PATCH", f"/api/studios/{net.studio.pk}", {"version": 1, "shared_station": net.station.pk})
-    assert response.status_code == 400 and "shared_station" in response.json()["errors"]
-    response = _send(
-        client,
-        "POST",
-        f"/api/studios/{net.studio.pk}/team",
-        {"username": "volunteer", "kind": "counsellor", "organisation": "灵悦心理咨询角"},
-    )
-    assert response.status_code == 201
-    response = _send(client, "POST", "/api/studios/", {"region": "330109113002", "name": "友谊村调解工作室"})
-    assert response.status_code == 201
-    with scopes_disabled():
-        assert Studio.all_objects.get(name="友谊村调解工作室").status == Status.PLANNED
-
-
-def test_coverage_api(net, world, client_for):
-    body = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109").json()
-    assert body["villages"] == 4 and body["operating_stations"] == 2 and body["rate"] == 0.5
-    assert [t["code"] for t in body["towns"]] == ["330109113", "330109114"]
-    assert body["towns"][0]["village_rows"][0]["station_status"] == "operating"
-    response = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109113001")
-    assert response.status_code == 400
-
-
 def test_openapi_lists_station_endpoints(world, client_for):
     schema = client_for(world.users["town_admin"]).get("/api/openapi.json").json()
-    for path in ("/api/stations/", "/api/stations/{station_id}", "/api/studios/", "/api/coverage/"):
+    for path in ("/api/stations/", "/api/stations/{station_id}"):
         assert path in schema["paths"]
     assert client_for(world.users["town_admin"]).get("/api/docs").status_code == 200
 
@@ -181,8 +153,6 @@ def test_huge_offset_gives_an_empty_page_not_an_error(net, world, client_for):
     response = client.get("/api/stations/?offset=99999999999999999999&limit=99999999999")
     assert response.status_code == 200
     assert response.json()["items"] == [] and response.json()["meta"]["count"] == 2
-    response = client.get("/api/studios/?offset=99999999999999999999")
-    assert response.status_code == 200 and response.json()["items"] == []
 
 
 def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_for):

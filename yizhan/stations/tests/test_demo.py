@@ -3,8 +3,9 @@ import os
 from django.core.management import call_command
 
 from yizhan.accounts.models import RoleMembership
+from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
-from yizhan.stations.models import BrandItem, CoveragePlan, Room, Station, Studio, StudioMember
+from yizhan.stations.models import BrandItem, Contact, OpeningInterval, Room, Station
 
 
 def test_demo_has_the_seed_places(db):
@@ -13,7 +14,6 @@ def test_demo_has_the_seed_places(db):
     with scopes_disabled():
         longyuan = Station.objects.get(brand_name="四融驿站")
         youyi = Station.objects.get(brand_name="友爱同行")
-        studio = Studio.objects.get(region__name="东灵社区")
         assert longyuan.region.name == "隆园社区" and longyuan.floor_area == 300
         assert youyi.region.name == "友谊村" and youyi.floor_area == 200 and "党群服务中心" in youyi.address
         assert sorted(p.name_zh for p in longyuan.positions.all()) == sorted(
@@ -36,15 +36,31 @@ def test_demo_has_the_seed_places(db):
             "科普室",
             "心理咨询室",
         ]
-        kinds = {m.kind: m for m in StudioMember.objects.filter(studio=studio)}
-        assert set(kinds) == {"mediator", "lawyer", "social_worker", "counsellor", "court_liaison"}
-        assert kinds["mediator"].can_lead and "向阳" in kinds["social_worker"].organisation
-        assert "灵悦" in kinds["counsellor"].organisation and "律师事务所" in kinds["lawyer"].organisation
-        assert CoveragePlan.objects.count() >= 15
         manager = RoleMembership.objects.get(user__username="station_manager")
         assert manager.station_id == longyuan.pk
         assert RoleMembership.objects.get(user__username="station_manager_youyi").station_id == youyi.pk
-        assert RoleMembership.objects.get(user__username="advisor").studio_id == studio.pk
         user = manager.user
     with scope_for(user):
         assert list(Station.objects.values_list("pk", flat=True)) == [longyuan.pk]
+
+
+def test_demo_stations_are_written_through_the_services_and_audited(db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    with scopes_disabled():
+        longyuan = Station.objects.get(brand_name="四融驿站")
+        rows = AuditLog.objects.filter(target_type="stations.station", target_id=str(longyuan.pk))
+        created = rows.get(action="create")
+        assert created.actor.username == "town_admin" and created.region_code == "330109113001"
+        assert rows.filter(action="update", changes__has_key="hours").count() == 1
+        audited = set(AuditLog.objects.filter(action="create").values_list("target_type", flat=True))
+        assert {"stations.room", "stations.branditem", "stations.contact"} <= audited
+        assigned = AuditLog.objects.get(
+            target_type="accounts.rolemembership",
+            changes__has_key="station",
+            target_id=str(RoleMembership.objects.get(user__username="station_manager").pk),
+        )
+        assert assigned.changes["station"] == [None, longyuan.pk]
+        assert [(c.role, c.name, c.phone) for c in Contact.objects.filter(station=longyuan)] == [
+            ("站长", "陈芳", "13800000003")
+        ]
+        assert OpeningInterval.objects.filter(station=longyuan).count() == 11

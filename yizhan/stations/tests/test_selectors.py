@@ -1,13 +1,10 @@
-from datetime import date, timedelta
-
 import pytest
-from django.utils import timezone
 
 from yizhan.core.scoping import anonymous_scope, scope_for, scopes_disabled
 from yizhan.stations import selectors
-from yizhan.stations.models import BrandItem, Contact, CoveragePlan, HoursException, Station, Status, Studio
+from yizhan.stations.models import BrandItem, Contact, Photo, Station, Status
 from yizhan.stations.tests.network import build_network, make_photo
-from yizhan.tests.factories import make_station, make_studio
+from yizhan.tests.factories import make_station
 
 
 @pytest.fixture
@@ -44,17 +41,7 @@ def test_station_list_filters(net, world):
         assert row.room_count == 1 and row.item_count == 1
 
 
-def test_studio_scope_for_team_members(net, world):
-    for role in ("mediator", "advisor"):
-        with scope_for(world.users[role]):
-            assert [s.pk for s in selectors.studio_list()] == [net.studio.pk]
-    with scope_for(world.users["station_manager"]):
-        assert list(selectors.studio_list()) == []
-    with scope_for(world.users["other_town_admin"]):
-        assert list(selectors.studio_list()) == []
-
-
-def test_anonymous_scope_sees_only_public_operating_places_and_public_parts(net, world):
+def test_anonymous_scope_sees_only_public_operating_stations_and_public_parts(net, world):
     with scopes_disabled():
         hidden_station = make_station(world.regions["330109113003"], name="不公开驿站", is_public=False)
         suspended = make_station(world.regions["330109113002"], name="暂停驿站", status=Status.SUSPENDED)
@@ -67,26 +54,10 @@ def test_anonymous_scope_sees_only_public_operating_places_and_public_parts(net,
         assert hidden_station.pk not in visible and suspended.pk not in visible
         assert set(Contact.objects.values_list("name", flat=True)) == {"陈芳"}
         assert {i.name for i in BrandItem.objects.filter(station=net.station)} == {"融智"}
-    profile = selectors.public_station(net.station.pk)
+        assert set(Photo.objects.filter(station=net.station).values_list("caption", flat=True)) == {"公开"}
+        profile = selectors.station_profile(net.station, public=True)
     assert [p.caption for p in profile.photos] == ["公开"]
     assert [c.name for c in profile.contacts] == ["陈芳"]
-    with pytest.raises(Station.DoesNotExist):
-        selectors.public_station(net.planned_station.pk)
-    with pytest.raises(Station.DoesNotExist):
-        selectors.public_station(hidden_station.pk)
-
-
-def test_public_selectors_ignore_the_signed_in_scope(net, world):
-    with scope_for(world.users["district_admin"]), pytest.raises(Station.DoesNotExist):
-        selectors.public_station(net.planned_station.pk)
-
-
-def test_public_exceptions_are_upcoming_only(net, world):
-    today = timezone.localdate()
-    with scopes_disabled():
-        HoursException.all_objects.create(station=net.station, date=today - timedelta(days=3), note="过去")
-        HoursException.all_objects.create(station=net.station, date=today + timedelta(days=3), note="将来")
-    assert [e.note for e in selectors.public_station(net.station.pk).exceptions] == ["将来"]
 
 
 def test_catalogue_groups_items_under_the_five_lines(net, world):
@@ -101,49 +72,3 @@ def test_catalogue_groups_items_under_the_five_lines(net, world):
     ]
     assert [i.name for i in profile.catalogue[0]["items"]] == ["融智"]
     assert all(not row["items"] for row in profile.catalogue[1:])
-
-
-def test_public_town_lists(net, world):
-    towns = selectors.public_towns()
-    assert [t.code for t in towns] == ["330109113", "330109114"]
-    stations, studios = selectors.public_places_in_town(world.regions["330109113"])
-    assert [s.pk for s in stations] == [net.station.pk]
-    assert [s.pk for s in studios] == [net.studio.pk]
-    assert [i.name for i in stations[0].public_items] == ["融智"]
-
-
-def test_coverage_of_a_town(net, world):
-    with scopes_disabled():
-        CoveragePlan.all_objects.create(region=world.regions["330109113003"], station_target=date(2000, 1, 1))
-    with scope_for(world.users["town_admin"]):
-        data = selectors.coverage(world.regions["330109113"])
-    town = data.towns[0]
-    rows = {v.region.name: v for v in town.villages}
-    assert town.village_count == 3
-    assert town.operating_stations == 1 and town.planned_stations == 2 and town.without_station == 0
-    assert town.operating_studios == 1
-    assert data.rate == pytest.approx(1 / 3)
-    assert rows["隆园社区"].station_status == Status.OPERATING
-    assert rows["友谊村"].station_status == Status.PLANNED
-    assert rows["东灵社区"].studio_status == Status.OPERATING and rows["东灵社区"].overdue
-    chart = data.chart_data()
-    assert chart["categories"] == ["瓜沥镇"] and chart["rate"]["data"] == [33.3]
-
-
-def test_coverage_summed_for_a_district(net, world):
-    with scope_for(world.users["district_admin"]):
-        data = selectors.coverage(world.regions["330109"])
-    assert [t.region.name for t in data.towns] == ["瓜沥镇", "党湾镇"]
-    assert data.village_count == 4 and data.operating_stations == 2
-    assert data.rate == pytest.approx(0.5)
-
-
-def test_coverage_counts_a_village_once_with_two_stations(net, world):
-    with scopes_disabled():
-        make_station(world.regions["330109113001"], name="第二驿站")
-        make_studio(world.regions["330109113001"], status=Status.PLANNED)
-    with scope_for(world.users["town_admin"]):
-        data = selectors.coverage(world.regions["330109113"])
-    assert data.operating_stations == 1
-    with scopes_disabled():
-        assert Studio.all_objects.count() == 2

@@ -5,14 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from yizhan.accounts.models import Role, RoleMembership
+from yizhan.accounts.models import Role
 from yizhan.audit.models import AuditLog
 from yizhan.core.images import MAX_BYTES
 from yizhan.core.scoping import scope_for, scope_for_user, scopes_disabled
 from yizhan.stations import services
 from yizhan.stations.models import (
     BrandItem,
-    CoveragePlan,
     HoursException,
     OpeningInterval,
     Photo,
@@ -22,10 +21,9 @@ from yizhan.stations.models import (
     ServiceLine,
     Station,
     Status,
-    StudioMember,
 )
 from yizhan.stations.tests.network import build_network, png_bytes
-from yizhan.tests.factories import make_station, user_with_role
+from yizhan.tests.factories import user_with_role
 
 
 @pytest.fixture
@@ -399,9 +397,9 @@ def test_contact_phone_validated_and_encrypted(net, world):
     manager = world.users["station_manager"]
     with scope_for(manager):
         with pytest.raises(ValidationError):
-            services.contact_create(place=net.station, created_by=manager, name="王", role="联络员", phone="12345")
+            services.contact_create(station=net.station, created_by=manager, name="王", role="联络员", phone="12345")
         contact = services.contact_create(
-            place=net.station, created_by=manager, name="王", role="联络员", phone="0571-82345678"
+            station=net.station, created_by=manager, name="王", role="联络员", phone="0571-82345678"
         )
     from django.db import connection
 
@@ -410,93 +408,6 @@ def test_contact_phone_validated_and_encrypted(net, world):
         raw = cursor.fetchone()[0]
     assert "82345678" not in raw
     assert contact.masked("phone") == "057****5678"
-
-
-# --- studios ----------------------------------------------------------------------------------------------
-
-
-def test_studio_shared_station_link_both_ways_and_same_village_only(net, world):
-    admin = world.users["town_admin"]
-    with scope_for(admin):
-        with pytest.raises(ValidationError) as exc:
-            services.studio_update(studio=net.studio, updated_by=admin, version=1, shared_station=net.station)
-        assert "shared_station" in exc.value.message_dict
-        dongling = make_station(world.regions["330109113003"])
-        services.studio_update(studio=net.studio, updated_by=admin, version=1, shared_station=dongling)
-        from yizhan.stations import selectors
-
-        assert [s.pk for s in selectors.station_profile(dongling).studios] == [net.studio.pk]
-        assert selectors.studio_get(net.studio.pk).shared_station == dongling
-
-
-def test_team_member_gets_advisor_role_at_the_studio(net, world):
-    admin = world.users["town_admin"]
-    lawyer = user_with_role(Role.VOLUNTEER, world.regions["330109113002"], username="lawyer2")
-    with scope_for(admin):
-        with pytest.raises(ValidationError) as exc:
-            services.studio_member_add(studio=net.studio, user=lawyer, kind=StudioMember.Kind.LAWYER, added_by=admin)
-        assert "organisation" in exc.value.message_dict
-        services.studio_member_add(
-            studio=net.studio,
-            user=lawyer,
-            kind=StudioMember.Kind.LAWYER,
-            organisation="明理律师事务所",
-            added_by=admin,
-        )
-    membership = RoleMembership.all_objects.get(user=lawyer, role=Role.ADVISOR)
-    assert membership.studio_id == net.studio.pk and membership.region.code == "330109113003"
-    lawyer.__dict__.pop("_memberships_cache", None)
-    lawyer.__dict__.pop("_yizhan_scope", None)
-    assert scope_for_user(lawyer).place_ids("studio") == frozenset({net.studio.pk})
-
-
-def test_only_mediators_lead_and_last_lead_stays(net, world):
-    admin = world.users["town_admin"]
-    with scope_for(admin):
-        with pytest.raises(ValidationError):
-            services.studio_member_add(
-                studio=net.studio,
-                user=world.users["volunteer"],
-                kind=StudioMember.Kind.COUNSELLOR,
-                can_lead=True,
-                organisation="灵悦",
-                added_by=admin,
-            )
-        with pytest.raises(ValidationError):
-            services.studio_member_remove(member=net.member, removed_by=admin)
-
-
-def test_removing_advisor_ends_their_studio_scope(net, world):
-    admin, advisor = world.users["town_admin"], world.users["advisor"]
-    with scope_for(admin):
-        member = StudioMember.objects.get(studio=net.studio, user=advisor)
-        services.studio_member_remove(member=member, removed_by=admin)
-    advisor.__dict__.pop("_memberships_cache", None)
-    advisor.__dict__.pop("_yizhan_scope", None)
-    assert scope_for_user(advisor).place_ids("studio") == frozenset()
-
-
-def test_mediator_cannot_edit_studio(net, world):
-    mediator = world.users["mediator"]
-    with scope_for(mediator), pytest.raises(PermissionDenied):
-        services.studio_update(studio=net.studio, updated_by=mediator, version=1, introduction="x")
-
-
-# --- coverage plan ----------------------------------------------------------------------------------------
-
-
-def test_coverage_plan_set_and_update(world):
-    admin = world.users["town_admin"]
-    village = world.regions["330109113002"]
-    with scope_for(admin):
-        services.coverage_plan_set(region=village, updated_by=admin, station_target=date(2027, 6, 30))
-        services.coverage_plan_set(region=village, updated_by=admin, station_target=date(2027, 3, 31), note="提前")
-        with pytest.raises(ValidationError):
-            services.coverage_plan_set(region=world.regions["330109113"], updated_by=admin)
-    with scope_for(world.users["other_town_admin"]), pytest.raises(PermissionDenied):
-        services.coverage_plan_set(region=village, updated_by=world.users["other_town_admin"])
-    plan = CoveragePlan.all_objects.get()
-    assert plan.station_target == date(2027, 3, 31) and plan.note == "提前"
 
 
 # --- reference data ---------------------------------------------------------------------------------------
@@ -518,24 +429,3 @@ def test_district_admin_extends_room_types(world):
         services.lookup_type_save(
             model=PositionType, saved_by=world.users["town_admin"], code="x1", name_zh="甲", name_en="A"
         )
-
-
-def test_station_with_a_studio_on_its_premises_cannot_move_away(net, world):
-    """Studio.clean: a studio shares premises only with a station of its own village; moving the station broke it."""
-    from yizhan.stations.models import Studio
-    from yizhan.tests.factories import make_studio
-
-    with scopes_disabled():
-        sharing = make_studio(net.station.region, name="隆园调解室", shared_station=net.station)
-    with scope_for(world.users["town_admin"]):
-        with pytest.raises(ValidationError) as caught:
-            services.station_update(
-                station=Station.objects.get(pk=net.station.pk),
-                updated_by=world.users["town_admin"],
-                version=1,
-                region=world.regions["330109113002"],
-            )
-    assert "region" in caught.value.message_dict
-    with scopes_disabled():
-        assert Station.all_objects.get(pk=net.station.pk).region.code == "330109113001"
-        assert Studio.all_objects.get(pk=sharing.pk).shared_station_id == net.station.pk

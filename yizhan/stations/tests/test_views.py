@@ -1,16 +1,9 @@
-import io
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
 from yizhan.core.scoping import scopes_disabled
-from yizhan.regions.models import Region
 from yizhan.stations.models import BrandItem, OpeningInterval, Photo, Room, RoomType, Station, Status
-from yizhan.stations.tests.network import build_network, make_photo, png_bytes
+from yizhan.stations.tests.network import build_network, count_queries, grow_network, make_photo, png_bytes
 
 
 @pytest.fixture
@@ -106,116 +99,23 @@ def test_photo_upload_through_the_page(net, world, client_for):
     thumb = client.get(f"/stations/photos/{photo.pk}/thumb/")
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
     assert b"".join(thumb.streaming_content)[:2] == b"\xff\xd8"
-    assert client_for(None).get(f"/public/photos/{photo.pk}/full/").status_code == 200
-
-
-def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_for):
-    with scopes_disabled():
-        BrandItem.all_objects.create(station=net.station, name="内部停用", is_active=False)
-    response = client_for(None).get(f"/public/stations/{net.station.pk}/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "四融驿站" in html and "融智" in html and "教育培训" in html and "公益活动室" in html
-    assert "139****5678" in html and "13912345678" not in html
-    assert "内部联络" not in html and "13987654321" not in html and "139****4321" not in html
-    assert "内部停用" not in html
-    assert "08:30" in html
-
-
-def test_public_studio_page_shows_team_by_organisation_not_names(net, world, client_for):
-    html = client_for(None).get(f"/public/studios/{net.studio.pk}/").content.decode()
-    assert "明理律师事务所" in html
-    assert world.users["advisor"].name not in html and world.users["mediator"].name not in html
-
-
-def test_public_page_same_when_signed_in(net, world, client_for):
-    client = client_for(world.users["district_admin"])
-    assert client.get(f"/public/stations/{net.planned_station.pk}/").status_code == 404
-    assert "13987654321" not in client.get(f"/public/stations/{net.station.pk}/").content.decode()
-
-
-def test_station_page_and_shared_studio_link(net, world, client_for):
-    with scopes_disabled():
-        net.studio.shared_station = net.station
-        net.studio.region = net.station.region
-        net.studio.save()
-    client = client_for(world.users["town_admin"])
-    assert net.studio.display_name in client.get(f"/stations/{net.station.pk}/").content.decode()
-    assert net.station.display_name in client.get(f"/stations/studios/{net.studio.pk}/").content.decode()
-
-
-def test_coverage_page_and_export(net, world, client_for):
-    client = client_for(world.users["town_admin"])
-    response = client.get("/stations/coverage/?region=330109113")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="coverage-data"' in html and "vendor/echarts/echarts.min.js" in html and "<script>" not in html
-    start = html.index('id="coverage-data" type="application/json">') + len(
-        'id="coverage-data" type="application/json">'
-    )
-    chart = json.loads(html[start : html.index("</script>", start)])
-    assert chart["categories"] == ["瓜沥镇"] and chart["series"][0]["data"] == [1]
-    export = client.get("/stations/coverage/export.xlsx?region=330109113")
-    assert export.status_code == 200
-    workbook = load_workbook(io.BytesIO(export.content))
-    summary, villages = workbook.worksheets
-    assert summary.cell(2, 1).value == "瓜沥镇" and summary.cell(2, 2).value == 3 and summary.cell(2, 3).value == 1
-    assert [row[2] for row in villages.iter_rows(min_row=2, values_only=True)] == ["隆园社区", "友谊村", "东灵社区"]
-
-
-def test_coverage_plan_form(net, world, client_for):
-    client = client_for(world.users["town_admin"])
-    response = client.post(
-        "/stations/coverage/plan/", {"village": "330109113002", "station_target": "2027-06-30", "note": "选址"}
-    )
-    assert response.status_code == 302
-    html = client.get("/stations/coverage/?region=330109113").content.decode()
-    assert "2027-06-30" in html
-    response = client.post("/stations/coverage/plan/", {"village": "330109113002", "station_target": "not a date"})
-    assert response.status_code == 302  # message, nothing changed
 
 
 # --- query counts: the same at 10 and at 200 stations -----------------------------------------------------
 
 
-def _grow(world, n):
-    """n villages under 瓜沥镇, each with an operating station with a room and an X item."""
-    town = world.regions["330109113"]
-    with scopes_disabled():
-        Region.all_objects.bulk_create(
-            [Region(code=f"330109113{500 + i:03d}", name=f"测试村{i}", level=5, parent=town) for i in range(n)]
-        )
-        villages = list(Region.all_objects.filter(code__gte="330109113500", level=5))
-        Station.all_objects.bulk_create(
-            [Station(region=v, name=f"{v.name}驿站", status=Status.OPERATING, floor_area=100) for v in villages]
-        )
-        room_type = RoomType.objects.first()
-        stations = list(Station.all_objects.filter(region__in=villages))
-        Room.all_objects.bulk_create([Room(station=s, room_type=room_type, name="活动室") for s in stations])
-        BrandItem.all_objects.bulk_create([BrandItem(station=s, name="X") for s in stations])
-
-
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
-PINNED = {"list": 8, "station": 18, "coverage": 12, "public": 11}
+PINNED = {"list": 8, "station": 18}
 
 
 @pytest.mark.parametrize("n", [10, 200])
 def test_query_counts_do_not_grow(net, world, client_for, n):
-    _grow(world, n)
+    grow_network(world, n)
     make_photo(net.station)
     client = client_for(world.users["town_admin"])
     client.get("/accounts/home/")  # session warm-up
     counts = {
-        "list": _count(client, "/stations/?page=2" if n > 60 else "/stations/"),
-        "station": _count(client, f"/stations/{net.station.pk}/"),
-        "coverage": _count(client, "/stations/coverage/?region=330109113"),
-        "public": _count(client_for(None), f"/public/stations/{net.station.pk}/"),
+        "list": count_queries(client, "/stations/?page=2" if n > 60 else "/stations/"),
+        "station": count_queries(client, f"/stations/{net.station.pk}/"),
     }
     assert counts == PINNED
 
@@ -237,7 +137,7 @@ def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_f
         assert [line.pk for line in BrandItem.all_objects.get(pk=net.item.pk).service_lines.all()] != []
 
 
-@pytest.mark.parametrize("url", ["/stations/?q=%00", "/stations/coverage/?region=3301%0009113", "/public/?x=%00"])
+@pytest.mark.parametrize("url", ["/stations/?q=%00"])
 def test_nul_characters_in_page_queries_are_refused(net, world, client_for, url):
     response = client_for(world.users["town_admin"]).get(url)
     assert response.status_code == 400 and "空字符" in response.content.decode()

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
+
+
+class InsightsConfig(registry.YizhanAppConfig):
+    """Figures across the station network: rollout coverage of stations and studios, planned against built."""
+
+    name = "yizhan.insights"
+    verbose_name = _("Insights")
+    # Same addresses as before the app existed: /stations/coverage/…
+    urls = (("stations/coverage/", "yizhan.insights.urls"),)
+    api_routers = (("/coverage/", "yizhan.insights.api.coverage_router"),)
+    navigation = (NavEntry("insights:coverage", _("Coverage"), "yizhan.insights.permissions.sees_coverage", order=60),)

@@ -1,0 +1,42 @@
+"""The demo's rollout plan for the 瓜沥镇 villages without an operating station (fictional dates).
+
+Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent.
+"""
+
+from datetime import date
+
+from yizhan.regions.models import Region
+
+from . import services
+from .models import CoveragePlan
+
+# Rollout plan for the villages without an operating station (fictional dates).
+PLAN = {
+    "330109113003": (date(2026, 12, 31), None, "与调解工作室同址建设"),
+    "330109113004": (date(2026, 12, 31), None, "主体装修中"),
+    "330109113005": (date(2027, 3, 31), None, ""),
+    "330109113006": (date(2027, 3, 31), None, ""),
+    "330109113007": (date(2027, 6, 30), None, ""),
+    "330109113008": (date(2027, 6, 30), date(2027, 12, 31), ""),
+    "330109113009": (date(2027, 6, 30), None, ""),
+    "330109113010": (date(2027, 9, 30), None, ""),
+    "330109113011": (date(2027, 9, 30), None, ""),
+    "330109113012": (date(2027, 9, 30), None, ""),
+    "330109113013": (date(2027, 12, 31), None, ""),
+    "330109113014": (date(2027, 12, 31), None, ""),
+    "330109113015": (date(2027, 12, 31), None, ""),
+    "330109113016": (date(2027, 12, 31), None, ""),
+    "330109113017": (date(2026, 12, 31), date(2027, 6, 30), "选址已确定"),
+    "330109113018": (date(2027, 12, 31), None, ""),
+}
+
+
+def seed_plan(*, by):
+    """The plan of each demo village that has none yet, recorded through the service by ``by`` (an admin over
+    瓜沥镇, whose scope is active)."""
+    for code, (station_target, studio_target, note) in PLAN.items():
+        village = Region.all_objects.filter(code=code).first()
+        if village is not None and not CoveragePlan.all_objects.filter(region=village).exists():
+            services.coverage_plan_set(
+                region=village, updated_by=by, station_target=station_target, studio_target=studio_target, note=note
+            )

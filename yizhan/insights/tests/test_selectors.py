@@ -1,0 +1,53 @@
+from datetime import date
+
+import pytest
+
+from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.insights import selectors
+from yizhan.insights.models import CoveragePlan
+from yizhan.mediation.models import Studio
+from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations.models import Status
+from yizhan.tests.factories import make_station, make_studio
+
+
+@pytest.fixture
+def net(world):
+    return build_studio_network(world)
+
+
+def test_coverage_of_a_town(net, world):
+    with scopes_disabled():
+        CoveragePlan.all_objects.create(region=world.regions["330109113003"], station_target=date(2000, 1, 1))
+    with scope_for(world.users["town_admin"]):
+        data = selectors.coverage(world.regions["330109113"])
+    town = data.towns[0]
+    rows = {v.region.name: v for v in town.villages}
+    assert town.village_count == 3
+    assert town.operating_stations == 1 and town.planned_stations == 2 and town.without_station == 0
+    assert town.operating_studios == 1
+    assert data.rate == pytest.approx(1 / 3)
+    assert rows["隆园社区"].station_status == Status.OPERATING
+    assert rows["友谊村"].station_status == Status.PLANNED
+    assert rows["东灵社区"].studio_status == Status.OPERATING and rows["东灵社区"].overdue
+    chart = data.chart_data()
+    assert chart["categories"] == ["瓜沥镇"] and chart["rate"]["data"] == [33.3]
+
+
+def test_coverage_summed_for_a_district(net, world):
+    with scope_for(world.users["district_admin"]):
+        data = selectors.coverage(world.regions["330109"])
+    assert [t.region.name for t in data.towns] == ["瓜沥镇", "党湾镇"]
+    assert data.village_count == 4 and data.operating_stations == 2
+    assert data.rate == pytest.approx(0.5)
+
+
+def test_coverage_counts_a_village_once_with_two_stations(net, world):
+    with scopes_disabled():
+        make_station(world.regions["330109113001"], name="第二驿站")
+        make_studio(world.regions["330109113001"], status=Status.PLANNED)
+    with scope_for(world.users["town_admin"]):
+        data = selectors.coverage(world.regions["330109113"])
+    assert data.operating_stations == 1
+    with scopes_disabled():
+        assert Studio.all_objects.count() == 2

@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
+
+
+class MediationConfig(registry.YizhanAppConfig):
+    """Family mediation studios: their profile, joint-mediation team and contacts (cases come next)."""
+
+    name = "yizhan.mediation"
+    verbose_name = _("Family mediation")
+    # Same addresses as when studios were part of the stations app: /stations/studios/…
+    urls = (("stations/studios/", "yizhan.mediation.urls"),)
+    api_routers = (("/studios/", "yizhan.mediation.api.studios_router"),)
+    navigation = (
+        NavEntry("mediation:studio_list", _("Studios"), "yizhan.mediation.permissions.uses_studio_pages", order=50),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+# The namespace keeps its name from before the portal app existed: {% url "public:station" pk %} …
+app_name = "public"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("towns/<str:code>/", views.town, name="town"),
+    path("stations/<int:pk>/", views.station, name="station"),
+    path("studios/<int:pk>/", views.studio, name="studio"),
+    path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
+]

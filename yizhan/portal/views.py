@@ -1,0 +1,51 @@
+"""Public pages (no login): operating stations and studios marked public, and only their public parts.
+
+Every read here goes through the ``public_*`` selectors, which run under the anonymous scope whoever is signed in.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from yizhan.mediation.models import Studio
+from yizhan.regions.models import Region
+from yizhan.stations.models import Photo, Station
+from yizhan.stations.views import serve_photo
+
+from . import selectors
+
+
+def index(request):
+    return render(request, "portal/index.html", {"towns": selectors.public_towns()})
+
+
+def town(request, code):
+    try:
+        region = selectors.public_town(code)
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+    stations, studios = selectors.public_places_in_town(region)
+    return render(request, "portal/town.html", {"town": region, "stations": stations, "studios": studios})
+
+
+def station(request, pk):
+    try:
+        profile = selectors.public_station(pk)
+    except Station.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "portal/station.html", {"profile": profile, "station": profile.station})
+
+
+def studio(request, pk):
+    try:
+        context = selectors.public_studio(pk)
+    except Studio.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "portal/studio.html", context)
+
+
+def photo(request, pk, variant):
+    try:
+        public_photo = selectors.public_photo(pk)
+    except Photo.DoesNotExist as exc:
+        raise Http404 from exc
+    return serve_photo(public_photo, variant)
