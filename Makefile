@@ -32,6 +32,7 @@ test: setup
 	@bin/system-packages chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --settings=yizhan.settings.test
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 

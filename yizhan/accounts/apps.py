@@ -7,6 +7,7 @@ from yizhan.core.registry import NavEntry
 class AccountsConfig(registry.YizhanAppConfig):
     name = "yizhan.accounts"
     verbose_name = _("Accounts")
+    demo = "yizhan.accounts.demo.seed"
     urls = (("accounts/", "yizhan.accounts.urls"),)
     api_routers = (("/accounts/", "yizhan.accounts.api.router"),)
     navigation = (

@@ -41,12 +41,15 @@ class YizhanAppConfig(AppConfig):
     - ``api_routers``: ``(prefix, "dotted.path.to.router")`` pairs added to the API.
     - ``navigation``: ``NavEntry`` items.
     - ``notification_kinds``: dotted path to a ``{kind: (title, body)}`` dict of this app's notification texts.
+    - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
+      ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
     """
 
     urls: tuple[tuple[str, str], ...] = ()
     api_routers: tuple[tuple[str, str], ...] = ()
     navigation: tuple[NavEntry, ...] = ()
     notification_kinds: str | None = None
+    demo: str | None = None
 
 
 def project_apps() -> list[YizhanAppConfig]:
@@ -65,6 +68,10 @@ def api_routers() -> list[tuple[str, Any]]:
 def navigation() -> list[tuple[NavEntry, Predicate]]:
     entries = [entry for config in project_apps() for entry in config.navigation]
     return [(entry, entry.resolved_rule()) for entry in sorted(entries, key=lambda e: e.order)]
+
+
+def demo_seeds() -> list[str]:
+    return [config.demo for config in project_apps() if config.demo]
 
 
 @cache

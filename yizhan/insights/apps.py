@@ -9,6 +9,7 @@ class InsightsConfig(registry.YizhanAppConfig):
 
     name = "yizhan.insights"
     verbose_name = _("Insights")
+    demo = "yizhan.insights.demo.seed"
     # Same addresses as before the app existed: /stations/coverage/…
     urls = (("stations/coverage/", "yizhan.insights.urls"),)
     api_routers = (("/coverage/", "yizhan.insights.api.coverage_router"),)

@@ -1,10 +1,13 @@
 """The demo's rollout plan for the 瓜沥镇 villages without an operating station (fictional dates).
 
-Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent.
+``seed()`` is declared as ``InsightsConfig.demo`` (yizhan/core/demo.py), and writes as 瓜沥镇's admin, in her
+scope. Idempotent.
 """
 
 from datetime import date
 
+from yizhan.accounts.demo import demo_actor
+from yizhan.core.scoping import scope_for
 from yizhan.regions.models import Region
 
 from . import services
@@ -40,3 +43,10 @@ def seed_plan(*, by):
             services.coverage_plan_set(
                 region=village, updated_by=by, station_target=station_target, studio_target=studio_target, note=note
             )
+
+
+def seed() -> str:
+    actor = demo_actor()
+    with scope_for(actor):
+        seed_plan(by=actor)
+    return f"rollout plans for {len(PLAN)} villages"

@@ -9,6 +9,7 @@ class MediationConfig(registry.YizhanAppConfig):
 
     name = "yizhan.mediation"
     verbose_name = _("Family mediation")
+    demo = "yizhan.mediation.demo.seed"
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)
     api_routers = (("/studios/", "yizhan.mediation.api.studios_router"),)

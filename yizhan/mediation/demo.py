@@ -1,12 +1,14 @@
 """The seed's family mediation studio in 瓜沥镇 (DESIGN.md §1): 东灵社区's brand studio and its joint-mediation team.
 
-Called from ``yizhan.core.demo.seed_demo`` after the stations, inside its transaction, in the scope of the admin it
-acts as. Idempotent: the studio and its team members are found and only created when missing.
+``seed()`` is declared as ``MediationConfig.demo`` (yizhan/core/demo.py runs it after the stations), and writes as
+瓜沥镇's admin, in her scope. Idempotent: the studio and its team members are found and only created when missing.
 """
 
 from datetime import date
 
+from yizhan.accounts.demo import demo_actor
 from yizhan.accounts.models import User
+from yizhan.core.scoping import scope_for
 from yizhan.regions.models import Region
 from yizhan.stations.models import Status
 
@@ -25,7 +27,7 @@ STUDIO = {
     ),
 }
 
-# Team of the 东灵 studio: username (accounts from yizhan.core.demo.DEMO_USERS; fictional people), kind,
+# Team of the 东灵 studio: username (accounts from yizhan.accounts.demo.DEMO_USERS; fictional people), kind,
 # can lead, organisation.
 TEAM = [
     ("mediator", StudioMember.Kind.MEDIATOR, True, "东灵社区人民调解委员会"),
@@ -62,3 +64,10 @@ def seed_studios(*, by):
         services.studio_member_add(
             studio=studio, user=user, kind=kind, added_by=by, can_lead=can_lead, organisation=organisation
         )
+
+
+def seed() -> str:
+    actor = demo_actor()
+    with scope_for(actor):
+        seed_studios(by=actor)
+    return f"1 studio with a team of {len(TEAM)}"

@@ -1,5 +1,5 @@
 """Demo residents of 瓜沥镇 (all fictional): households with children, target groups, consents, visit plans,
-visits done and overdue. Called by ``yizhan.core.demo.seed_demo`` inside ``scopes_disabled()``; idempotent."""
+visits done and overdue. ``seed()`` is declared as ``PeopleConfig.demo`` (yizhan/core/demo.py); idempotent."""
 
 import random
 from datetime import timedelta
@@ -260,3 +260,8 @@ def seed_people() -> int:
                 actions=actions,
             )
     return created
+
+
+def seed() -> str:
+    created = seed_people()
+    return f"{created} residents" if created else None

@@ -7,6 +7,7 @@ from yizhan.core.registry import NavEntry
 class StationsConfig(registry.YizhanAppConfig):
     name = "yizhan.stations"
     verbose_name = _("Stations")
+    demo = "yizhan.stations.demo.seed"
     urls = (("stations/", "yizhan.stations.urls"),)
     api_routers = (
         ("/stations/", "yizhan.stations.api.stations_router"),

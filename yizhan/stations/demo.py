@@ -1,12 +1,15 @@
 """The seed's real places in 瓜沥镇 (DESIGN.md §1).
 
-Called from ``yizhan.core.demo.seed_demo`` inside its transaction, in the scope of the admin it acts as. Idempotent:
+``seed()`` is declared as ``StationsConfig.demo`` (yizhan/core/demo.py runs it after the accounts), and writes as
+瓜沥镇's admin, in her scope. Idempotent:
 stations are found by name and only created (with their rooms, items, hours and contacts) when missing.
 """
 
 from datetime import date, time
 
+from yizhan.accounts.demo import demo_actor
 from yizhan.accounts.models import Role, RoleMembership, User
+from yizhan.core.scoping import scope_for
 from yizhan.regions.models import Region
 
 from . import reference, services
@@ -157,3 +160,10 @@ def seed_network(*, by):
         station = _station(spec, by)
         if spec.get("manager"):
             _manager(spec["manager"], station, by)
+
+
+def seed() -> str:
+    actor = demo_actor()
+    with scope_for(actor):
+        seed_network(by=actor)
+    return f"{len(STATIONS)} stations"

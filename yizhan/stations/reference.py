@@ -1,5 +1,7 @@
 """Reference data shipped with the app: the five service lines (fixed), standard room and position types."""
 
+from django.apps import apps as global_apps
+
 SERVICE_LINES = [
     ("education", "教育培训", "Education and training"),
     ("rights", "维权调解", "Rights protection and mediation"),
@@ -31,8 +33,6 @@ POSITION_TYPES = [
 def load(apps=None):
     """Create or refresh the reference rows (used by the data migration and by tests that flush tables)."""
     if apps is None:
-        from django.apps import apps as global_apps
-
         apps = global_apps
     for model_name, rows in (
         ("ServiceLine", SERVICE_LINES),

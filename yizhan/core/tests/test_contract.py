@@ -1,5 +1,8 @@
 """The app contract is enforced: an unscoped model fails `manage.py check`, a scoped one gets everything."""
 
+import ast
+from pathlib import Path
+
 from django.apps import apps
 from django.core import checks
 from django.db import models
@@ -86,3 +89,46 @@ def test_owned_rows_never_match_the_anonymous_scope(world):
         assert AuditLog.objects.count() == 0
     with scope_for(world.users["volunteer"]):
         assert not AuditLog.objects.filter(target_repr="nobody").exists()
+
+
+# --- layers: no imports hidden inside functions ------------------------------------------------------------------
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _function_level_imports(tree: ast.AST) -> list[int]:
+    """Lines of imports inside functions, except in ``AppConfig.ready`` (Django's place to register checks and
+    signals) and under ``if TYPE_CHECKING:``."""
+    found = []
+
+    def visit(node, in_function=False, in_ready=False):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and getattr(child.test, "id", "") == "TYPE_CHECKING":
+                continue
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, True, child.name == "ready")
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                if in_function and not in_ready:
+                    found.append(child.lineno)
+            else:
+                visit(child, in_function, in_ready)
+
+    visit(tree)
+    return found
+
+
+def test_no_imports_inside_functions_to_dodge_cycles():
+    """Layers point down (lint-imports checks the direction); an import inside a function would hide a cycle."""
+    offenders = []
+    for path in sorted(PROJECT_DIR.rglob("*.py")):
+        relative = path.relative_to(PROJECT_DIR.parent)
+        if {"tests", "migrations"} & set(relative.parts) or relative.parts[1] == "settings":
+            continue
+        for line in _function_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            offenders.append(f"{relative}:{line}")
+    assert offenders == []
+
+
+def test_the_import_guard_sees_a_function_level_import():
+    source = "def f():\n    from yizhan import x\n\nclass C:\n    def ready(self):\n        from . import checks\n"
+    assert _function_level_imports(ast.parse(source)) == [2]

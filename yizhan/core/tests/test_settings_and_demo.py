@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from yizhan.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from yizhan.accounts.models import User
-from yizhan.core.demo import DEMO_PASSWORD, DEMO_USERS
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.regions.models import Region
 

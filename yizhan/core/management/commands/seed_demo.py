@@ -5,7 +5,7 @@ from yizhan.core.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Build the 瓜沥镇 demo: regions, villages and one user per role. Never runs in production."
+    help = "Build the 瓜沥镇 demo from every app's part (regions, accounts, stations, residents …). Not in production."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has users.")
@@ -13,11 +13,11 @@ class Command(BaseCommand):
     def handle(self, if_empty, **options):
         if getattr(settings, "YIZHAN_ENV", "") == "production":
             raise CommandError("seed_demo refuses to run with production settings.")
-        result = seed_demo(only_if_empty=if_empty)
-        if result is None:
+        summaries = seed_demo(only_if_empty=if_empty)
+        if summaries is None:
             self.stdout.write("The database already has data; the demo was not loaded again.")
             return
-        self.stdout.write(
-            self.style.SUCCESS("Demo loaded: 瓜沥镇 with %d villages and communities." % result["villages"])
-        )
+        self.stdout.write(self.style.SUCCESS("Demo loaded:"))
+        for summary in summaries:
+            self.stdout.write(f"  {summary}")
         self.stdout.write("Log in with any account listed by `manage.py demo_logins`.")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from yizhan.core.demo import DEMO_PASSWORD, DEMO_USERS
+from yizhan.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
