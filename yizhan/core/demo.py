@@ -1,5 +1,7 @@
 """The 瓜沥镇 demo: real region codes down to the town, fictional villages' codes and fictional people."""
 
+from typing import TypedDict
+
 from django.db import transaction
 
 from yizhan.accounts.models import Role, RoleMembership, User
@@ -53,12 +55,16 @@ DEMO_USERS = [
 ]
 
 
-def seed_demo(*, only_if_empty: bool = False):
+class DemoSummary(TypedDict):
+    villages: int
+
+
+def seed_demo(*, only_if_empty: bool = False) -> DemoSummary | None:
     with scopes_disabled(), transaction.atomic():
         if only_if_empty and User.all_objects.exists():
             return None
-        regions = {}
-        parent = None
+        regions: dict[str, Region] = {}
+        parent: Region | None = None
         for code, name, level in TREE:
             region, _ = Region.all_objects.update_or_create(
                 code=code, defaults={"name": name, "level": level, "parent": parent}
