@@ -155,9 +155,9 @@ class RoleMembership(ScopedModel):
     def is_admin_role(self) -> bool:
         return self.role == Role.FEDERATION_ADMIN
 
-    def place_ids(self):
+    def place_ids(self) -> list[tuple[str, int]]:
         """(kind, id) pairs of places more precise than the region: the station or studio of this role."""
-        pairs = []
+        pairs: list[tuple[str, int]] = []
         if self.station_id:
             pairs.append(("station", self.station_id))
         if self.studio_id:

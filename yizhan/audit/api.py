@@ -1,5 +1,7 @@
 from datetime import date, datetime
+from typing import Any
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from yizhan.core.api import PageMeta, page_of
@@ -19,7 +21,7 @@ class AuditOut(Schema):
     target_id: str
     target_repr: str
     region_code: str
-    changes: dict
+    changes: dict[str, Any]
     field: str
     reason: str
 
@@ -32,7 +34,7 @@ class AuditPage(Schema):
 @router.get("/", response=AuditPage, summary="Audit log of your scope")
 @requires(is_admin)
 def list_audit(
-    request,
+    request: HttpRequest,
     action: str = "",
     target_type: str = "",
     actor: str = "",
@@ -40,7 +42,7 @@ def list_audit(
     date_to: date | None = None,
     offset: int = 0,
     limit: int = 50,
-):
+) -> dict[str, object]:
     meta, items = page_of(
         selectors.audit_list(action=action, target_type=target_type, actor=actor, date_from=date_from, date_to=date_to),
         offset,

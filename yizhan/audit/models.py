@@ -1,3 +1,5 @@
+from typing import Any, ClassVar, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,15 +12,19 @@ class AuditImmutableError(Exception):
     pass
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit rows cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AuditImmutableError("Audit rows cannot be deleted.")
 
 
-class ScopedAuditManager(ScopedManager.from_queryset(AuditQuerySet)):
+# A name of its own, so that django-stubs' plugin can type the class from_queryset makes.
+_ScopedAuditManagerBase = ScopedManager.from_queryset(AuditQuerySet)
+
+
+class ScopedAuditManager(_ScopedAuditManagerBase["AuditLog"]):
     pass
 
 
@@ -56,8 +62,8 @@ class AuditLog(ScopedModel):
     # Admins see what happened in their regions; everyone sees what they did themselves.
     scoped_by = InRegion("region_code") | OwnedBy("actor")
 
-    objects = ScopedAuditManager()
-    all_objects = AuditQuerySet.as_manager()
+    objects: ClassVar[ScopedAuditManager] = ScopedAuditManager()
+    all_objects: ClassVar[models.Manager["AuditLog"]] = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit record")
@@ -65,13 +71,13 @@ class AuditLog(ScopedModel):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.target_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditImmutableError("Audit rows cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit rows cannot be deleted.")

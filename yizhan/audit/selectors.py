@@ -1,13 +1,20 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
+from django.db import models
 from django.utils import timezone
 
-from .models import AuditLog
+from .models import AuditLog, AuditQuerySet
 
 
 def audit_list(
-    *, action: str = "", target_type: str = "", actor: str = "", date_from=None, date_to=None, target_id: str = ""
-):
+    *,
+    action: str = "",
+    target_type: str = "",
+    actor: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    target_id: str = "",
+) -> AuditQuerySet:
     qs = AuditLog.objects.all()
     if action:
         qs = qs.filter(action=action)
@@ -28,5 +35,5 @@ def audit_target_types() -> list[str]:
     return list(AuditLog.objects.order_by().values_list("target_type", flat=True).distinct())
 
 
-def reveal_history(obj):
+def reveal_history(obj: models.Model) -> AuditQuerySet:
     return audit_list(action=AuditLog.Action.REVEAL, target_type=obj._meta.label_lower, target_id=str(obj.pk))

@@ -4,7 +4,12 @@ Actions come only from ``AuditLog.Action`` (also reachable as ``audit.Action``):
 refuse anything else, a bare string such as ``"reveal"`` included.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import datetime
 from itertools import islice
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar, Unpack
 
 from django.db import models
 from django.utils import timezone
@@ -13,19 +18,47 @@ from yizhan.core.fields import EncryptedField
 
 from .models import AuditLog
 
+if TYPE_CHECKING:
+    from yizhan.core.types import AnyUser
+
 Action = AuditLog.Action
 BULK_BATCH = 500
 
+# A value as an audit row keeps it (JSON): relations by id, dates as ISO text, anything else as text.
+Plain: TypeAlias = "str | int | float | bool | None | list[Plain]"
+# ``{field: [before, after]}``, or whatever a service records about its action.
+Changes: TypeAlias = Mapping[str, object]
+_T = TypeVar("_T", bound=models.Model)
 
-def _label(obj) -> str:
+
+class RecordOptions(TypedDict, total=False):
+    """What ``log_create`` / ``log_update`` / ``log_delete`` pass on to ``record``."""
+
+    region_code: str | None
+    field: str
+    reason: str
+    target_repr: str | None
+
+
+class RecordManyOptions(TypedDict, total=False):
+    """What ``log_create_many`` passes on to ``record_many``."""
+
+    field: str
+    reason: str
+    batch_size: int
+
+
+def _label(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def _plain(value):
+def _plain(value: object) -> Plain:
     if isinstance(value, models.Model):
-        return value.pk
+        pk: int | str = value.pk
+        return pk
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        iso: str = value.isoformat()
+        return iso
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple, set)):
@@ -33,9 +66,9 @@ def _plain(value):
     return str(value)
 
 
-def snapshot(obj, fields=None) -> dict:
+def snapshot(obj: models.Model, fields: Collection[str] | None = None) -> dict[str, Plain]:
     """Field values as the audit log keeps them: sensitive ones masked, relations by id, secrets left out."""
-    data = {}
+    data: dict[str, Plain] = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
@@ -48,7 +81,7 @@ def snapshot(obj, fields=None) -> dict:
     return data
 
 
-def diff(before: dict, after: dict) -> dict:
+def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list[object]]:
     return {
         name: [before.get(name), after.get(name)]
         for name in sorted(set(before) | set(after))
@@ -56,18 +89,30 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def region_code_of(obj) -> str:
+def region_code_of(obj: object) -> str:
     getter = getattr(obj, "audit_region_code", None)
-    return getter() if callable(getter) else ""
+    code: str = getter() if callable(getter) else ""
+    return code
 
 
-def _checked(action) -> AuditLog.Action:
+def _checked(action: object) -> AuditLog.Action:
     if not isinstance(action, AuditLog.Action):
         raise TypeError(f"An audit action is an AuditLog.Action member, not {action!r}.")
     return action
 
 
-def _entry(*, actor, action, target, changes, region_code, field, reason, target_repr, at=None) -> AuditLog:
+def _entry(
+    *,
+    actor: AnyUser | None,
+    action: AuditLog.Action,
+    target: models.Model | None,
+    changes: Changes | None,
+    region_code: str | None,
+    field: str,
+    reason: str,
+    target_repr: str | None,
+    at: datetime | None = None,
+) -> AuditLog:
     """An unsaved audit row: the fields ``record`` and ``record_many`` fill in the same way."""
     return AuditLog(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -84,7 +129,17 @@ def _entry(*, actor, action, target, changes, region_code, field, reason, target
     )
 
 
-def record(*, actor, action, target=None, changes=None, region_code=None, field="", reason="", target_repr=None):
+def record(
+    *,
+    actor: AnyUser | None,
+    action: AuditLog.Action,
+    target: models.Model | None = None,
+    changes: Changes | None = None,
+    region_code: str | None = None,
+    field: str = "",
+    reason: str = "",
+    target_repr: str | None = None,
+) -> AuditLog:
     entry = _entry(
         actor=actor,
         action=_checked(action),
@@ -99,16 +154,25 @@ def record(*, actor, action, target=None, changes=None, region_code=None, field=
     return entry
 
 
-def record_many(*, actor, action, targets, changes=None, field="", reason="", batch_size=BULK_BATCH) -> int:
+def record_many(
+    *,
+    actor: AnyUser | None,
+    action: AuditLog.Action,
+    targets: Iterable[_T],
+    changes: Callable[[_T], Changes] | None = None,
+    field: str = "",
+    reason: str = "",
+    batch_size: int = BULK_BATCH,
+) -> int:
     """One audit row per target for bulk paths (imports, exports of many people), with the fields ``record`` gives
     one target, written by ``bulk_create`` ``batch_size`` rows at a time. ``targets`` may be any iterable (a
     generator keeps memory flat); ``changes`` is None or a function of the target returning its changes. Every row
     gets the same time. Call it inside the caller's transaction. Returns the number of rows written."""
     action = _checked(action)
     at = timezone.now()
-    targets = iter(targets)
+    remaining = iter(targets)
     written = 0
-    while batch := list(islice(targets, batch_size)):
+    while batch := list(islice(remaining, batch_size)):
         AuditLog.all_objects.bulk_create(
             [
                 _entry(
@@ -129,22 +193,24 @@ def record_many(*, actor, action, targets, changes=None, field="", reason="", ba
     return written
 
 
-def log_create(actor, obj, **kwargs):
+def log_create(actor: AnyUser | None, obj: models.Model, **kwargs: Unpack[RecordOptions]) -> AuditLog:
     return record(actor=actor, action=AuditLog.Action.CREATE, target=obj, changes=diff({}, snapshot(obj)), **kwargs)
 
 
-def log_update(actor, obj, before: dict, **kwargs):
+def log_update(
+    actor: AnyUser | None, obj: models.Model, before: Mapping[str, object], **kwargs: Unpack[RecordOptions]
+) -> AuditLog | None:
     changes = diff(before, snapshot(obj, fields=before.keys()))
     if not changes:
         return None
     return record(actor=actor, action=AuditLog.Action.UPDATE, target=obj, changes=changes, **kwargs)
 
 
-def log_delete(actor, obj, **kwargs):
+def log_delete(actor: AnyUser | None, obj: models.Model, **kwargs: Unpack[RecordOptions]) -> AuditLog:
     return record(actor=actor, action=AuditLog.Action.DELETE, target=obj, changes=diff(snapshot(obj), {}), **kwargs)
 
 
-def log_create_many(actor, objs, **kwargs) -> int:
+def log_create_many(actor: AnyUser | None, objs: Iterable[models.Model], **kwargs: Unpack[RecordManyOptions]) -> int:
     """``log_create`` for objects saved together with ``bulk_create``: one bulk insert of their audit rows."""
     return record_many(
         actor=actor, action=Action.CREATE, targets=objs, changes=lambda o: diff({}, snapshot(o)), **kwargs

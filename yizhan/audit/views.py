@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +13,7 @@ from .reveal import is_revealable_field, reveal, revealable_model
 
 
 @requires(is_admin)
-def audit_list(request):
+def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         rows = selectors.audit_list(**form.cleaned_data)
@@ -30,7 +30,7 @@ def audit_list(request):
 
 @requires(is_signed_in)
 @require_POST
-def reveal_value(request, label, pk, field):
+def reveal_value(request: HttpRequest, label: str, pk: int, field: str) -> HttpResponse:
     """Show one sensitive value in full: scope (404), an encrypted field (404), a reason and the permission, and an
     audit row every time (``yizhan.audit.reveal``)."""
     model = revealable_model(label)
@@ -40,7 +40,7 @@ def reveal_value(request, label, pk, field):
         obj = model.objects.get(pk=pk)
     except (model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
-    context = {"label": label, "pk": pk, "field": field, "masked": obj.masked(field), "value": None}
+    context: dict[str, object] = {"label": label, "pk": pk, "field": field, "masked": obj.masked(field), "value": None}
     try:
         context["value"] = reveal(actor=request.user, obj=obj, field_name=field, reason=request.POST.get("reason", ""))
     except ValidationError as exc:

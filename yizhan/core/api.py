@@ -1,7 +1,12 @@
 """Shared pieces of the API: guards and pagination that follow the same rules as the pages."""
 
+from typing import Any, TypedDict, TypeVar
+
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
+
+_M = TypeVar("_M", bound=Model)
 
 
 class PageMeta(Schema):
@@ -10,7 +15,15 @@ class PageMeta(Schema):
     limit: int
 
 
-def page_of(queryset, offset: int, limit: int):
+class PageMetaData(TypedDict):
+    """``PageMeta`` as ``page_of`` returns it."""
+
+    count: int
+    offset: int
+    limit: int
+
+
+def page_of(queryset: QuerySet[_M], offset: int, limit: int) -> tuple[PageMetaData, list[_M]]:
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
     count = queryset.count()
@@ -56,7 +69,7 @@ _HTTP_MESSAGES = {
 }
 
 
-def _schema_message(error: dict) -> str:
+def _schema_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind.startswith(("date", "datetime")):
         return str(_INVALID_DATE)
@@ -71,7 +84,7 @@ def _schema_message(error: dict) -> str:
         return str(_INVALID)
 
 
-def schema_errors(errors: list[dict]) -> dict:
+def schema_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     """django-ninja's validation errors as ``{field: [translated message]}`` (``rooms.0.weekday`` for nested)."""
     result: dict[str, list[str]] = {}
     for error in errors:

@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     name = "yizhan.core"
     verbose_name = _("Core")
 
-    def ready(self):
+    def ready(self) -> None:
         # Django's documented place to register system checks (the module defines nothing a model needs).
         from . import checks  # noqa: F401

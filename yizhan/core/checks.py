@@ -4,8 +4,12 @@
 ``ScopedModel`` / ``scoped_by`` would otherwise be silently unscoped.
 """
 
-from django.apps import apps
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.core import checks
+from django.db import models
 
 from .registry import YizhanAppConfig
 from .scoping import ScopedManager, ScopedModel, ScopeRule
@@ -22,18 +26,18 @@ UNSCOPED_MODELS = {
 }
 
 
-def _is_project_model(model) -> bool:
+def _is_project_model(model: type[models.Model]) -> bool:
     return model.__module__.startswith("yizhan.")
 
 
 @checks.register()
-def check_models_are_scoped(app_configs=None, **kwargs):
+def check_models_are_scoped(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.Error]:
     return scoping_errors(apps.get_models())
 
 
-def scoping_errors(models) -> list[checks.Error]:
+def scoping_errors(model_classes: Iterable[type[models.Model]]) -> list[checks.Error]:
     errors = []
-    for model in models:
+    for model in model_classes:
         if not _is_project_model(model) or model._meta.proxy:
             continue
         label = model._meta.label_lower
@@ -72,7 +76,7 @@ def scoping_errors(models) -> list[checks.Error]:
 
 
 @checks.register()
-def check_apps_plug_in(app_configs=None, **kwargs):
+def check_apps_plug_in(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.Error]:
     """Every project app (but core) declares what it contributes through a YizhanAppConfig."""
     return [
         checks.Error(

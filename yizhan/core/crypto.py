@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 from functools import lru_cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -21,7 +22,7 @@ def _fernet() -> MultiFernet:
 
 
 @receiver(setting_changed)
-def _reset_keys(*, setting, **kwargs):
+def _reset_keys(*, setting: str, **kwargs: Any) -> None:
     if setting in {"FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY"}:
         _fernet.cache_clear()
 

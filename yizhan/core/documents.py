@@ -31,21 +31,25 @@ PDF
   a PDF yet, so there is no function for it.
 """
 
+import enum
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TypeVar, overload
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from .scoping import activate, require_scope
+from .scoping import Scope, activate, require_scope
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@")
@@ -54,8 +58,15 @@ MAX_CELL_TEXT = 32767  # Excel's limit for the text of one cell
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CHUNK_BYTES = 64 * 1024
 
+_V = TypeVar("_V")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
-def clean_cell(value):
+
+@overload
+def clean_cell(value: str | Promise) -> str: ...
+@overload
+def clean_cell(value: _V) -> _V: ...
+def clean_cell(value: object) -> object:
     """A value as it may go into a cell: text without illegal characters and never read as a formula."""
     if isinstance(value, Promise):  # a lazy translation
         value = str(value)
@@ -67,18 +78,18 @@ def clean_cell(value):
     return value[:MAX_CELL_TEXT]
 
 
-def clean_row(values: Iterable) -> list:
+def clean_row(values: Iterable[object]) -> list[object]:
     return [clean_cell(value) for value in values]
 
 
-def workbook_bytes(wb) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     """An openpyxl workbook as the bytes of an .xlsx file."""
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _download(response, filename: str):
+def _download(response: _Response, filename: str) -> _Response:
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "no-store"  # exports hold personal data: never kept by a browser or proxy
     return response
@@ -89,7 +100,11 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return _download(HttpResponse(content, content_type=XLSX_CONTENT_TYPE), filename)
 
 
-_DONE = object()
+class _End(enum.Enum):
+    DONE = enum.auto()  # what next() gives once the chunks are exhausted
+
+
+_DONE = _End.DONE
 
 
 def in_request_context(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -99,7 +114,7 @@ def in_request_context(chunks: Iterable[bytes]) -> Iterator[bytes]:
     return _replay(iter(chunks), scope, language)
 
 
-def _replay(chunks: Iterator[bytes], scope, language) -> Iterator[bytes]:
+def _replay(chunks: Iterator[bytes], scope: Scope, language: str) -> Iterator[bytes]:
     try:
         while True:
             with activate(scope), translation.override(language):
@@ -115,7 +130,7 @@ def _replay(chunks: Iterator[bytes], scope, language) -> Iterator[bytes]:
 
 
 def streamed_xlsx_response(
-    filename: str, *, sheet_title: str, header: Sequence, rows: Iterable[Sequence]
+    filename: str, *, sheet_title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
     """The download of a one-sheet .xlsx written while it is sent: ``header`` (bold, frozen) then ``rows``, which
     may be a generator that queries the database (it runs in this request's scope and language). Cells go through
@@ -170,12 +185,12 @@ _STYLES = (
 _SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
 
-def _sheet_name(title) -> str:
+def _sheet_name(title: object) -> str:
     name = _SHEET_NAME_ILLEGAL.sub(" ", clean_cell(str(title)).lstrip("'")).strip()[:31]
     return name or "Sheet1"
 
 
-def _workbook_xml(sheet_title) -> str:
+def _workbook_xml(sheet_title: object) -> str:
     name = escape(_sheet_name(sheet_title), {'"': "&quot;"})
     return (
         _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
@@ -183,7 +198,7 @@ def _workbook_xml(sheet_title) -> str:
     )
 
 
-def _cell(ref: str, value, style: str) -> str:
+def _cell(ref: str, value: object, style: str) -> str:
     if isinstance(value, Promise):
         value = str(value)
     if value is None or value == "":
@@ -198,7 +213,7 @@ def _cell(ref: str, value, style: str) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _row(number: int, values: Sequence, letters: list[str], style: str = "") -> str:
+def _row(number: int, values: Sequence[object], letters: list[str], style: str = "") -> str:
     while len(letters) < len(values):
         letters.append(get_column_letter(len(letters) + 1))
     cells = "".join(_cell(f"{letters[i]}{number}", value, style) for i, value in enumerate(values))
@@ -208,12 +223,12 @@ def _row(number: int, values: Sequence, letters: list[str], style: str = "") -> 
 class _Sink:
     """A write-only file for ``zipfile``: keeps what was written until ``drain`` hands it out."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._parts: list[bytes] = []
         self.pending = 0
         self._position = 0
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         data = bytes(data)
         self._parts.append(data)
         self.pending += len(data)
@@ -223,8 +238,11 @@ class _Sink:
     def tell(self) -> int:
         return self._position
 
-    def flush(self):
+    def flush(self) -> None:
         pass
+
+    def close(self) -> None:
+        pass  # zipfile never closes a file it was handed; part of the file interface it is typed against
 
     def drain(self) -> bytes:
         data = b"".join(self._parts)
@@ -232,7 +250,9 @@ class _Sink:
         return data
 
 
-def xlsx_stream(rows: Iterable[Sequence], *, sheet_title, header: Sequence = ()) -> Iterator[bytes]:
+def xlsx_stream(
+    rows: Iterable[Sequence[object]], *, sheet_title: object, header: Sequence[object] = ()
+) -> Iterator[bytes]:
     """The bytes of a one-sheet .xlsx file, produced chunk by chunk while ``rows`` is consumed."""
     sink = _Sink()
     letters: list[str] = []

@@ -8,51 +8,71 @@ Reading ``obj.mobile`` gives the plaintext (for services that need it); screens,
 ``Model.objects.filter(mobile_index=blind_index("mobile", value))``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Combinable
+from django.db.models.lookups import Lookup
 
 from . import crypto
 from .masking import mask
 
+# Model fields are generic (set type, get type) only in django-stubs: at run time they cannot be subscripted.
+if TYPE_CHECKING:
+    from .types import AnyUser
 
-class EncryptedField(models.TextField):
+    _TextField = models.TextField[str | Combinable, str]
+    _CharField = models.CharField[str | Combinable, str]
+else:
+    _TextField = models.TextField
+    _CharField = models.CharField
+
+_Deconstructed = tuple[str, str, Sequence[Any], dict[str, Any]]
+
+
+class EncryptedField(_TextField):
     description = "Text encrypted at rest"
 
-    def __init__(self, *args, kind: str = "text", **kwargs):
+    def __init__(self, *args: Any, kind: str = "text", **kwargs: Any) -> None:
         self.kind = kind
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> _Deconstructed:
         name, path, args, kwargs = super().deconstruct()
         kwargs["kind"] = self.kind
         if kwargs.get("default") == "":
             kwargs.pop("default")
         return name, path, args, kwargs
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: Any, connection: BaseDatabaseWrapper) -> str | None:
         if value in (None, ""):
             return value
         return crypto.decrypt(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
         return crypto.encrypt(value)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name not in {"isnull", "exact"}:
             return None  # ciphertext cannot be searched: use the blind index
         return super().get_lookup(lookup_name)
 
-    def mask(self, value) -> str:
+    def mask(self, value: str | None) -> str:
         return mask(self.kind, value)
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(_CharField):
     """HMAC of the normalized source value, kept in step on every save."""
 
-    def __init__(self, *args, source: str, **kwargs):
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         self.source = source
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)
@@ -61,7 +81,7 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> _Deconstructed:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         for key, default in (("max_length", 64), ("editable", False), ("blank", True), ("db_index", True)):
@@ -71,8 +91,9 @@ class BlindIndexField(models.CharField):
             kwargs.pop("default")
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
         source_field = model_instance._meta.get_field(self.source)
+        assert isinstance(source_field, EncryptedField), f"{self.source} is not an EncryptedField"
         value = getattr(model_instance, self.source)
         digest = crypto.blind_index(source_field.kind, value) if value else ""
         setattr(model_instance, self.attname, digest)
@@ -82,11 +103,16 @@ class BlindIndexField(models.CharField):
 class SensitiveFieldsMixin(models.Model):
     """Gives models with encrypted fields a uniform ``masked(field)`` accessor."""
 
+    # A model opts in to reveal (``yizhan.audit.reveal``) by defining ``can_reveal(user, field_name)``: declared here
+    # for the type checker only (an annotation without a value), so a model without it stays unrevealable.
+    can_reveal: Callable[[AnyUser, str], bool]
+
     class Meta:
         abstract = True
 
     def masked(self, field_name: str) -> str:
         field = self._meta.get_field(field_name)
+        assert isinstance(field, EncryptedField), f"{field_name} is not an EncryptedField"
         return field.mask(getattr(self, field_name))
 
     @classmethod

@@ -1,12 +1,14 @@
 """Photo uploads, for every app: check that a file really is an allowed image, strip its metadata (a child's
 home must not be findable from a photo's GPS tag), and make a thumbnail."""
 
+from __future__ import annotations
+
 import io
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -28,7 +30,7 @@ class StoredImage:
     height: int
 
 
-def validate_image(upload, *, field: str = "image") -> str:
+def validate_image(upload: File[bytes] | None, *, field: str = "image") -> str:
     """The Pillow format name of a valid upload; ValidationError (on ``field``) with a clear message otherwise."""
     if upload is None:
         raise ValidationError({field: _("Choose a photo to upload.")})
@@ -66,9 +68,10 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def _open_clean(upload, *, field: str) -> tuple[Image.Image, str]:
+def _open_clean(upload: File[bytes] | None, *, field: str) -> tuple[Image.Image, str]:
     """Validate, then decode upright with the metadata (EXIF/GPS, camera) left behind, at most STORED_MAX_SIDE."""
     image_format = validate_image(upload, field=field)
+    assert upload is not None  # validate_image refuses a missing upload
     upload.seek(0)
     with Image.open(upload) as source:
         image = ImageOps.exif_transpose(source)
@@ -79,14 +82,14 @@ def _open_clean(upload, *, field: str) -> tuple[Image.Image, str]:
     return image, image_format
 
 
-def clean_image(upload, *, field: str = "image") -> ContentFile:
+def clean_image(upload: File[bytes] | None, *, field: str = "image") -> ContentFile[bytes]:
     """A validated image re-encoded without metadata, ready to save in a FileField (no thumbnail)."""
     image, image_format = _open_clean(upload, field=field)
     extension = FORMATS[image_format][1]
     return ContentFile(_encode(image, image_format), name=f"{uuid.uuid4().hex}.{extension}")
 
 
-def store_image(upload, *, folder: str) -> StoredImage:
+def store_image(upload: File[bytes] | None, *, folder: str) -> StoredImage:
     """Validate, re-encode without metadata (EXIF/GPS), and store the image and a JPEG thumbnail."""
     image, image_format = _open_clean(upload, field="image")
     content_type, extension = FORMATS[image_format]

@@ -6,14 +6,16 @@ bodies are checked; such a request gets a 400 with a translated message and chan
 """
 
 import json
+from collections.abc import Callable
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 NUL_MESSAGE = _("The request contains a NUL character (\\0), which is not allowed in any text. Nothing was changed.")
 
 
-def _has_nul(value) -> bool:
+def _has_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -23,7 +25,7 @@ def _has_nul(value) -> bool:
     return False
 
 
-def _body_has_nul(request) -> bool:
+def _body_has_nul(request: HttpRequest) -> bool:
     if "json" not in (request.content_type or ""):
         return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
     body = request.body
@@ -38,10 +40,10 @@ def _body_has_nul(request) -> bool:
 
 
 class RejectNulCharactersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         in_query = any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
         if in_query or (request.method in ("POST", "PUT", "PATCH") and _body_has_nul(request)):
             if request.path.startswith("/api/"):

@@ -15,5 +15,5 @@ class ScheduledRun(models.Model):
         verbose_name_plural = _("scheduled runs")
         constraints = [models.UniqueConstraint(fields=["job", "run_on"], name="scheduled_run_once_a_day")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.job} {self.run_on}"

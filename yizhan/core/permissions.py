@@ -25,18 +25,30 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .scoping import Scope, require_scope
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_R_co = TypeVar("_R_co", covariant=True)
+
+
+class Coded(Protocol):
+    """A place with a region code (a Region)."""
+
+    @property
+    def code(self) -> str: ...
 
 
 class Predicate:
     """A named rule ``fn(scope)`` or ``fn(scope, obj)`` returning a bool."""
 
-    def __init__(self, fn: Callable[..., bool], name: str | None = None):
+    def __init__(self, fn: Callable[..., bool], name: str | None = None) -> None:
         self.fn = fn
         self.name = name or fn.__name__
         self.takes_object = len(inspect.signature(fn).parameters) > 1
@@ -86,14 +98,14 @@ def is_admin(scope: Scope) -> bool:
 
 
 @predicate
-def is_admin_over(scope: Scope, region) -> bool:
+def is_admin_over(scope: Scope, region: Coded | str) -> bool:
     """A federation admin at or above ``region`` (a Region or a region code)."""
     code = region if isinstance(region, str) else region.code
     return scope.covers_region(code, admin_only=True)
 
 
 @predicate
-def is_admin_strictly_above(scope: Scope, region) -> bool:
+def is_admin_strictly_above(scope: Scope, region: Coded | str) -> bool:
     """A federation admin of a region above ``region`` (not a peer): may appoint admins there."""
     code = region if isinstance(region, str) else region.code
     return scope.unrestricted or any(code.startswith(own) and code != own for own in scope.admin_regions)
@@ -123,7 +135,7 @@ def holds_role(*roles: str) -> Predicate:
 def holds_role_in(*roles: str) -> Predicate:
     """Holds one of these (non-admin) roles in exactly this region (a Region or a region code)."""
 
-    def check(scope: Scope, region) -> bool:
+    def check(scope: Scope, region: Coded | str) -> bool:
         code = region if isinstance(region, str) else region.code
         return code in scope.regions_for(*roles)
 
@@ -146,7 +158,17 @@ def require(rule: Predicate, obj: Any = None) -> Scope:
     return scope
 
 
-def requires(rule: Predicate):
+class Guarded(Protocol, Generic[_P, _R_co]):
+    """A page or API operation guarded by ``requires``: the view, with its rule on ``permission``."""
+
+    permission: Predicate
+
+    def __call__(self, request: HttpRequest, /, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
+
+
+def requires(
+    rule: Predicate,
+) -> Callable[[Callable[Concatenate[HttpRequest, _P], _R]], Guarded[_P, _R]]:
     """Guard a page or an API operation with ``rule``.
 
     Pages: an anonymous visitor is sent to the login page; a signed-in user the rule refuses gets 403.
@@ -154,13 +176,15 @@ def requires(rule: Predicate):
     The rule is kept on the view as ``view.permission`` (the permission-matrix completeness test reads it).
     """
 
-    def decorator(view):
+    def decorator(view: Callable[Concatenate[HttpRequest, _P], _R]) -> Guarded[_P, _R]:
         @wraps(view)
-        def checked(request, *args, **kwargs):
+        def checked(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> _R:
             require(rule)
             return view(request, *args, **kwargs)
 
-        guarded = login_required(checked)
+        # django-stubs accepts only views that return an HttpResponse here; API operations return data for
+        # django-ninja to serialise (and never reach the login redirect: ninja answers 401 first).
+        guarded = cast("Guarded[_P, _R]", login_required(checked))  # type: ignore[type-var]
         guarded.permission = rule
         return guarded
 

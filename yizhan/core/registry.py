@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
-from django.urls import include, path
+from django.urls import URLResolver, include, path
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:  # apps.py modules import this one before models may be imported
@@ -31,7 +31,10 @@ class NavEntry:
     order: int = 100
 
     def resolved_rule(self) -> Predicate:
-        return import_string(self.rule) if isinstance(self.rule, str) else self.rule
+        if isinstance(self.rule, str):
+            rule: Predicate = import_string(self.rule)
+            return rule
+        return self.rule
 
 
 class YizhanAppConfig(AppConfig):
@@ -56,7 +59,7 @@ def project_apps() -> list[YizhanAppConfig]:
     return [config for config in apps.get_app_configs() if isinstance(config, YizhanAppConfig)]
 
 
-def url_patterns() -> list:
+def url_patterns() -> list[URLResolver]:
     return [path(prefix, include(module)) for config in project_apps() for prefix, module in config.urls]
 
 

@@ -18,11 +18,20 @@ through the scoped manager.
 from __future__ import annotations
 
 import contextvars
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+if TYPE_CHECKING:
+    from .types import AnyUser
+
+_M = TypeVar("_M", bound="ScopedModel")
 
 
 class ScopeError(Exception):
@@ -87,7 +96,7 @@ def require_scope() -> Scope:
 
 
 @contextmanager
-def activate(scope: Scope):
+def activate(scope: Scope) -> Iterator[Scope]:
     token = _current.set(scope)
     try:
         yield scope
@@ -95,32 +104,32 @@ def activate(scope: Scope):
         _current.reset(token)
 
 
-def scopes_disabled():
+def scopes_disabled() -> AbstractContextManager[Scope]:
     """System work that must see every row (imports, migrations data, the task worker, retention)."""
     return activate(_UNRESTRICTED)
 
 
-def anonymous_scope():
+def anonymous_scope() -> AbstractContextManager[Scope]:
     return activate(_ANONYMOUS)
 
 
-class _ScopeMissingQuerySet(models.QuerySet):
+class _ScopeMissingQuerySet(models.QuerySet[_M]):
     """Returned when no scope is active: building it is fine, running it raises."""
 
-    def _fetch_all(self):
+    def _fetch_all(self) -> NoReturn:
         raise ScopeError(f"{self.model.__name__} queried without a scope.")
 
-    def _refuse(self, *args, **kwargs):
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ScopeError(f"{self.model.__name__} queried without a scope.")
 
     count = exists = aggregate = update = delete = iterator = in_bulk = contains = _refuse
     explain = _refuse
 
 
-class ScopedManager(models.Manager):
+class ScopedManager(models.Manager[_M]):
     """Default-looking manager that limits every query to the active scope (``Model.scope_filter(scope)``)."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> models.QuerySet[_M]:
         scope = _current.get()
         if scope is None:
             return _ScopeMissingQuerySet(self.model, using=self._db)
@@ -133,7 +142,7 @@ class ScopedManager(models.Manager):
 # --- declaring how a model's rows meet a scope -------------------------------------------------------------------
 
 
-def _follow(obj, path: str):
+def _follow(obj: Any, path: str) -> Any:
     """``obj.a.b.c`` for the lookup path ``a__b__c`` (None as soon as a link is empty)."""
     for part in path.split("__"):
         if obj is None:
@@ -154,8 +163,11 @@ class ScopeRule:
     def q(self, scope: Scope) -> Q:
         raise NotImplementedError
 
-    def region_code(self, obj) -> str:
-        return (_follow(obj, self.region_path) or "") if self.region_path else ""
+    def region_code(self, obj: models.Model) -> str:
+        if not self.region_path:
+            return ""
+        code: str | None = _follow(obj, self.region_path)
+        return code or ""
 
     def __or__(self, other: ScopeRule) -> ScopeRule:
         return AnyOf(self, other)
@@ -165,7 +177,7 @@ class InRegion(ScopeRule):
     """Rows whose region code (at ``path``) lies under one of the user's admin regions; with ``members=True`` also
     rows of exactly the regions where the user holds any other role."""
 
-    def __init__(self, path: str = "region__code", *, members: bool = False):
+    def __init__(self, path: str = "region__code", *, members: bool = False) -> None:
         self.region_path = path
         self.members = members
 
@@ -176,7 +188,7 @@ class InRegion(ScopeRule):
 class OwnedBy(ScopeRule):
     """Rows that belong to the acting user (``path`` is the foreign key to the user). Anonymous: none."""
 
-    def __init__(self, path: str = "user", *, region_path: str = ""):
+    def __init__(self, path: str = "user", *, region_path: str = "") -> None:
         self.path = path
         self.region_path = region_path
 
@@ -189,7 +201,7 @@ class OwnedBy(ScopeRule):
 class AnyOf(ScopeRule):
     """Rows that meet any of the rules; audit rows go to the first region one of them names."""
 
-    def __init__(self, *rules: ScopeRule):
+    def __init__(self, *rules: ScopeRule) -> None:
         self.rules = rules
 
     def q(self, scope: Scope) -> Q:
@@ -198,7 +210,7 @@ class AnyOf(ScopeRule):
             q |= rule.q(scope)
         return q
 
-    def region_code(self, obj) -> str:
+    def region_code(self, obj: models.Model) -> str:
         for rule in self.rules:
             code = rule.region_code(obj)
             if code:
@@ -213,7 +225,7 @@ class ScopedModel(models.Model):
     and ``all_objects`` (the system manager: uniqueness checks, auth, commands, tasks) come from here.
     """
 
-    scoped_by: ScopeRule
+    scoped_by: ClassVar[ScopeRule]
 
     objects = ScopedManager()
     all_objects = models.Manager()
@@ -229,17 +241,23 @@ class ScopedModel(models.Model):
         return self.scoped_by.region_code(self)
 
 
-def scope_for_user(user) -> Scope:
+_CACHE_ATTRIBUTE = "_yizhan_scope"  # where scope_for_user keeps a user's scope (tests drop it after role changes)
+
+
+def scope_for_user(user: AnyUser | None) -> Scope:
     """Build the scope of a user from their active role memberships (one query, cached on the user)."""
     if user is None or not user.is_authenticated:
         return _ANONYMOUS
-    cached = getattr(user, "_yizhan_scope", None)
+    cached: Scope | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
     if user.is_superuser:
         scope = Scope(user_id=user.pk, unrestricted=True)
     else:
-        admin, member, places, by_role = set(), set(), {}, {}
+        admin: set[str] = set()
+        member: set[str] = set()
+        places: dict[str, set[int]] = {}
+        by_role: dict[str, set[str]] = {}
         for membership in user.active_memberships():
             code = membership.region_code
             if membership.is_admin_role:
@@ -256,12 +274,12 @@ def scope_for_user(user) -> Scope:
             places={kind: frozenset(ids) for kind, ids in places.items()},
             role_regions={role: frozenset(codes) for role, codes in by_role.items()},
         )
-    user._yizhan_scope = scope
+    setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
 
 
 @contextmanager
-def scope_for(user):
+def scope_for(user: AnyUser | None) -> Iterator[Scope]:
     with activate(scope_for_user(user)) as scope:
         yield scope
 
@@ -269,9 +287,9 @@ def scope_for(user):
 class ScopeMiddleware:
     """Activates the request user's scope for the whole request (pages, API, exports alike)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with activate(scope_for_user(getattr(request, "user", None))):
             return self.get_response(request)

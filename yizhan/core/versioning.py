@@ -12,6 +12,7 @@ templates show at the top of the form) and the API answers 409 (one handler in `
 """
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,15 +26,15 @@ STALE_MESSAGE = _(
 class StaleVersionError(ValidationError):
     """The object changed since the editor read it: nothing was saved. The error is on the field ``version``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__({"version": [STALE_MESSAGE]})
 
 
-def _stamped(model) -> bool:
+def _stamped(model: type[models.Model]) -> bool:
     return any(field.name == "updated_at" for field in model._meta.concrete_fields)
 
 
-def bump_version(obj, expected_version) -> None:
+def bump_version(obj: models.Model, expected_version: int | str | None) -> None:
     """Raise the stored version of ``obj`` by one if it is still ``expected_version``, else ``StaleVersionError``.
 
     Call it inside the service's ``transaction.atomic()`` before saving the other changes, so that a later error in
@@ -41,17 +42,18 @@ def bump_version(obj, expected_version) -> None:
     not a whole number is stale. On success ``obj.version`` (and ``obj.updated_at`` where the model has one) match
     the database again, so a following ``obj.save()`` keeps the new version.
     """
+    if expected_version is None:
+        raise StaleVersionError
     try:
         expected = int(expected_version)
     except (TypeError, ValueError) as exc:
         raise StaleVersionError from exc
     model = obj._meta.model
-    values = {"version": F("version") + 1}
+    stored: dict[str, object] = {"version": expected + 1}  # what the row holds after the update
     if _stamped(model):
-        values["updated_at"] = timezone.now()
+        stored["updated_at"] = timezone.now()
     # The base manager is never scoped: whether the caller may change the object was decided before this call.
-    if not model._base_manager.filter(pk=obj.pk, version=expected).update(**values):
+    if not model._base_manager.filter(pk=obj.pk, version=expected).update(**{**stored, "version": F("version") + 1}):
         raise StaleVersionError
-    obj.version = expected + 1
-    if "updated_at" in values:
-        obj.updated_at = values["updated_at"]
+    for name, value in stored.items():
+        setattr(obj, name, value)

@@ -13,8 +13,9 @@ from yizhan.stations.models import BrandItem, Photo, Station
 
 def public_towns() -> list[Region]:
     with anonymous_scope():
-        parents = set(Station.objects.values_list("region__parent_id", flat=True))
-        parents |= set(Studio.objects.values_list("region__parent_id", flat=True))
+        found = set(Station.objects.values_list("region__parent_id", flat=True))
+        found |= set(Studio.objects.values_list("region__parent_id", flat=True))
+    parents = {pk for pk in found if pk is not None}  # villages always have a town; the type allows None
     return list(Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN).order_by("code"))
 
 

@@ -1,4 +1,5 @@
 import re
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,8 +18,14 @@ class Region(ScopedModel):
         TOWN = 4, _("Town / street")
         VILLAGE = 5, _("Village / community")
 
-    # Code length at each level: 33 > 3301 > 330109 > 330109113 > 330109113001.
-    CODE_LENGTHS = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWN: 9, Level.VILLAGE: 12}
+    # Code length at each level (a Level is its number): 33 > 3301 > 330109 > 330109113 > 330109113001.
+    CODE_LENGTHS: ClassVar[dict[int, int]] = {
+        Level.PROVINCE: 2,
+        Level.CITY: 4,
+        Level.COUNTY: 6,
+        Level.TOWN: 9,
+        Level.VILLAGE: 12,
+    }
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)

@@ -1,25 +1,31 @@
+from typing import Any
+
 from django import template
+from django.template.context import Context
+
+from yizhan.core.fields import SensitiveFieldsMixin
 
 register = template.Library()
 
 
 @register.filter
-def masked(obj, field_name: str) -> str:
+def masked(obj: SensitiveFieldsMixin, field_name: str) -> str:
     """{{ user|masked:"mobile" }} → 138****8000"""
     return obj.masked(field_name)
 
 
 @register.simple_tag(takes_context=True)
-def query_replace(context, **kwargs) -> str:
+def query_replace(context: Context, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (pagination links keep the filters)."""
     params = context["request"].GET.copy()
     for key, value in kwargs.items():
         params[key] = value
-    return params.urlencode()
+    query: str = params.urlencode()
+    return query
 
 
 @register.inclusion_tag("audit/reveal.html", takes_context=True)
-def reveal(context, obj, field_name: str):
+def reveal(context: Context, obj: SensitiveFieldsMixin, field_name: str) -> dict[str, object]:
     """Masked value with a 'show' form (reason required) for users allowed to reveal it."""
     user = context["request"].user
     raw = getattr(obj, field_name)

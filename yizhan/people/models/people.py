@@ -1,12 +1,14 @@
 """Residents, households, relations, target groups and consents (DESIGN.md §3.3, PIPL)."""
 
 from datetime import date
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import Role
@@ -220,7 +222,7 @@ class Relation(ScopedModel):
         OTHER = "other", _("other relation to")
 
     GUARDIAN_KINDS = (Kind.PARENT, Kind.GUARDIAN)
-    INVERSE_LABELS = {
+    INVERSE_LABELS: ClassVar[dict[str, Promise]] = {
         Kind.SPOUSE: _("spouse of"),
         Kind.PARENT: _("child of"),
         Kind.GUARDIAN: _("ward of"),

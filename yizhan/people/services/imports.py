@@ -112,6 +112,7 @@ EXTRA_RESIDENCY = {
 def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook starts with one sheet
     ws.title = _("Residents")
     ws.append([f"{label}{' *' if required else ''}" for _key, label, required in COLUMNS])
     for cell in ws[1]:
@@ -170,7 +171,7 @@ def _read_rows(wb) -> list[dict]:
             _("The first row must hold the column names of the template; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    parsed = []
+    parsed: list[dict[str, int | str]] = []
     empty = 0
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
@@ -181,7 +182,7 @@ def _read_rows(wb) -> list[dict]:
         empty = 0
         if len(parsed) >= MAX_ROWS:
             raise ValidationError(_("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS})
-        row = {"row": number}
+        row: dict[str, int | str] = {"row": number}
         for index, key in mapping.items():
             value = values[index] if index < len(values) else None
             if isinstance(value, datetime):
@@ -195,7 +196,7 @@ def _read_rows(wb) -> list[dict]:
     return parsed
 
 
-def _parse_date(text: str) -> date | None:
+def _parse_date(text: str) -> date:
     text = (text or "").strip()
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
         try:
@@ -314,7 +315,8 @@ def _mark_duplicates(checked: list[dict]) -> None:
     def visible(code):
         return scope.unrestricted or scope.covers_region(code, admin_only=True) or code in managed
 
-    seen_ids, seen_identity = {}, {}
+    seen_ids: dict[str, int] = {}
+    seen_identity: dict[tuple[str, str, int], int] = {}
     candidates = [r for r in checked if r["status"] == "ok"]
     for r in candidates:
         v = r["values"]
@@ -343,6 +345,7 @@ def _mark_duplicates(checked: list[dict]) -> None:
         for pk, name, born, region_id, code in Person.all_objects.filter(
             name__in=names[start : start + 2000], birth_date__isnull=False, anonymised_at__isnull=True
         ).values_list("pk", "name", "birth_date", "region_id", "region__code"):
+            assert born is not None  # filtered on birth_date__isnull=False
             by_identity[(name, born.isoformat(), region_id)] = (pk, code)
     for r in live:
         v = r["values"]
@@ -473,6 +476,7 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
     """Row-by-row result with masked values, so the user can fix the file."""
     wb = Workbook(write_only=False)
     ws = wb.active
+    assert ws is not None  # a new workbook starts with one sheet
     ws.title = _("Check result")
     ws.append([_("Row"), _("Name"), _("Document number"), _("Mobile number"), _("Village"), _("Result"), _("Problems")])
     for cell in ws[1]:

@@ -88,8 +88,8 @@ def _prepare(person: Person) -> None:
             person.birth_date = born
         elif born and person.birth_date != born:
             raise ValidationError({"birth_date": _("The date of birth does not match the ID number.")})
-        if person.gender == Person.Gender.UNKNOWN and gender_from_id(person.id_number):
-            person.gender = gender_from_id(person.id_number)
+        if person.gender == Person.Gender.UNKNOWN and (gender := gender_from_id(person.id_number)):
+            person.gender = gender
     if not person.name:
         raise ValidationError({"name": _("Enter the name.")})
 

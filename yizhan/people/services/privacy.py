@@ -1,7 +1,8 @@
 """Subject requests (export, erasure) and the retention policy (PIPL art. 19, 45–47)."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -64,7 +65,7 @@ def subject_export(*, person: Person, actor) -> dict:
             "address": person.address,
             "village": person.region.name,
             "residency": person.get_residency_display(),
-            "household": person.household.name if person.household_id else None,
+            "household": person.household.name if person.household is not None else None,
             "notes": person.notes,
             "registered_at": person.created_at.isoformat(),
         },
@@ -215,12 +216,33 @@ def person_erase(*, person: Person, actor, reason: str) -> ErasureResult:
     return result
 
 
-def apply_retention(*, dry_run: bool = True, now=None) -> dict:
+class HeldPerson(TypedDict):
+    person_id: int
+    holds: list[str]
+
+
+class RetentionReport(TypedDict):
+    """What ``apply_retention`` did (or, with ``dry_run``, would do): counts per policy, and who is held."""
+
+    dry_run: bool
+    visit: int
+    consent_withdrawn_person: int
+    import_batch: int
+    held: list[HeldPerson]
+
+
+def apply_retention(*, dry_run: bool = True, now: datetime | None = None) -> RetentionReport:
     """Anonymise what is past the retention policy in settings.RETENTION; with dry_run, only count it."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     policy = settings.RETENTION
-    report = {"dry_run": dry_run, "visit": 0, "consent_withdrawn_person": 0, "import_batch": 0, "held": []}
+    report: RetentionReport = {
+        "dry_run": dry_run,
+        "visit": 0,
+        "consent_withdrawn_person": 0,
+        "import_batch": 0,
+        "held": [],
+    }
 
     visit_cutoff = today - timedelta(days=policy["visit"])
     old_visits = Visit.all_objects.filter(visit_date__lt=visit_cutoff).exclude(findings="", photos__isnull=True)
@@ -243,7 +265,7 @@ def apply_retention(*, dry_run: bool = True, now=None) -> dict:
     report["import_batch"] = batches.count()
     # A held person was already anonymised as far as the holds allow: run again only once the holds are gone
     # (or after a later withdrawal), not every day with a new audit row and a misleading count.
-    erased_at: dict[str, object] = {}
+    erased_at: dict[str, datetime] = {}
     for target_id, at in AuditLog.all_objects.filter(
         target_type="people.person", field="erasure", target_id__in=[str(p.pk) for p in people]
     ).values_list("target_id", "at"):
@@ -254,7 +276,8 @@ def apply_retention(*, dry_run: bool = True, now=None) -> dict:
         if held:
             report["held"].append({"person_id": person.pk, "holds": [h.reason for h in held]})
             last = erased_at.get(str(person.pk))
-            if last is not None and last >= person.consent_withdrawn_at:
+            withdrawn = person.consent_withdrawn_at  # set: the people were chosen by it
+            if last is not None and withdrawn is not None and last >= withdrawn:
                 continue
         due.append(person)
     people = due

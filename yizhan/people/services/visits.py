@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,9 @@ from ..models import (
 from ..permissions import can_write_residents_in
 from ..selectors import staff_for
 from ..tasks import remind_followup
+
+# A membership as schedule_due_visits reads it: person id, group id, start date, the person's region code.
+_Membership = tuple[int, int, date, str]
 
 
 def visit_plan_create(*, created_by, name, group, region, interval_days, kind="care") -> VisitPlan:
@@ -51,12 +54,14 @@ def visit_plan_create(*, created_by, name, group, region, interval_days, kind="c
 
 def schedule_due_visits(*, plan: VisitPlan | None = None, person: Person | None = None) -> int:
     """Open the next due visit for every current group member a plan covers (idempotent; a few queries)."""
+    plans: QuerySet[VisitPlan] | list[VisitPlan]
     plans = VisitPlan.all_objects.filter(is_active=True).select_related("region")
     if plan is not None:
         plans = plans.filter(pk=plan.pk)
     plans = list(plans)
     if not plans:
         return 0
+    memberships: QuerySet[TargetGroupMembership, _Membership] | list[_Membership]
     memberships = TargetGroupMembership.all_objects.filter(
         end_date__isnull=True,
         group_id__in={p.group_id for p in plans},

@@ -1,6 +1,8 @@
 """Contacts of a place, for every kind of place: a station's here, a studio's in mediation. Each app's contact
 service is these two functions applied to its own contact model (a concrete ``ContactBase``)."""
 
+from typing import TypeVar
+
 from django.db import transaction
 
 from yizhan.audit import services as audit
@@ -9,10 +11,12 @@ from yizhan.core.permissions import require
 from ..models import ContactBase
 from .common import strip_text
 
+AnyContact = TypeVar("AnyContact", bound=ContactBase)
+
 
 def add_contact(
-    model: type[ContactBase], *, place, created_by, name, role, phone="", is_public=True, sort_order=0
-) -> ContactBase:
+    model: type[AnyContact], *, place, created_by, name, role, phone="", is_public=True, sort_order=0
+) -> AnyContact:
     """A contact person of ``place`` (phone encrypted, always shown masked), for those ``model.place_rule`` lets."""
     require(model.place_rule, place)
     contact = model(

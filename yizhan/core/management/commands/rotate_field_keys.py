@@ -1,9 +1,19 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import Field
 
 from yizhan.core import crypto
 from yizhan.core.fields import EncryptedField
+
+
+def _column(field: Field[Any, Any]) -> str:
+    """The column of a concrete field (django-stubs types ``column`` as optional: other fields have none)."""
+    assert field.column is not None, field
+    return field.column
 
 
 class Command(BaseCommand):
@@ -12,18 +22,18 @@ class Command(BaseCommand):
         "the old ones after it, run this, then remove the old keys."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, batch_size, **options):
+    def handle(self, batch_size: int, **options: Any) -> None:
         total = 0
         for model in apps.get_models():
             fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
             if not fields:
                 continue
             table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            columns = [connection.ops.quote_name(f.column) for f in fields]
+            pk = connection.ops.quote_name(_column(model._meta.pk))
+            columns = [connection.ops.quote_name(_column(f)) for f in fields]
             count = 0
             last = None
             while True:

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,10 +10,10 @@ from yizhan.core.demo import seed_demo
 class Command(BaseCommand):
     help = "Build the 瓜沥镇 demo from every app's part (regions, accounts, stations, residents …). Not in production."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database already has users.")
 
-    def handle(self, if_empty, **options):
+    def handle(self, if_empty: bool, **options: Any) -> None:
         if getattr(settings, "YIZHAN_ENV", "") == "production":
             raise CommandError("seed_demo refuses to run with production settings.")
         summaries = seed_demo(only_if_empty=if_empty)
