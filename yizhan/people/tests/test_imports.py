@@ -1,4 +1,5 @@
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -7,8 +8,9 @@ from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from yizhan.audit.models import AuditLog
-from yizhan.core.scoping import scopes_disabled
+from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.people.models import ImportBatch, Person
+from yizhan.people.services import imports as import_services
 from yizhan.people.validators import make_resident_id
 
 from .helpers import longyuan_person
@@ -150,3 +152,89 @@ def test_other_users_batch_is_404(world, client_for):
     batch = ImportBatch.all_objects.get()
     assert client_for(world.users["town_admin"]).post(f"/people/import/{batch.pk}/").status_code == 404
     assert Person.all_objects.count() == 0
+
+
+def _zip_bomb() -> bytes:
+    """A valid-looking .xlsx whose sheet XML unpacks to hundreds of MB (only empty rows)."""
+    base = io.BytesIO(workbook([good(1)]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                filler = "<row/>" * 40_000_000
+                text = text.replace("</sheetData>", filler + "</sheetData>")
+                data = text.encode()
+            dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"name,village\n\xe7\x8e\x8b,330109113001\n", b"PK\x03\x04garbage", b"\x00" * 100],
+    ids=["empty", "csv", "broken-zip", "nul"],
+)
+def test_bad_import_files_get_a_message(world, client_for, data):
+    client = client_for(world.users["station_manager"])
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert ImportBatch.all_objects.count() == 0
+
+
+def test_zip_bomb_is_refused_quickly(world, client_for):
+    data = _zip_bomb()
+    assert len(data) < import_services.MAX_FILE_BYTES
+    client = client_for(world.users["station_manager"])
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("bomb.xlsx", data)})
+    assert response.status_code == 400
+    assert "Excel" in response.content.decode() or "太大" in response.content.decode()
+    with scopes_disabled():
+        assert ImportBatch.all_objects.count() == 0
+
+
+def test_confirm_twice_with_stale_batch_is_refused(world):
+    user = world.users["station_manager"]
+    with scope_for(user):
+        batch = import_services.import_preview(actor=user, file_name="a.xlsx", data=workbook([good(1), good(2)]))
+        first = ImportBatch.objects.get(pk=batch.pk)
+        second = ImportBatch.objects.get(pk=batch.pk)
+        assert import_services.import_confirm(actor=user, batch=first) == 2
+        with pytest.raises(Exception) as exc:
+            import_services.import_confirm(actor=user, batch=second)
+        assert "already" in str(exc.value) or "已" in str(exc.value)
+    with scopes_disabled():
+        batch.refresh_from_db()
+        assert batch.imported_count == 2 and Person.all_objects.count() == 2
+
+
+def _replace_in_xlsx(data: bytes, name: str, content: bytes | None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename == name:
+                if content is not None:
+                    dst.writestr(item, content)
+            else:
+                dst.writestr(item, src.read(item.filename))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r='A1' t='s'><v>99</v></c></row>"),
+        ("xl/worksheets/sheet1.xml", b"not xml at all"),
+        ("xl/worksheets/sheet1.xml", None),
+    ],
+    ids=["truncated-sheet", "garbage-sheet", "missing-sheet"],
+)
+def test_corrupt_xlsx_inside_gets_a_message(world, client_for, name, content):
+    data = _replace_in_xlsx(workbook([good(1), good(2)]), name, content)
+    client = client_for(world.users["station_manager"])
+    client.raise_request_exception = False
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert response.status_code == 400
+    with scopes_disabled():
+        assert ImportBatch.all_objects.count() == 0

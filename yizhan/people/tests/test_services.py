@@ -15,6 +15,8 @@ from yizhan.people.models import Consent, Person, Relation, ScheduledVisit, Targ
 from yizhan.people.validators import make_resident_id, validate_resident_id
 from yizhan.tests.factories import PersonFactory, valid_id_number
 
+from .helpers import longyuan_person
+
 pytestmark = pytest.mark.django_db
 
 
@@ -480,3 +482,102 @@ def test_erasure_deletes_visit_photo_files_only_when_it_commits(world, django_ca
         with django_capture_on_commit_callbacks(execute=True):
             services.person_erase(person=Person.objects.get(pk=person.pk), actor=admin, reason="本人申请删除")
     assert not default_storage.exists(name)
+
+
+def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.selectors import staff_for
+    from yizhan.tests.factories import PersonFactory
+
+    with scopes_disabled():
+        region = world.regions["330109113002"]  # 友谊村: the volunteer serves here
+        person = PersonFactory(name="友谊村居民", region=region, birth_date=date(1970, 1, 1))
+        from yizhan.people.models import Consent
+
+        Consent.all_objects.create(person=person, purpose="care", data_scope="关爱", separate=True)
+        offered = set(staff_for("330109113002").values_list("username", flat=True))
+        offered_dongling = set(staff_for("330109113003").values_list("username", flat=True))
+    assert "volunteer" not in offered and "town_admin" in offered and "district_admin" in offered
+    assert not {"mediator", "advisor"} & offered_dongling
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        with pytest.raises(ValidationError):
+            services.visit_record(
+                created_by=admin,
+                person=person,
+                visit_date=timezone.localdate(),
+                actions=[("送米", world.users["volunteer"], timezone.localdate() + timedelta(days=3))],
+            )
+    html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
+    assert "(volunteer)" not in html and "(town_admin)" in html
+
+
+def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.models import FollowUpAction, Household
+
+    person = longyuan_person(world)
+    admin = world.users["town_admin"]
+    with scopes_disabled():
+        action = FollowUpAction.all_objects.create(
+            visit=world._people_visit,
+            description="帮王小红申请低保，联系其前夫",
+            owner=admin,
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+    with scope_for(admin):
+        result = services.person_erase(person=person, actor=admin, reason="本人申请")
+    assert result.fully_anonymised
+    with scopes_disabled():
+        action.refresh_from_db()
+        household = Household.all_objects.get(pk=person.household_id)
+    assert "王小红" not in action.description and not action.is_overdue
+    assert household.address == "" and "王" not in household.name
+
+
+def test_retention_does_not_erase_a_held_person_again_every_day(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.audit.models import AuditLog
+    from yizhan.people import holds, services
+    from yizhan.people.models import Consent
+
+    person = longyuan_person(world)
+    user = world.users["station_manager"]
+    with scopes_disabled():
+        consent = Consent.all_objects.get(person=person)
+    with scope_for(user):
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=60))
+    settings.RETENTION = {"visit": 365, "consent_withdrawn_person": 30, "import_batch": 7}
+
+    def case_file(p):
+        return [holds.Hold(source="mediation", reason="调解案件卷宗 2026-001")] if p.pk == person.pk else []
+
+    holds.register(case_file)
+    try:
+        with scopes_disabled():
+            first = services.apply_retention(dry_run=False)
+            version = Person.all_objects.get(pk=person.pk).version
+            second = services.apply_retention(dry_run=False)
+    finally:
+        holds.unregister(case_file)
+    assert first["consent_withdrawn_person"] == 1 and second["consent_withdrawn_person"] == 0
+    assert second["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
+    with scopes_disabled():
+        assert Person.all_objects.get(pk=person.pk).version == version
+        assert AuditLog.all_objects.filter(field="erasure", target_id=str(person.pk)).count() == 1
+        # the case is closed: the next run anonymises the person fully
+        third = services.apply_retention(dry_run=False)
+        assert third["consent_withdrawn_person"] == 1 and Person.all_objects.get(pk=person.pk).is_anonymised
