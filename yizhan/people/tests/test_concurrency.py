@@ -142,12 +142,18 @@ def test_same_id_number_registered_at_the_same_moment(world, client_for, monkeyp
             "residency": "resident",
         },
     )
-    assert response.status_code == 400 and f"/people/{person.pk}/" in response.content.decode()
+    assert response.status_code == 400 and response.context["form"].errors == {"__all__": ["此人已登记。"]}
+    assert f"/people/{person.pk}/" in response.content.decode()
+    assert len(calls) == 2  # the check before the insert, and the one after the insert collided
     with scopes_disabled():
         assert Person.all_objects.count() == 1
+    calls.clear()  # the API registration races too
     api = client.post(
         "/api/people/",
         json.dumps({"name": "同时登记", "village_code": "330109113001", "id_number": person.id_number}),
         content_type="application/json",
     )
-    assert api.status_code == 400
+    assert (api.status_code, api.json()) == (400, {"detail": "数据无效。", "errors": {"__all__": ["此人已登记。"]}})
+    assert len(calls) == 2
+    with scopes_disabled():
+        assert Person.all_objects.count() == 1

@@ -63,7 +63,12 @@ def test_apply_retention_command_dry_run_reports(world):
     Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=400))
     out = StringIO()
     call_command("apply_retention", "--dry-run", stdout=out)
-    assert "1" in out.getvalue() and "Dry run" in out.getvalue()
+    assert out.getvalue().splitlines() == [
+        "Care visits past retention would be anonymised: 0",
+        "People whose consent was withdrawn, would be anonymised: 1",
+        "Uploaded resident lists would be deleted: 0",
+        "Dry run: nothing changed.",
+    ]
     assert not Person.all_objects.get(pk=person.pk).is_anonymised
     call_command("apply_retention", stdout=StringIO())
     assert Person.all_objects.get(pk=person.pk).is_anonymised
