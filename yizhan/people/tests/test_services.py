@@ -79,7 +79,10 @@ def test_birth_date_and_gender_from_id(world):
 def test_bad_id_number_and_mobile_refused(world):
     with pytest.raises(ValidationError) as exc:
         _create(world, id_number="330109198503081230", mobile="12345")
-    assert "id_number" in exc.value.message_dict and "mobile" in exc.value.message_dict
+    assert exc.value.message_dict == {
+        "id_number": ["身份证号校验码不正确，请对照证件核实。"],
+        "mobile": ["请输入 11 位中国大陆手机号，例如 13800138000。"],
+    }
     with scopes_disabled():
         assert not Person.all_objects.exists()
 
