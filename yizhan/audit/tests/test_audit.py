@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from yizhan.audit.models import AuditImmutableError, AuditLog
@@ -99,9 +101,10 @@ def test_audit_page_query_count(world, client_for, django_assert_num_queries, ro
 
 @pytest.mark.parametrize("action", ["reveal", "update", "deleted_everything", None])
 def test_record_refuses_actions_outside_the_enum(world, action):
-    with pytest.raises(TypeError):
+    message = re.escape(f"An audit action is an AuditLog.Action member, not {action!r}.")
+    with pytest.raises(TypeError, match=message):
         _row(world, action=action)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=message):
         record_many(actor=world.users["town_admin"], action=action, targets=[world.users["volunteer"]])
     assert not AuditLog.all_objects.exists()
 
