@@ -30,7 +30,8 @@ def test_setup_shows_qr_and_needs_a_right_code(world, client_for):
     page = client.post("/accounts/two-factor/", {"action": "start"}).content.decode()
     assert "data:image/svg+xml;base64," in page and 'data-testid="secret"' in page
     bad = client.post("/accounts/two-factor/", {"action": "confirm", "code": "000000"})
-    assert bad.status_code == 400 and "验证码错误" in bad.content.decode()
+    assert bad.status_code == 400
+    assert bad.context["code_form"].errors == {"code": ["验证码错误或已过期，请输入 App 当前显示的 6 位数字。"]}
     assert not twofactor.is_enabled(user)
     device = _enable(client, user)
     assert device.is_confirmed and twofactor.is_enabled(user)

@@ -225,7 +225,10 @@ def test_api_keeps_mobile_numbers_out_of_urls(world, client_for):
     client = client_for(world.users["town_admin"])
     mobile = world.users["station_manager"].mobile
     refused = client.get(f"/api/accounts/users?q={mobile}")
-    assert refused.status_code == 400 and "q" in refused.json()["errors"]
+    assert (refused.status_code, refused.json()["errors"]) == (
+        400,
+        {"q": ["完整手机号请通过 POST /api/accounts/users/search 搜索。"]},
+    )
     found = client.post("/api/accounts/users/search", {"q": mobile}, content_type="application/json").json()
     assert [u["username"] for u in found["items"]] == ["station_manager"]
     assert mobile not in str(found)
