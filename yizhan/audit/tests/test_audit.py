@@ -83,7 +83,7 @@ def test_audit_page_filters(world, client_for):
     bad = client.get("/audit/?date_from=2026-12-01&date_to=2026-11-01")
     assert bad.status_code == 400 and "起始日期晚于截止日期" in bad.content.decode()
     bad = client.get("/audit/?date_from=not-a-date")
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and bad.context["form"].errors == {"date_from": ["输入一个有效的日期。"]}
     api = client.get("/api/audit/?action=reveal").json()
     assert api["meta"]["count"] == 1 and api["items"][0]["reason"] == "核实"
 
