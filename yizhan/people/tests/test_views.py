@@ -338,8 +338,16 @@ def test_child_page_points_to_the_guardian(world, client_for):
     assert 'data-testid="guardians"' in html and "王小红" in html and "139****5678" in html
 
 
-def test_api_other_village_is_404(world, client_for):
+def test_another_villages_person_is_404_on_pages_api_and_reveal(world, client_for):
     person = longyuan_person(world)
+    pages = [
+        f"/api/people/{person.pk}",
+        f"/api/people/households/{person.household_id}",
+        f"/people/{person.pk}/",
+        f"/people/households/{person.household_id}/",
+    ]
+    own = client_for(world.users["station_manager"])
+    assert [own.get(url).status_code for url in pages] == [200, 200, 200, 200]  # they exist: 404 is the scope
     client = client_for(world.users["other_station_manager"])
     assert client.get(f"/api/people/{person.pk}").status_code == 404
     assert client.get(f"/api/people/households/{person.household_id}").status_code == 404
