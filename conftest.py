@@ -4,9 +4,20 @@ import copy
 
 import pytest
 from django.db import connections, transaction
+from django.utils import translation
 
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.tests.factories import build_world
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese). A request in English leaves English active in the thread
+    (LocaleMiddleware activates the request's language and nothing deactivates it), so without this, service messages
+    in a later test on the same worker would come out in English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from django.test import Client
 from yizhan.audit.models import AuditLog
 from yizhan.tests.factories import PASSWORD
 
+WRONG_LOGIN = "用户名/手机号或密码错误。连续失败 5 次后，账户将被锁定 15 分钟。"
+
 
 def _login(client, username, password=PASSWORD, ip="10.0.0.1"):
     return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
@@ -22,9 +24,7 @@ def test_login_by_username_and_by_mobile(world):
 
 def test_wrong_password_says_so_and_warns_of_lockout(world):
     response = _login(Client(), "town_admin", "Wrong@Pass1")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "用户名/手机号或密码错误" in body and "15 分钟" in body
+    assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
     assert AuditLog.all_objects.filter(action="login_failed").count() == 1
 
 
@@ -58,13 +58,40 @@ def test_inactive_user_cannot_log_in(world):
     user = world.users["volunteer"]
     user.is_active = False
     user.save()
-    assert _login(Client(), "volunteer").status_code == 200
+    client = Client()
+    response = _login(client, "volunteer")
+    # the same answer as a wrong password: whether the account exists and is switched off is not told
+    assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
+    assert client.get("/accounts/home/").status_code == 302
 
 
-@pytest.mark.parametrize("password", ["Ab1!", "alllowercase", "12345678901", "password1", "ALLUPPER99", "guali2026"])
-def test_password_policy_rejects(password):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("password", "codes"),
+    [
+        ("Ab1!", ["password_too_short"]),
+        ("alllowercase", ["password_classes"]),
+        ("12345678901", ["password_too_common", "password_entirely_numeric", "password_classes"]),
+        ("password1", ["password_too_common", "password_classes"]),
+        ("ALLUPPER99", ["password_classes"]),
+        ("guali2026", ["password_classes"]),
+    ],
+)
+def test_password_policy_rejects(password, codes):
+    with pytest.raises(ValidationError) as exc:
         validate_password(password)
+    assert [e.code for e in exc.value.error_list] == codes
+
+
+def test_password_policy_explains_itself_in_chinese():
+    with pytest.raises(ValidationError) as exc:
+        validate_password("alllowercase")
+    assert exc.value.messages == ["密码须至少包含以下 3 类字符：小写字母、大写字母、数字、符号。"]
+
+
+def test_too_short_password_is_explained_in_chinese():
+    with pytest.raises(ValidationError) as exc:
+        validate_password("Ab1!")
+    assert exc.value.messages == ["密码长度太短。密码必须包含至少 8 个字符。"]
 
 
 def test_password_policy_accepts_mixed():

@@ -58,6 +58,6 @@ def test_a_lost_race_becomes_a_clear_message(world, monkeypatch):
             role=Role.VOLUNTEER,
             region=world.regions["330109113002"],
         )
-    assert "username" in exc.value.message_dict
+    assert exc.value.message_dict == {"username": ["该用户名已被使用。"]}
     with scopes_disabled():
         assert User.objects.filter(username="racer").count() == 1

@@ -30,7 +30,8 @@ def test_setup_shows_qr_and_needs_a_right_code(world, client_for):
     page = client.post("/accounts/two-factor/", {"action": "start"}).content.decode()
     assert "data:image/svg+xml;base64," in page and 'data-testid="secret"' in page
     bad = client.post("/accounts/two-factor/", {"action": "confirm", "code": "000000"})
-    assert bad.status_code == 400 and "验证码错误" in bad.content.decode()
+    assert bad.status_code == 400
+    assert bad.context["code_form"].errors == {"code": ["验证码错误或已过期，请输入 App 当前显示的 6 位数字。"]}
     assert not twofactor.is_enabled(user)
     device = _enable(client, user)
     assert device.is_confirmed and twofactor.is_enabled(user)
@@ -53,11 +54,13 @@ def test_login_needs_the_code_after_the_password(world, client_for):
     assert client.get("/accounts/home/").status_code == 302  # not logged in yet
     wrong = client.post("/accounts/login/verify/", {"code": "123456"})
     assert wrong.status_code == 400
-    code = _next_code(device)
-    ok = client.post("/accounts/login/verify/", {"code": pyotp.TOTP(device.secret).now()})
-    if ok.status_code != 302:  # the current step was already used while enabling: take the next one
-        ok = client.post("/accounts/login/verify/", {"code": code})
-    assert ok.status_code == 302 and client.get("/accounts/home/").status_code == 200
+    totp = pyotp.TOTP(device.secret)
+    spent = totp.at(device.last_used_step * totp.interval)  # the code typed while enabling: used up
+    assert client.post("/accounts/login/verify/", {"code": spent}).status_code == 400
+    assert client.get("/accounts/home/").status_code == 302
+    ok = client.post("/accounts/login/verify/", {"code": _next_code(device)})  # within the allowed clock drift
+    assert (ok.status_code, ok["Location"]) == (302, "/accounts/home/")
+    assert client.get("/accounts/home/").status_code == 200
 
 
 def test_a_code_is_accepted_only_once(world, client_for):
@@ -98,9 +101,14 @@ def test_turning_off_needs_password_and_code(world, client_for):
     client = client_for(user)
     device = _enable(client, user)
     bad = client.post("/accounts/two-factor/", {"action": "disable", "password": "nope", "code": _next_code(device)})
-    assert bad.status_code == 400 and twofactor.is_enabled(user)
-    client.post("/accounts/two-factor/", {"action": "disable", "password": PASSWORD, "code": "000000"})
+    assert bad.status_code == 400 and bad.context["disable_form"].errors == {"password": ["密码错误。"]}
     assert twofactor.is_enabled(user)
+    bad = client.post("/accounts/two-factor/", {"action": "disable", "password": PASSWORD, "code": "000000"})
+    assert bad.status_code == 400
+    assert bad.context["disable_form"].errors == {"code": ["验证码错误或已过期，请输入 App 当前显示的 6 位数字。"]}
+    assert twofactor.is_enabled(user)
+    ok = client.post("/accounts/two-factor/", {"action": "disable", "password": PASSWORD, "code": _next_code(device)})
+    assert ok.status_code == 302 and not twofactor.is_enabled(user)
 
 
 def test_admin_resets_two_factor_for_a_lost_phone(world, client_for):

@@ -37,32 +37,47 @@ def test_admin_creates_user_with_role_audit_and_welcome(world, django_capture_on
     assert "13700001111" not in str(note.params)
 
 
+def _counts():
+    with scopes_disabled():
+        return User.objects.count(), RoleMembership.objects.count(), AuditLog.objects.count()
+
+
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "errors"),
     [
-        ({"username": "town_admin"}, "username"),
-        ({"username": "has space"}, "username"),
-        ({"password": "short1A"}, None),
-        ({"password": "alllowercaseletters"}, None),
-        ({"mobile": "12345"}, "mobile"),
-        ({"name": ""}, "name"),
+        ({"username": "town_admin"}, {"username": ["该用户名已被使用。"]}),
+        (
+            {"username": "has space"},
+            {"username": ["请输入合法的用户名。只能包含英文字母、数字、特殊字符“@”、“.”、“-”和“_”。"]},
+        ),
+        ({"mobile": "12345"}, {"mobile": ["请输入 11 位中国大陆手机号，例如 13800138000。"]}),
+        ({"name": ""}, {"name": ["此字段不能为空。"]}),
     ],
 )
-def test_bad_input_creates_nothing(world, overrides, field):
-    with scopes_disabled():
-        before = (User.objects.count(), RoleMembership.objects.count(), AuditLog.objects.count())
+def test_bad_input_creates_nothing(world, overrides, errors):
+    before = _counts()
     with pytest.raises(ValidationError) as exc:
         _create(world, **overrides)
-    if field:
-        assert field in exc.value.message_dict
-    with scopes_disabled():
-        assert (User.objects.count(), RoleMembership.objects.count(), AuditLog.objects.count()) == before
+    assert exc.value.message_dict == errors
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("password", "codes"),
+    [("short1A", ["password_too_short"]), ("alllowercaseletters", ["password_classes"])],
+)
+def test_weak_password_creates_nothing(world, password, codes):
+    before = _counts()
+    with pytest.raises(ValidationError) as exc:
+        _create(world, password=password)
+    assert [e.code for e in exc.value.error_list] == codes  # the password policy's errors (test_auth.py)
+    assert _counts() == before
 
 
 def test_duplicate_mobile_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         _create(world, mobile=world.users["station_manager"].mobile)
-    assert "mobile" in exc.value.message_dict
+    assert exc.value.message_dict == {"mobile": ["该手机号已被其他账户使用。"]}
 
 
 def test_grant_rules(world):
@@ -101,16 +116,19 @@ def test_update_revoke_and_reset(world):
         membership = services.membership_grant(
             user=target, role=Role.STATION_MANAGER, region=world.regions["330109113002"], granted_by=admin
         )
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             services.membership_grant(
                 user=target, role=Role.STATION_MANAGER, region=world.regions["330109113002"], granted_by=admin
             )
+        assert exc.value.messages == ["该用户在此地点已担任此角色。"]
         services.membership_revoke(membership=membership, revoked_by=admin)
         only = RoleMembership.all_objects.get(user=target, is_active=True)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             services.membership_revoke(membership=only, revoked_by=admin)  # last role stays
-        with pytest.raises(ValidationError):
+        assert exc.value.messages == ["用户至少需要一个角色。如需停用，请停用账户。"]
+        with pytest.raises(ValidationError) as exc:
             services.password_set(user=target, password="weak", changed_by=admin)
+        assert [e.code for e in exc.value.error_list] == ["password_too_short", "password_classes"]
         services.password_set(user=target, password="Reset#Pass99", changed_by=admin)
     target.refresh_from_db()
     assert target.name == "赵红（改）" and target.mobile == "13600002222" and target.check_password("Reset#Pass99")
@@ -130,6 +148,10 @@ def test_user_pages(world, client_for):
         {"username": "bad name", "name": "", "role": "volunteer", "region": "330109114001", "password": "x"},
     )
     assert r.status_code == 400
+    assert r.context["form"].errors == {
+        "name": ["此项为必填项。"],
+        "region": ["选择一个有效的选项： 该选择不在可用的选项中。"],  # another town: not offered to this admin
+    }
     with scopes_disabled():
         assert not User.objects.filter(name="").exists()
     r = client.post(
@@ -158,7 +180,8 @@ def test_user_pages(world, client_for):
     assert ">volunteer<" in client.get("/accounts/users/?role=volunteer").content.decode()
     # edit with a bad mobile number: clear message, nothing saved
     bad = client.post(f"/accounts/users/{wang.pk}/", {"name": "王五", "mobile": "123", "is_active": "on"})
-    assert bad.status_code == 400 and "11 位" in bad.content.decode()
+    assert bad.status_code == 400
+    assert bad.context["edit_form"].errors == {"mobile": ["请输入 11 位中国大陆手机号，例如 13800138000。"]}
     ok = client.post(f"/accounts/users/{wang.pk}/", {"name": "王五五", "mobile": "", "is_active": "on"})
     assert ok.status_code == 302
     client.post(f"/accounts/users/{wang.pk}/roles/", {"role": "station_manager", "region": "330109113003"})
@@ -202,7 +225,10 @@ def test_api_keeps_mobile_numbers_out_of_urls(world, client_for):
     client = client_for(world.users["town_admin"])
     mobile = world.users["station_manager"].mobile
     refused = client.get(f"/api/accounts/users?q={mobile}")
-    assert refused.status_code == 400 and "q" in refused.json()["errors"]
+    assert (refused.status_code, refused.json()["errors"]) == (
+        400,
+        {"q": ["完整手机号请通过 POST /api/accounts/users/search 搜索。"]},
+    )
     found = client.post("/api/accounts/users/search", {"q": mobile}, content_type="application/json").json()
     assert [u["username"] for u in found["items"]] == ["station_manager"]
     assert mobile not in str(found)

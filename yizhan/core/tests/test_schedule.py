@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -7,6 +7,8 @@ from django.utils import timezone
 from yizhan.core import schedule
 from yizhan.core.models import ScheduledRun
 from yizhan.core.tasks import run_daily_job
+from yizhan.people.services import apply_retention
+from yizhan.people.tasks import send_overdue_reminders
 
 
 def _local(*args):
@@ -51,23 +53,30 @@ def test_each_day_is_queued_once_however_often_the_app_starts(jobs, db, settings
 
 
 def test_a_run_does_the_job_and_queues_the_next_day(jobs, db):
-    run_daily_job.call(job="test.job", run_on="2026-11-29")
+    run_on = timezone.localdate() + timedelta(days=1)  # the run queued for tomorrow, run (say) by a worker now
+    run_daily_job.call(job="test.job", run_on=run_on.isoformat())
     assert _job.calls == [7]
-    assert ScheduledRun.objects.filter(job="test.job").exists()
+    assert list(ScheduledRun.objects.values_list("job", "run_on")) == [("test.job", run_on + timedelta(days=1))]
 
 
 def test_command(jobs, db, capsys):
     call_command("schedule_daily_jobs")
     call_command("schedule_daily_jobs")
-    out = capsys.readouterr().out
-    assert "test.job" in out and "none" in out
+    assert capsys.readouterr().out.splitlines() == [
+        "Daily jobs queued: test.job",
+        "Daily jobs queued: none (all already queued)",
+    ]
     assert ScheduledRun.objects.count() == 1
 
 
 def test_configured_jobs_exist(db, settings):
     from django.utils.module_loading import import_string
 
-    for path, at, _kwargs in settings.DAILY_JOBS.values():
-        assert callable(getattr(import_string(path), "call", None) or import_string(path))
-        hours, minutes = at.split(":")
-        assert 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+    assert {job: import_string(path) for job, (path, _at, _kwargs) in settings.DAILY_JOBS.items()} == {
+        "people.overdue_reminders": send_overdue_reminders,  # a task: run with .call
+        "people.retention": apply_retention,  # a plain function
+    }
+    assert hasattr(send_overdue_reminders, "call") and not hasattr(apply_retention, "call")  # see schedule.run
+    for job in settings.DAILY_JOBS:
+        schedule.next_run(job)  # the time of day parses
+    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30"]

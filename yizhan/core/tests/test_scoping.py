@@ -30,7 +30,15 @@ def test_town_admin_sees_only_their_town(world):
 def test_district_admin_sees_every_town_below(world):
     with scope_for(world.users["district_admin"]):
         codes = set(Region.objects.values_list("code", flat=True))
-    assert "330109114001" in codes and "330109113001" in codes and "3301" not in codes
+    assert codes == {
+        "330109",
+        "330109113",
+        "330109113001",
+        "330109113002",
+        "330109113003",
+        "330109114",
+        "330109114001",
+    }  # the district and everything below it; not the city (3301) above
 
 
 def test_member_roles_see_exactly_their_place(world):

@@ -2,7 +2,7 @@
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldError, PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 
@@ -44,9 +44,11 @@ def test_blind_index_lookup_normalizes(world):
         assert User.all_objects.filter(mobile_index=crypto.blind_index("mobile", typed)).get() == user
 
 
-def test_ciphertext_cannot_be_searched_directly(world):
-    with pytest.raises(Exception):  # noqa: B017 - Django raises FieldError for unsupported lookups
-        list(User.all_objects.filter(mobile__contains="138"))
+@pytest.mark.parametrize("lookup", ["contains", "icontains", "startswith", "endswith", "gt", "in"])
+def test_ciphertext_cannot_be_searched_directly(world, lookup):
+    """Only exact (through the blind index) and isnull lookups exist on an encrypted field."""
+    with pytest.raises(FieldError, match=f"^Unsupported lookup '{lookup}' for EncryptedField"):
+        User.all_objects.filter(**{f"mobile__{lookup}": "138"})
 
 
 def test_masks():
@@ -70,8 +72,9 @@ def test_pages_and_api_show_masked_numbers(world, client_for):
 def test_reveal_needs_reason_and_is_logged(world):
     admin, subject = world.users["town_admin"], world.users["station_manager"]
     with scope_for(admin):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             reveal(actor=admin, obj=subject, field_name="mobile", reason=" ")
+        assert exc.value.message_dict == {"reason": ["请说明查看完整信息的理由。"]}
         assert AuditLog.objects.filter(action="reveal").count() == 0
         value = reveal(actor=admin, obj=subject, field_name="mobile", reason="回访核实")
     assert value == subject.mobile
@@ -117,7 +120,7 @@ def test_key_rotation_round_trip(world, settings):
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # old key removed: everything still readable
     assert User.all_objects.get(pk=user.pk).mobile == user.mobile
     settings.FIELD_ENCRYPTION_KEYS = [old_key]  # and the old key alone no longer reads it
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^No configured key decrypts this value.$"):
         User.all_objects.get(pk=user.pk)
 
 

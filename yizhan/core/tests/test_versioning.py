@@ -48,7 +48,9 @@ def test_stale_error_is_a_validation_error_on_the_version_field_translated(perso
     assert isinstance(caught.value, StaleVersionError)
     assert list(caught.value.message_dict) == ["version"]
     with translation.override("zh-hans"):
-        assert "没有保存" in caught.value.message_dict["version"][0]
+        assert caught.value.message_dict["version"] == [
+            "在您编辑期间已有其他人修改了这些内容，本次没有保存。请刷新页面查看最新内容后重新修改。"
+        ]
     with translation.override("en"):
         assert caught.value.message_dict["version"] == [
             "Someone else changed this in the meantime. Nothing was saved: reload the page to see their changes, "

@@ -48,7 +48,7 @@ def test_task_is_idempotent(world):
 
 
 def test_unknown_kind_is_refused(world):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^Unknown notification kind 'nope'$"):
         notify(user=world.users["volunteer"], kind="nope", params={}, dedup_key="x")
 
 

@@ -4,8 +4,17 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from yizhan.core.masking import mask
 from yizhan.core.scoping import scopes_disabled
-from yizhan.people.models import Consent, Household, ImportBatch, Visit
+from yizhan.people.models import (
+    Consent,
+    Household,
+    ImportBatch,
+    Person,
+    TargetGroup,
+    TargetGroupMembership,
+    Visit,
+)
 from yizhan.people.validators import make_resident_id
 
 
@@ -49,4 +58,27 @@ def import_batch_of(w, user_key="station_manager"):
     with scopes_disabled():
         return ImportBatch.all_objects.create(
             created_by=w.users[user_key], file_name="a.xlsx", file_hash="0" * 64, payload="[]"
+        )
+
+
+def bulk_people(world, count):
+    """``count`` residents of 隆园社区 made in bulk, every third in the single mothers group."""
+    region = world.regions["330109113001"]
+    group = TargetGroup.objects.get(code="single_mothers")
+    people = []
+    for n in range(count):
+        born = date(1970, 1, 1) + timedelta(days=n * 7)
+        p = Person(
+            name=f"居民{n}",
+            birth_date=born,
+            region=region,
+            id_number=make_resident_id("330109", born, n % 1000),
+            mobile=f"136{n:08d}",
+        )
+        p.mobile_hint = mask("mobile", p.mobile)
+        people.append(p)
+    with scopes_disabled():
+        Person.all_objects.bulk_create(people, batch_size=500)
+        TargetGroupMembership.all_objects.bulk_create(
+            [TargetGroupMembership(person=p, group=group) for p in people[::3]]
         )

@@ -1,5 +1,6 @@
 """Two editors correct the same person from the same version: one wins; the other is told on the form's version
-field (page) or gets 409 (API), and nothing of theirs is saved."""
+field (page) or gets 409 (API), and nothing of theirs is saved. Two registrations of the same ID number at the same
+moment: the second is told the person is registered, no 500."""
 
 import json
 import threading
@@ -114,3 +115,45 @@ def test_concurrent_page_and_api_edits_one_wins():
         assert results["page"].context["form"].errors["version"] == [str(STALE_MESSAGE)]
     stored = _stored(person)
     assert stored.version == 2 and stored.notes == ("页面的备注" if page_won else "接口的备注")
+
+
+def test_same_id_number_registered_at_the_same_moment(world, client_for, monkeypatch):
+    """The other registration commits between our duplicate check and our insert: a clear message, no 500."""
+    from yizhan.people.services import people as people_services
+
+    person = longyuan_person(world)
+    real = people_services.find_duplicate
+    calls = []
+
+    def racing(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(people_services, "find_duplicate", racing)
+    client = client_for(world.users["station_manager"])
+    response = client.post(
+        "/people/new/",
+        {
+            "name": "同时登记",
+            "gender": "female",
+            "id_type": "resident_id",
+            "id_number": person.id_number.lower(),
+            "region": "330109113001",
+            "residency": "resident",
+        },
+    )
+    assert response.status_code == 400 and response.context["form"].errors == {"__all__": ["此人已登记。"]}
+    assert f"/people/{person.pk}/" in response.content.decode()
+    assert len(calls) == 2  # the check before the insert, and the one after the insert collided
+    with scopes_disabled():
+        assert Person.all_objects.count() == 1
+    calls.clear()  # the API registration races too
+    api = client.post(
+        "/api/people/",
+        json.dumps({"name": "同时登记", "village_code": "330109113001", "id_number": person.id_number}),
+        content_type="application/json",
+    )
+    assert (api.status_code, api.json()) == (400, {"detail": "数据无效。", "errors": {"__all__": ["此人已登记。"]}})
+    assert len(calls) == 2
+    with scopes_disabled():
+        assert Person.all_objects.count() == 1

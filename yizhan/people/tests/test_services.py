@@ -10,10 +10,13 @@ from django.utils import timezone
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
 from yizhan.core.scoping import scope_for, scopes_disabled
+from yizhan.core.versioning import StaleVersionError
 from yizhan.people import holds, services
 from yizhan.people.models import Consent, Person, Relation, ScheduledVisit, TargetGroup, Visit
 from yizhan.people.validators import make_resident_id, validate_resident_id
 from yizhan.tests.factories import PersonFactory, valid_id_number
+
+from .helpers import longyuan_person
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +37,12 @@ def _create(world, user="station_manager", **kwargs):
 
 def test_id_number_check_digit():
     validate_resident_id("11010519491231002X")  # the standard's worked example
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         validate_resident_id("110105194912310021")
-    with pytest.raises(ValidationError):
+    assert exc.value.code == "id_check"
+    with pytest.raises(ValidationError) as exc:
         validate_resident_id("11010519491331002X")  # month 13
+    assert exc.value.code == "id_date"
 
 
 def test_encrypted_at_rest_and_blind_index(world):
@@ -64,16 +69,20 @@ def test_birth_date_and_gender_from_id(world):
     person = _create(world, birth_date=None, gender="unknown")
     assert person.birth_date == date(1985, 3, 8)
     assert person.gender == "male"  # 17th digit 3 is odd
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         _create(
             world, name="别人", birth_date=date(1990, 1, 1), id_number=make_resident_id("330109", date(1985, 1, 1), 7)
         )
+    assert exc.value.message_dict == {"birth_date": ["出生日期与身份证号不一致。"]}
 
 
 def test_bad_id_number_and_mobile_refused(world):
     with pytest.raises(ValidationError) as exc:
         _create(world, id_number="330109198503081230", mobile="12345")
-    assert "id_number" in exc.value.message_dict and "mobile" in exc.value.message_dict
+    assert exc.value.message_dict == {
+        "id_number": ["身份证号校验码不正确，请对照证件核实。"],
+        "mobile": ["请输入 11 位中国大陆手机号，例如 13800138000。"],
+    }
     with scopes_disabled():
         assert not Person.all_objects.exists()
 
@@ -127,7 +136,7 @@ def test_update_with_version_check_and_audit_masks(world):
         )
         stale = Person.all_objects.get(pk=person.pk)
         stale.version = 1
-        with pytest.raises(ValidationError):
+        with pytest.raises(StaleVersionError):
             services.person_update(person=stale, changed_by=world.users["station_manager"], version=1, name="新名")
     rows = AuditLog.all_objects.filter(target_type="people.person", target_id=str(person.pk))
     text = str(list(rows.values_list("changes", flat=True)))
@@ -152,8 +161,8 @@ def test_under_14_needs_guardian_consent(world):
             services.consent_record(
                 recorded_by=user, person=child, purpose="care", data_scope="关爱走访", separate=True
             )
-        assert "guardian" in exc.value.message_dict
-        with pytest.raises(ValidationError):  # guardian not recorded as such
+        assert exc.value.message_dict == {"guardian": ["此人未满 14 周岁，须由监护人同意。"]}
+        with pytest.raises(ValidationError) as exc:  # guardian not recorded as such
             services.consent_record(
                 recorded_by=user,
                 person=child,
@@ -163,6 +172,7 @@ def test_under_14_needs_guardian_consent(world):
                 given_by="guardian",
                 guardian=mother,
             )
+        assert exc.value.message_dict == {"guardian": ["请先登记此人的父母或监护人关系。"]}
         services.relation_add(created_by=user, person=mother, relative=child, kind=Relation.Kind.PARENT)
         with pytest.raises(ValidationError) as exc:  # not separate
             services.consent_record(
@@ -173,7 +183,7 @@ def test_under_14_needs_guardian_consent(world):
                 given_by="guardian",
                 guardian=mother,
             )
-        assert "separate" in exc.value.message_dict
+        assert exc.value.message_dict == {"separate": ["不满 14 周岁未成年人的信息属于敏感个人信息，须单独同意。"]}
         consent = services.consent_record(
             recorded_by=user,
             person=child,
@@ -189,8 +199,9 @@ def test_under_14_needs_guardian_consent(world):
 def test_sensitive_purpose_needs_separate_consent(world):
     person = _create(world)
     user = world.users["station_manager"]
-    with scope_for(user), pytest.raises(ValidationError):
+    with scope_for(user), pytest.raises(ValidationError) as exc:
         services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=False)
+    assert exc.value.message_dict == {"separate": ["此目的涉及敏感个人信息，须单独同意。"]}
 
 
 def test_group_needs_consent_and_withdrawal_is_honoured(world):
@@ -198,8 +209,9 @@ def test_group_needs_consent_and_withdrawal_is_honoured(world):
     user = world.users["station_manager"]
     group = TargetGroup.objects.get(code="single_mothers")
     with scope_for(user):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             services.group_add(recorded_by=user, person=person, group=group)
+        assert exc.value.messages == ["登记重点人群前，请先记录本人对重点人群关爱的单独同意。"]
         consent = services.consent_record(
             recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True
         )
@@ -218,8 +230,9 @@ def test_group_needs_consent_and_withdrawal_is_honoured(world):
         assert membership.end_date == timezone.localdate()
         assert person.is_restricted
         assert not ScheduledVisit.objects.filter(person=person, visit__isnull=True, cancelled=False).exists()
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             services.visit_record(created_by=user, person=person, visit_date=timezone.localdate())
+        assert exc.value.messages == ["此人没有有效的关爱走访同意：请先记录同意。"]
 
 
 def test_visit_completes_due_visit_and_schedules_next(world):
@@ -295,6 +308,7 @@ def test_erasure_with_legal_hold_keeps_identity_and_says_which(world):
     with scope_for(user):
         services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
         services.visit_record(created_by=user, person=person, visit_date=timezone.localdate(), findings="家暴线索")
+    id_number = person.id_number
     holds.register(_fake_hold)
     try:
         with scope_for(world.users["town_admin"]):
@@ -304,7 +318,7 @@ def test_erasure_with_legal_hold_keeps_identity_and_says_which(world):
     person.refresh_from_db()
     assert [h.reason for h in result.held] == ["调解案件卷宗 2026-001"]
     assert not person.is_anonymised
-    assert person.name == "王小红" and person.id_number  # kept for the case file
+    assert person.name == "王小红" and person.id_number == id_number  # kept for the case file
     assert person.mobile == "" and person.address == ""
     assert Visit.all_objects.get(person=person).findings == ""
 
@@ -397,8 +411,9 @@ def test_consent_withdrawal_twice_refused(world):
     with scope_for(user):
         consent = services.consent_record(recorded_by=user, person=person, purpose="contact", data_scope="通知")
         services.consent_withdraw(consent=consent, withdrawn_by=user)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             services.consent_withdraw(consent=Consent.objects.get(pk=consent.pk), withdrawn_by=user)
+        assert exc.value.messages == ["此同意已被撤回。"]
 
 
 def test_visit_photos_lose_their_metadata(world):
@@ -440,7 +455,10 @@ def test_visit_photos_follow_the_shared_image_rules(world):
     Image.new("RGB", (10, 10), "red").save(tiny, "JPEG")
     with scope_for(user):
         services.consent_record(recorded_by=user, person=person, purpose="care", data_scope="关爱", separate=True)
-        for upload in (b"%PDF-1.4 not a photo", tiny.getvalue()):
+        for upload, message in (
+            (b"%PDF-1.4 not a photo", "该文件不是可识别的图片。"),
+            (tiny.getvalue(), "照片尺寸过小：每边至少 50 像素。"),
+        ):
             with pytest.raises(ValidationError) as exc:
                 services.visit_record(
                     created_by=user,
@@ -448,7 +466,7 @@ def test_visit_photos_follow_the_shared_image_rules(world):
                     visit_date=timezone.localdate(),
                     photos=[SimpleUploadedFile("p.jpg", upload, content_type="image/jpeg")],
                 )
-            assert "photos" in exc.value.message_dict
+            assert exc.value.message_dict == {"photos": [message]}
         assert not person.visits.exists()
 
 
@@ -480,3 +498,103 @@ def test_erasure_deletes_visit_photo_files_only_when_it_commits(world, django_ca
         with django_capture_on_commit_callbacks(execute=True):
             services.person_erase(person=Person.objects.get(pk=person.pk), actor=admin, reason="本人申请删除")
     assert not default_storage.exists(name)
+
+
+def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.selectors import staff_for
+    from yizhan.tests.factories import PersonFactory
+
+    with scopes_disabled():
+        region = world.regions["330109113002"]  # 友谊村: the volunteer serves here
+        person = PersonFactory(name="友谊村居民", region=region, birth_date=date(1970, 1, 1))
+        from yizhan.people.models import Consent
+
+        Consent.all_objects.create(person=person, purpose="care", data_scope="关爱", separate=True)
+        offered = set(staff_for("330109113002").values_list("username", flat=True))
+        offered_dongling = set(staff_for("330109113003").values_list("username", flat=True))
+    assert "volunteer" not in offered and "town_admin" in offered and "district_admin" in offered
+    assert not {"mediator", "advisor"} & offered_dongling
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        with pytest.raises(ValidationError) as exc:
+            services.visit_record(
+                created_by=admin,
+                person=person,
+                visit_date=timezone.localdate(),
+                actions=[("送米", world.users["volunteer"], timezone.localdate() + timedelta(days=3))],
+            )
+        assert exc.value.message_dict == {"actions": ["走访人员和负责人须是本村社的驿站负责人或妇联工作人员。"]}
+    html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
+    assert "(volunteer)" not in html and "(town_admin)" in html
+
+
+def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.people import services
+    from yizhan.people.models import FollowUpAction, Household
+
+    person = longyuan_person(world)
+    admin = world.users["town_admin"]
+    with scopes_disabled():
+        action = FollowUpAction.all_objects.create(
+            visit=world._people_visit,
+            description="帮王小红申请低保，联系其前夫",
+            owner=admin,
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+    with scope_for(admin):
+        result = services.person_erase(person=person, actor=admin, reason="本人申请")
+    assert result.fully_anonymised
+    with scopes_disabled():
+        action.refresh_from_db()
+        household = Household.all_objects.get(pk=person.household_id)
+    assert (action.description, action.done_on, action.is_overdue) == ("已匿名", timezone.localdate(), False)
+    assert (household.name, household.address) == (f"已匿名#{household.pk}", "")
+
+
+def test_retention_does_not_erase_a_held_person_again_every_day(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.audit.models import AuditLog
+    from yizhan.people import holds, services
+    from yizhan.people.models import Consent
+
+    person = longyuan_person(world)
+    user = world.users["station_manager"]
+    with scopes_disabled():
+        consent = Consent.all_objects.get(person=person)
+    with scope_for(user):
+        services.consent_withdraw(consent=consent, withdrawn_by=user)
+    Person.all_objects.filter(pk=person.pk).update(consent_withdrawn_at=timezone.now() - timedelta(days=60))
+    settings.RETENTION = {"visit": 365, "consent_withdrawn_person": 30, "import_batch": 7}
+
+    def case_file(p):
+        return [holds.Hold(source="mediation", reason="调解案件卷宗 2026-001")] if p.pk == person.pk else []
+
+    holds.register(case_file)
+    try:
+        with scopes_disabled():
+            first = services.apply_retention(dry_run=False)
+            version = Person.all_objects.get(pk=person.pk).version
+            second = services.apply_retention(dry_run=False)
+    finally:
+        holds.unregister(case_file)
+    assert first["consent_withdrawn_person"] == 1 and second["consent_withdrawn_person"] == 0
+    assert second["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
+    with scopes_disabled():
+        assert Person.all_objects.get(pk=person.pk).version == version
+        assert AuditLog.all_objects.filter(field="erasure", target_id=str(person.pk)).count() == 1
+        # the case is closed: the next run anonymises the person fully
+        third = services.apply_retention(dry_run=False)
+        assert third["consent_withdrawn_person"] == 1 and Person.all_objects.get(pk=person.pk).is_anonymised

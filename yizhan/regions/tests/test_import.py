@@ -63,11 +63,14 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(db, tmp
         '330109113,"重复",330109,33,3301\n',
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match="4 error"):
+    with pytest.raises(CommandError, match=r"^4 error\(s\); nothing was imported\.$"):
         call_command("import_regions", str(tmp_path), stderr=(err := _Buffer()), stdout=_Buffer())
-    text = err.text
-    assert "streets.csv line 3" in text and "streets.csv line 4" in text
-    assert "streets.csv line 5" in text and "streets.csv line 6" in text
+    assert err.text.splitlines() == [
+        "streets.csv line 3：代码 '33010911X' 应为 9 位数字",
+        "streets.csv line 4：名称缺失或过长",
+        "streets.csv line 5：上级代码 '330109' 与代码 330110001 不符",
+        "streets.csv line 6：代码 330109113 重复（首次出现在 streets.csv line 2）",
+    ]
     with scopes_disabled():
         assert Region.objects.count() == 0
         assert AuditLog.objects.count() == 0
@@ -77,28 +80,33 @@ def test_missing_column_and_unknown_parent(db, tmp_path):
     (tmp_path / "streets.csv").write_text("code,name\n330109113,瓜沥镇\n", encoding="utf-8")
     with scopes_disabled():
         report = regions_import(directory=tmp_path)
-    assert any("streets.csv" in e and "areaCode" in e for e in report.errors)
+    assert report.errors == ["streets.csv 第 1 行：缺少列 areaCode"]
     (tmp_path / "streets.csv").write_text(
         "code,name,areaCode,provinceCode,cityCode\n330109113,瓜沥镇,330109,33,3301\n", encoding="utf-8"
     )
     with scopes_disabled():
         report = regions_import(directory=tmp_path)
-        assert any("330109113" in e and "330109" in e for e in report.errors)
+        assert report.errors == ["地区 330109113：上级 330109 不存在"]
         assert Region.objects.count() == 0
 
 
 def test_empty_directory_and_non_utf8(db, tmp_path):
     with scopes_disabled():
-        assert regions_import(directory=tmp_path).errors
+        assert regions_import(directory=tmp_path).errors == [
+            "未找到区划文件（provinces.csv、cities.csv、areas.csv、streets.csv、villages.csv）。"
+        ]
         (tmp_path / "provinces.csv").write_bytes("code,name\n33,浙江省\n".encode("gbk"))
-        assert any("UTF-8" in e for e in regions_import(directory=tmp_path).errors)
+        assert regions_import(directory=tmp_path).errors == [
+            "provinces.csv：无法按 UTF-8 CSV 读取（'utf-8' codec can't decode byte 0xd5 in position 13: "
+            "invalid continuation byte）"
+        ]
         assert Region.objects.count() == 0
 
 
 def test_command_success_output_and_audit(db):
     out = _Buffer()
     call_command("import_regions", str(DIVISIONS), "--only", "330109", stdout=out)
-    assert "330109" not in out.text and "new" in out.text
+    assert out.text == "Imported provinces.csv, cities.csv, areas.csv, streets.csv: 30 new, 0 changed, 0 unchanged.\n"
     with scopes_disabled():
         assert AuditLog.objects.filter(action="import").count() == 1
 

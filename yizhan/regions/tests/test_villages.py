@@ -48,10 +48,11 @@ def test_village_only_under_a_town_in_own_scope(world):
             name="越权村",
             created_by=world.users["other_town_admin"],
         )
-    with scope_for(world.users["district_admin"]), pytest.raises(ValidationError):
+    with scope_for(world.users["district_admin"]), pytest.raises(ValidationError) as exc:
         region_create_village(
             town=world.regions["330109"], code="330109000001", name="区下村", created_by=world.users["district_admin"]
         )
+    assert exc.value.message_dict == {"parent": ["村（社区）只能添加在乡镇（街道）之下。"]}
     with scope_for(world.users["station_manager"]), pytest.raises(PermissionDenied):
         region_create_village(
             town=world.regions["330109113"],
@@ -65,8 +66,9 @@ def test_rename_is_audited(world):
     admin = world.users["town_admin"]
     with scope_for(admin):
         region_rename(region=world.regions["330109113002"], name="友谊村（新）", changed_by=admin)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             region_rename(region=world.regions["330109113002"], name="", changed_by=admin)
+        assert exc.value.message_dict == {"name": ["请输入不超过 100 个字符的名称。"]}
     row = AuditLog.all_objects.get(action="update")
     assert row.changes == {"name": ["友谊村", "友谊村（新）"]}
 
@@ -76,7 +78,8 @@ def test_add_village_page(world, client_for):
     page = client.get("/regions/330109113/")
     assert "添加村（社区）" in page.content.decode()
     bad = client.post("/regions/330109113/", {"code": "123", "name": "坏"})
-    assert bad.status_code == 400 and "12" in bad.content.decode()
+    assert bad.status_code == 400
+    assert bad.context["form"].errors == {"code": ["确保该变量至少包含 12 字符(目前字符数 3)。"]}
     ok = client.post("/regions/330109113/", {"code": "330109113070", "name": "页面村"}, follow=True)
     assert "页面村" in ok.content.decode()
     # a village page has no add form
@@ -88,13 +91,19 @@ def test_api_add_village_validation(world, client_for):
     bad = client.post(
         "/api/regions/330109113/villages", {"code": "330109114001", "name": "x"}, content_type="application/json"
     )
-    assert bad.status_code == 400 and "code" in bad.json()["errors"]
+    assert (bad.status_code, bad.json()["errors"]) == (400, {"code": ["代码必须以乡镇代码 330109113 开头。"]})
     ok = client.post(
         "/api/regions/330109113/villages", {"code": "330109113071", "name": "接口村"}, content_type="application/json"
     )
     assert ok.status_code == 201 and ok.json()["parent_code"] == "330109113"
     listing = client.get("/api/regions/?parent=330109113").json()
-    assert listing["meta"]["count"] == 4 and {i["name"] for i in listing["items"]} >= {"接口村", "隆园社区"}
+    assert sorted((i["code"], i["name"]) for i in listing["items"]) == [
+        ("330109113001", "隆园社区"),
+        ("330109113002", "友谊村"),
+        ("330109113003", "东灵社区"),
+        ("330109113071", "接口村"),
+    ]
+    assert listing["meta"]["count"] == 4
     assert client.get("/api/regions/?parent=330109114").status_code == 404
 
 
