@@ -173,7 +173,7 @@ def requires(
 
     Pages: an anonymous visitor is sent to the login page; a signed-in user the rule refuses gets 403.
     API operations (put it under the router's decorator): django-ninja answers 401 before this runs; refused → 403.
-    The rule is kept on the view as ``view.permission`` (the permission-matrix completeness test reads it).
+    The rule is kept on the view as ``view.permission``, for introspection.
     """
 
     def decorator(view: Callable[Concatenate[HttpRequest, _P], _R]) -> Guarded[_P, _R]:
