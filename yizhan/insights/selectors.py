@@ -11,7 +11,6 @@ from yizhan.stations.models import Station, Status
 
 from .models import CoveragePlan
 
-ACTIVE_STATUSES = (Status.PLANNED, Status.UNDER_CONSTRUCTION, Status.OPERATING, Status.SUSPENDED)
 STATUS_RANK = {
     Status.OPERATING: 0,
     Status.SUSPENDED: 1,
