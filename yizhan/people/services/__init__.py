@@ -3,7 +3,6 @@
 from .consents import consent_record, consent_withdraw, has_active_consent
 from .people import (
     DuplicatePersonError,
-    check_region_writable,
     find_duplicate,
     group_add,
     group_end,
@@ -33,7 +32,6 @@ __all__ = [
     "action_add",
     "action_done",
     "apply_retention",
-    "check_region_writable",
     "consent_record",
     "consent_withdraw",
     "find_duplicate",

@@ -13,7 +13,6 @@ from yizhan.core.crypto import blind_index
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
 from yizhan.core.versioning import bump_version
-from yizhan.regions.models import Region
 
 from ..models import Household, Person, Relation, ScheduledVisit, TargetGroup, TargetGroupMembership
 from ..permissions import can_write_residents_in
@@ -42,11 +41,6 @@ class DuplicatePersonError(ValidationError):
     def __init__(self, message, existing=None):
         super().__init__({"__all__": [message]})
         self.existing = existing
-
-
-def check_region_writable(region: Region) -> None:
-    """Residents are written by admins of the region and by the station manager of the village."""
-    require(can_write_residents_in, region)
 
 
 def find_duplicate(*, id_number: str, name: str, birth_date: date | None, region, exclude_pk=None) -> Person | None:
@@ -109,7 +103,7 @@ def person_create(
     residency=Person.Residency.RESIDENT,
     household=None,
 ) -> Person:
-    check_region_writable(region)
+    require(can_write_residents_in, region)
     person = Person(
         name=name,
         gender=gender,
@@ -148,8 +142,8 @@ def person_update(*, person: Person, changed_by, version: int, **values) -> Pers
     if person.is_anonymised:
         raise ValidationError(_("This person has been anonymised and cannot be changed."))
     new_region = values.get("region", person.region)
-    check_region_writable(person.region)
-    check_region_writable(new_region)
+    require(can_write_residents_in, person.region)
+    require(can_write_residents_in, new_region)
     with transaction.atomic():
         bump_version(person, version)
         before = audit.snapshot(person, fields=PERSON_FIELDS)
@@ -173,7 +167,7 @@ def person_update(*, person: Person, changed_by, version: int, **values) -> Pers
 
 
 def household_create(*, created_by, name, region, address="", members=()) -> Household:
-    check_region_writable(region)
+    require(can_write_residents_in, region)
     household = Household(
         name=(name or "").strip(), region=region, address=(address or "").strip(), created_by=created_by
     )
@@ -187,7 +181,7 @@ def household_create(*, created_by, name, region, address="", members=()) -> Hou
 
 
 def household_set(*, person: Person, household: Household | None, changed_by) -> Person:
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if household is not None and household.region_id != person.region_id:
         raise ValidationError(_("A household belongs to one village: the person lives elsewhere."))
     with transaction.atomic():
@@ -200,7 +194,7 @@ def household_set(*, person: Person, household: Household | None, changed_by) ->
 
 def relation_add(*, created_by, person: Person, relative: Person, kind: str, note="") -> Relation:
     """``person`` is the spouse / parent / guardian of ``relative``."""
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if Person.objects.filter(pk=relative.pk).first() is None:
         raise PermissionDenied
     if person.pk == relative.pk:
@@ -219,7 +213,7 @@ def relation_add(*, created_by, person: Person, relative: Person, kind: str, not
 
 
 def relation_remove(*, relation: Relation, removed_by) -> None:
-    check_region_writable(relation.person.region)
+    require(can_write_residents_in, relation.person.region)
     with transaction.atomic():
         audit.log_delete(removed_by, relation)
         relation.delete()
@@ -260,7 +254,7 @@ def group_add(
     *, recorded_by, person: Person, group: TargetGroup, start_date: date | None = None, note=""
 ) -> TargetGroupMembership:
     """Put a person in a target group: sensitive data, so it needs the separate consent for care."""
-    check_region_writable(person.region)
+    require(can_write_residents_in, person.region)
     if person.is_anonymised:
         raise ValidationError(_("This person has been anonymised."))
     if not group.is_active:
@@ -287,7 +281,7 @@ def group_add(
 
 
 def group_end(*, membership: TargetGroupMembership, ended_by, end_date: date | None = None) -> TargetGroupMembership:
-    check_region_writable(membership.person.region)
+    require(can_write_residents_in, membership.person.region)
     if membership.end_date is not None:
         raise ValidationError(_("This membership has already ended."))
     end_date = end_date or timezone.localdate()
