@@ -7,7 +7,7 @@ from yizhan.regions.models import Region
 from .models import RoleMembership, User
 from .roles import Role
 
-DEMO_PASSWORD = "Guali@2026"
+DEMO_PASSWORD = "Guali@2026"  # noqa: S105 - the published demo password, shown by `manage.py demo_logins`
 DEMO_ACTOR = "town_admin"  # who sets up the demo's stations, studio and rollout plan, through the services
 
 # username, name, role, place code, mobile (fictional)

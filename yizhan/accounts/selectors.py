@@ -17,6 +17,7 @@ def user_list(*, search: str = "", role: str = "", key: str = ""):
     qs = User.objects.prefetch_related(
         Prefetch(
             "memberships",
+            # unscoped: every role of a user in scope is listed with the user
             queryset=RoleMembership.all_objects.filter(is_active=True)
             .select_related("region")
             .order_by("region__code"),
@@ -30,6 +31,7 @@ def user_list(*, search: str = "", role: str = "", key: str = ""):
     elif search:
         qs = qs.filter(username__icontains=search) | qs.filter(name__icontains=search)
     if role:
+        # unscoped: narrows users already in scope by a role they hold
         qs = qs.filter(pk__in=RoleMembership.all_objects.filter(role=role, is_active=True).values("user_id"))
     return qs
 
@@ -40,6 +42,7 @@ def user_get(pk) -> User:
 
 def user_memberships(user: User):
     return list(
+        # unscoped: every role of a user in scope is listed with the user
         RoleMembership.all_objects.filter(user=user)
         .select_related("region", "created_by")
         .order_by("-is_active", "region__code")

@@ -79,6 +79,7 @@ def login_verify(request):
         request.session.pop(twofactor.SESSION_PENDING, None)
         messages.error(request, _("Log in again: the code step timed out."))
         return redirect("accounts:login")
+    # unscoped: the code step runs before login, when no scope exists yet
     user = User.all_objects.filter(pk=pending["user_id"], is_active=True).first()
     if user is None:
         return redirect("accounts:login")
@@ -340,6 +341,7 @@ def membership_add(request, pk):
 @require_POST
 def membership_revoke(request, pk, membership_pk):
     user = _get_user_or_404(pk)
+    # unscoped: a role of a user in scope; can_grant decides before revoking
     membership = RoleMembership.all_objects.filter(user=user, pk=membership_pk).select_related("region").first()
     if membership is None:
         raise Http404

@@ -48,6 +48,7 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .scoping import Scope, activate, require_scope
 
@@ -80,6 +81,14 @@ def clean_cell(value: object) -> object:
 
 def clean_row(values: Iterable[object]) -> list[object]:
     return [clean_cell(value) for value in values]
+
+
+def new_workbook(sheet_title: object) -> tuple[Workbook, Worksheet]:
+    """A new openpyxl workbook and its first sheet, titled."""
+    wb = Workbook()
+    ws = wb.create_sheet(_sheet_name(sheet_title))
+    wb.remove(wb.worksheets[0])
+    return wb, ws
 
 
 def workbook_bytes(wb: Workbook) -> bytes:

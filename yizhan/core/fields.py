@@ -93,7 +93,8 @@ class BlindIndexField(_CharField):
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         source_field = model_instance._meta.get_field(self.source)
-        assert isinstance(source_field, EncryptedField), f"{self.source} is not an EncryptedField"
+        if not isinstance(source_field, EncryptedField):
+            raise TypeError(f"{self.source} is not an EncryptedField")
         value = getattr(model_instance, self.source)
         digest = crypto.blind_index(source_field.kind, value) if value else ""
         setattr(model_instance, self.attname, digest)
@@ -112,7 +113,8 @@ class SensitiveFieldsMixin(models.Model):
 
     def masked(self, field_name: str) -> str:
         field = self._meta.get_field(field_name)
-        assert isinstance(field, EncryptedField), f"{field_name} is not an EncryptedField"
+        if not isinstance(field, EncryptedField):
+            raise TypeError(f"{field_name} is not an EncryptedField")
         return field.mask(getattr(self, field_name))
 
     @classmethod

@@ -71,7 +71,8 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 def _open_clean(upload: File[bytes] | None, *, field: str) -> tuple[Image.Image, str]:
     """Validate, then decode upright with the metadata (EXIF/GPS, camera) left behind, at most STORED_MAX_SIDE."""
     image_format = validate_image(upload, field=field)
-    assert upload is not None  # validate_image refuses a missing upload
+    if upload is None:  # validate_image refuses a missing upload; narrows the type
+        raise TypeError("no upload")
     upload.seek(0)
     with Image.open(upload) as source:
         image = ImageOps.exif_transpose(source)

@@ -1,11 +1,10 @@
 """Excel export of rollout coverage (openpyxl; cells and file through ``yizhan.core.documents``)."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from yizhan.core.documents import clean_row, workbook_bytes
+from yizhan.core.documents import clean_row, new_workbook, workbook_bytes
 from yizhan.stations.models import Status
 
 
@@ -14,9 +13,7 @@ def _status_label(value: str) -> str:
 
 
 def coverage_workbook(coverage) -> bytes:
-    wb = Workbook()
-    summary = wb.active
-    summary.title = str(_("Summary"))
+    wb, summary = new_workbook(_("Summary"))
     summary.append(
         [
             str(_("Town / street")),

@@ -256,6 +256,7 @@ def search_people(request, payload: SearchIn):
 
 
 def _village(code: str) -> Region:
+    # unscoped: place names are public; the services check the caller may use the village
     region = Region.all_objects.filter(code=code, level=Region.Level.VILLAGE).first()
     if region is None:
         raise ValidationError({"village_code": [_("Choose a village or community.")]})

@@ -116,116 +116,104 @@ def _consent(person, creator, guardian=None, purposes=("contact", "care")):
         )
 
 
-def seed_people() -> int:
-    """Add the demo residents once; returns how many were created (0 when they exist already)."""
-    if Person.all_objects.filter(region__code__in=DEMO_VILLAGES).exists():
-        return 0
-    rng = random.Random(2026)
-    creator = User.all_objects.filter(username="town_admin").first()
-    groups = {g.code: g for g in TargetGroup.objects.all()}
-    town = Region.all_objects.get(code="330109113")
-    for name, code, interval, kind in PLANS:
-        services.visit_plan_create(
-            created_by=creator, name=name, group=groups[code], region=town, interval_days=interval, kind=kind
-        )
-    maker = _Maker(rng, creator)
-    today = timezone.localdate()
-    members = []  # (person, group code)
+def _seed_house(maker: _Maker, rng: random.Random, creator, village: Region, house: int, members: list) -> int:
+    """One demo household of a shape that repeats every 7 houses; returns how many people it adds."""
     created = 0
-    for code in DEMO_VILLAGES:
-        village = Region.all_objects.get(code=code)
-        for house in range(1, 21):
-            shape = house % 7
-            surname = rng.choice(SURNAMES)
-            if shape in (0, 1, 2):  # couple with one or two children
-                husband = maker.person(village, gender="male", age=rng.randint(30, 45), house=house, surname=surname)
-                wife = maker.person(village, gender="female", age=rng.randint(28, 43), house=house)
-                children = [
-                    maker.person(
-                        village,
-                        gender=rng.choice(["female", "male"]),
-                        age=rng.randint(2, 15),
-                        house=house,
-                        mobile=False,
-                        surname=surname,
-                    )
-                    for _ in range(rng.randint(1, 2))
-                ]
-                household = services.household_create(
-                    created_by=creator,
-                    name=f"{husband.name}家",
-                    region=village,
-                    address=_address(village, house),
-                    members=[husband, wife, *children],
-                )
-                services.relation_add(created_by=creator, person=wife, relative=husband, kind="spouse")
-                for child in children:
-                    services.relation_add(created_by=creator, person=wife, relative=child, kind="parent")
-                    services.relation_add(created_by=creator, person=husband, relative=child, kind="parent")
-                _consent(wife, creator)
-                _consent(husband, creator, purposes=("contact",))
-                if shape == 2:
-                    members.append((wife, "women_in_hardship"))
-                created += 2 + len(children)
-                del household
-            elif shape in (3, 4):  # single mother with children (困境儿童 sometimes)
-                mother = maker.person(village, gender="female", age=rng.randint(27, 45), house=house)
-                children = [
-                    maker.person(
-                        village,
-                        gender=rng.choice(["female", "male"]),
-                        age=rng.randint(3, 13),
-                        house=house,
-                        mobile=False,
-                    )
-                    for _ in range(rng.randint(1, 2))
-                ]
-                services.household_create(
-                    created_by=creator,
-                    name=f"{mother.name}家",
-                    region=village,
-                    address=_address(village, house),
-                    members=[mother, *children],
-                )
-                _consent(mother, creator)
-                members.append((mother, "single_mothers"))
-                for child in children:
-                    services.relation_add(created_by=creator, person=mother, relative=child, kind="parent")
-                    _consent(child, creator, guardian=mother, purposes=("care",))
-                    if shape == 3:
-                        members.append((child, "children_in_difficulty"))
-                created += 1 + len(children)
-            elif shape == 5:  # left-behind child with grandmother as guardian
-                grandmother = maker.person(
-                    village, gender="female", age=rng.randint(60, 72), house=house, surname=surname
-                )
-                child = maker.person(
-                    village,
-                    gender=rng.choice(["female", "male"]),
-                    age=rng.randint(5, 12),
-                    house=house,
-                    mobile=False,
-                    surname=surname,
-                )
-                services.household_create(
-                    created_by=creator,
-                    name=f"{grandmother.name}家",
-                    region=village,
-                    address=_address(village, house),
-                    members=[grandmother, child],
-                )
-                services.relation_add(
-                    created_by=creator, person=grandmother, relative=child, kind="guardian", note="祖母（父母在外务工）"
-                )
-                _consent(grandmother, creator)
-                _consent(child, creator, guardian=grandmother, purposes=("care",))
-                members.append((child, "left_behind_children"))
-                created += 2
-            else:  # empty-nest elderly woman
-                woman = maker.person(village, gender="female", age=rng.randint(65, 85), house=house)
-                _consent(woman, creator)
-                members.append((woman, "empty_nest_elderly_women"))
-                created += 1
+    shape = house % 7
+    surname = rng.choice(SURNAMES)
+    if shape in (0, 1, 2):  # couple with one or two children
+        husband = maker.person(village, gender="male", age=rng.randint(30, 45), house=house, surname=surname)
+        wife = maker.person(village, gender="female", age=rng.randint(28, 43), house=house)
+        children = [
+            maker.person(
+                village,
+                gender=rng.choice(["female", "male"]),
+                age=rng.randint(2, 15),
+                house=house,
+                mobile=False,
+                surname=surname,
+            )
+            for _ in range(rng.randint(1, 2))
+        ]
+        household = services.household_create(
+            created_by=creator,
+            name=f"{husband.name}家",
+            region=village,
+            address=_address(village, house),
+            members=[husband, wife, *children],
+        )
+        services.relation_add(created_by=creator, person=wife, relative=husband, kind="spouse")
+        for child in children:
+            services.relation_add(created_by=creator, person=wife, relative=child, kind="parent")
+            services.relation_add(created_by=creator, person=husband, relative=child, kind="parent")
+        _consent(wife, creator)
+        _consent(husband, creator, purposes=("contact",))
+        if shape == 2:
+            members.append((wife, "women_in_hardship"))
+        created += 2 + len(children)
+        del household
+    elif shape in (3, 4):  # single mother with children (困境儿童 sometimes)
+        mother = maker.person(village, gender="female", age=rng.randint(27, 45), house=house)
+        children = [
+            maker.person(
+                village,
+                gender=rng.choice(["female", "male"]),
+                age=rng.randint(3, 13),
+                house=house,
+                mobile=False,
+            )
+            for _ in range(rng.randint(1, 2))
+        ]
+        services.household_create(
+            created_by=creator,
+            name=f"{mother.name}家",
+            region=village,
+            address=_address(village, house),
+            members=[mother, *children],
+        )
+        _consent(mother, creator)
+        members.append((mother, "single_mothers"))
+        for child in children:
+            services.relation_add(created_by=creator, person=mother, relative=child, kind="parent")
+            _consent(child, creator, guardian=mother, purposes=("care",))
+            if shape == 3:
+                members.append((child, "children_in_difficulty"))
+        created += 1 + len(children)
+    elif shape == 5:  # left-behind child with grandmother as guardian
+        grandmother = maker.person(village, gender="female", age=rng.randint(60, 72), house=house, surname=surname)
+        child = maker.person(
+            village,
+            gender=rng.choice(["female", "male"]),
+            age=rng.randint(5, 12),
+            house=house,
+            mobile=False,
+            surname=surname,
+        )
+        services.household_create(
+            created_by=creator,
+            name=f"{grandmother.name}家",
+            region=village,
+            address=_address(village, house),
+            members=[grandmother, child],
+        )
+        services.relation_add(
+            created_by=creator, person=grandmother, relative=child, kind="guardian", note="祖母（父母在外务工）"
+        )
+        _consent(grandmother, creator)
+        _consent(child, creator, guardian=grandmother, purposes=("care",))
+        members.append((child, "left_behind_children"))
+        created += 2
+    else:  # empty-nest elderly woman
+        woman = maker.person(village, gender="female", age=rng.randint(65, 85), house=house)
+        _consent(woman, creator)
+        members.append((woman, "empty_nest_elderly_women"))
+        created += 1
+    return created
+
+
+def _seed_groups_and_visits(rng: random.Random, creator, groups: dict, members: list) -> None:
+    """Group memberships for the demo's target groups; two in three members visited recently, the rest overdue."""
+    today = timezone.localdate()
     staff = {m.region.code: m.user for m in User.all_objects.get(username="station_manager").active_memberships()}
     staff.update(
         {m.region.code: m.user for m in User.all_objects.get(username="station_manager_youyi").active_memberships()}
@@ -259,6 +247,28 @@ def seed_people() -> int:
                 needs=[need],
                 actions=actions,
             )
+
+
+def seed_people() -> int:
+    """Add the demo residents once; returns how many were created (0 when they exist already)."""
+    if Person.all_objects.filter(region__code__in=DEMO_VILLAGES).exists():
+        return 0
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not a secret
+    creator = User.all_objects.filter(username="town_admin").first()
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    town = Region.all_objects.get(code="330109113")
+    for name, code, interval, kind in PLANS:
+        services.visit_plan_create(
+            created_by=creator, name=name, group=groups[code], region=town, interval_days=interval, kind=kind
+        )
+    maker = _Maker(rng, creator)
+    members: list = []  # (person, group code)
+    created = 0
+    for code in DEMO_VILLAGES:
+        village = Region.all_objects.get(code=code)
+        for house in range(1, 21):
+            created += _seed_house(maker, rng, creator, village, house, members)
+    _seed_groups_and_visits(rng, creator, groups, members)
     return created
 
 

@@ -58,6 +58,7 @@ def current_groups_prefetch(to_attr="current_groups"):
     today = timezone.localdate()
     return Prefetch(
         "group_links",
+        # unscoped: memberships of people already read through the scope
         queryset=TargetGroupMembership.all_objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .filter(start_date__lte=today)
         .select_related("group")
@@ -115,6 +116,7 @@ def person_list(
     if group:
         today = timezone.localdate()
         qs = qs.filter(
+            # unscoped: narrows people already in scope by their group
             pk__in=TargetGroupMembership.all_objects.filter(group__code=group, start_date__lte=today)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
             .values("person_id")
@@ -131,6 +133,7 @@ def person_get(pk) -> Person:
 def villages_in_scope():
     """Villages whose residents the user works with (for filters and forms)."""
     return (
+        # unscoped: village names for filters, narrowed to the user's villages below
         Region.all_objects.filter(level=Region.Level.VILLAGE)
         .filter(people_regions_q(require_scope(), "code"))
         .order_by("code")
@@ -144,6 +147,7 @@ def target_groups(active_only=True):
 
 def person_relations(person: Person) -> list[dict]:
     """Both directions, phrased from this person's side. Relatives out of scope are listed by name only."""
+    # unscoped: relations of a person in scope; relatives outside it are listed by name only
     rels = list(Relation.all_objects.filter(Q(person=person) | Q(relative=person)).select_related("person", "relative"))
     others = {r.relative_id if r.person_id == person.pk else r.person_id for r in rels}
     visible = set(Person.objects.filter(pk__in=others).values_list("pk", flat=True)) if others else set()
@@ -164,6 +168,7 @@ def person_relations(person: Person) -> list[dict]:
 
 
 def guardians_of(person: Person):
+    # unscoped: guardians of a person in scope, named on that person's record
     return Person.all_objects.filter(
         relations_from__relative=person, relations_from__kind__in=Relation.GUARDIAN_KINDS
     ).distinct()
@@ -257,6 +262,7 @@ def staff_for(region_code: str):
     resident records, so they are never offered (they could neither see the visit nor close the action)."""
     admin_codes = {region_code[:9], region_code[:6]}
     return (
+        # unscoped: staff of the visit's village who may be owners (names only)
         User.all_objects.filter(
             Q(memberships__role=Role.STATION_MANAGER, memberships__region__code=region_code)
             | Q(memberships__role=Role.FEDERATION_ADMIN, memberships__region__code__in=admin_codes),

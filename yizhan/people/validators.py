@@ -5,6 +5,7 @@ import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import MOBILE_RE, validate_mobile  # noqa: F401  (one rule for every mobile number)
@@ -53,7 +54,7 @@ def validate_resident_id(value: str) -> None:
     if not ID_RE.match(value):
         raise ValidationError(MSG_ID_FORMAT, code="id_format")
     born = birth_date_from_id(value)
-    if born is None or born.year < 1900 or born > date.today():
+    if born is None or born.year < 1900 or born > timezone.localdate():
         raise ValidationError(MSG_ID_DATE, code="id_date")
     if id_check_char(value[:17]) != value[17]:
         raise ValidationError(MSG_ID_CHECK, code="id_check")

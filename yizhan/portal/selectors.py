@@ -16,10 +16,12 @@ def public_towns() -> list[Region]:
         found = set(Station.objects.values_list("region__parent_id", flat=True))
         found |= set(Studio.objects.values_list("region__parent_id", flat=True))
     parents = {pk for pk in found if pk is not None}  # villages always have a town; the type allows None
+    # unscoped: town names of the public portal (place names are public)
     return list(Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN).order_by("code"))
 
 
 def public_town(code: str) -> Region:
+    # unscoped: town names of the public portal (place names are public)
     return Region.all_objects.get(code=code, level=Region.Level.TOWN)
 
 
@@ -31,6 +33,7 @@ def public_places_in_town(town: Region) -> tuple[list, list]:
             .prefetch_related(
                 Prefetch(
                     "brand_items",
+                    # unscoped: brand items of stations the public scope already sees
                     queryset=BrandItem.all_objects.filter(is_active=True).order_by("sort_order"),
                     to_attr="public_items",
                 )

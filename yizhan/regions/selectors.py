@@ -33,6 +33,7 @@ def region_get(code: str) -> Region:
 def region_ancestors(region: Region) -> list[Region]:
     """Breadcrumb: ancestors are shown by name even above the user's scope (names of places are public)."""
     codes = region.ancestor_codes()
+    # unscoped: breadcrumb names above the user's scope (place names are public)
     found = {r.code: r for r in Region.all_objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 

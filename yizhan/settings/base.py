@@ -11,7 +11,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # Development-only defaults; production.py refuses to start with them.
-INSECURE_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789abcdef0123456789"
+INSECURE_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789abcdef0123456789"  # noqa: S105
 # Fernet keys (urlsafe base64 of 32 bytes) for development only.
 INSECURE_FIELD_KEY = "ZGV2LWluc2VjdXJlLWZpZWxkLWtleS0wMDAwMDAwMDA="
 INSECURE_BLIND_INDEX_KEY = "dev-insecure-blind-index-key"

@@ -180,6 +180,7 @@ class IntervalIn(Schema):
 
 def village_by_code(code: str) -> Region:
     """Any village by code (place names are public); the services decide whether the caller may use it."""
+    # unscoped: place names are public; the services check the caller may use the village
     region = Region.all_objects.filter(code=code, level=Region.Level.VILLAGE).first()
     if region is None:
         raise ValidationError({"region": _("Unknown village or community %(code)s.") % {"code": code}})

@@ -146,6 +146,7 @@ def with_place(contacts, **place) -> list:
 def station_managers(station) -> list:
     """Accounts managing the station (names only; shown to those who may see the station)."""
     return list(
+        # unscoped: managers' names are shown with the station, whoever sees it
         RoleMembership.all_objects.filter(station=station, role=Role.STATION_MANAGER, is_active=True)
         .select_related("user")
         .order_by("user__username")

@@ -18,13 +18,15 @@ def test_login_by_username_and_by_mobile(world):
     assert _login(Client(), "town_admin").status_code == 302
     mobile = world.users["town_admin"].mobile
     response = _login(Client(), mobile)
-    assert response.status_code == 302 and response["Location"] == "/accounts/home/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/home/"
     assert AuditLog.all_objects.filter(action="login", actor=world.users["town_admin"]).count() == 2
 
 
 def test_wrong_password_says_so_and_warns_of_lockout(world):
     response = _login(Client(), "town_admin", "Wrong@Pass1")
-    assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
+    assert response.status_code == 200
+    assert WRONG_LOGIN in response.content.decode()
     assert AuditLog.all_objects.filter(action="login_failed").count() == 1
 
 
@@ -61,7 +63,8 @@ def test_inactive_user_cannot_log_in(world):
     client = Client()
     response = _login(client, "volunteer")
     # the same answer as a wrong password: whether the account exists and is switched off is not told
-    assert response.status_code == 200 and WRONG_LOGIN in response.content.decode()
+    assert response.status_code == 200
+    assert WRONG_LOGIN in response.content.decode()
     assert client.get("/accounts/home/").status_code == 302
 
 
@@ -100,7 +103,8 @@ def test_password_policy_accepts_mixed():
 
 
 def test_session_idle_timeout_and_renewal(world, client_for):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session
@@ -145,7 +149,8 @@ def test_own_password_change_enforces_policy(world, client_for):
     weak = client.post(
         "/accounts/password/", {"old_password": PASSWORD, "new_password1": "abcdefgh", "new_password2": "abcdefgh"}
     )
-    assert weak.status_code == 200 and "密码须至少包含" in weak.content.decode()
+    assert weak.status_code == 200
+    assert "密码须至少包含" in weak.content.decode()
     ok = client.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "New#Secret88", "new_password2": "New#Secret88"},
@@ -159,7 +164,8 @@ def test_own_password_change_enforces_policy(world, client_for):
 def test_language_switch_is_remembered_on_the_account(world, client_for):
     client = client_for(world.users["town_admin"])
     response = client.post("/accounts/language/", {"language": "en", "next": "/accounts/home/"})
-    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
     world.users["town_admin"].refresh_from_db()
     assert world.users["town_admin"].language == "en"
     other_device = client_for(world.users["town_admin"])
@@ -169,7 +175,8 @@ def test_language_switch_is_remembered_on_the_account(world, client_for):
 
 def test_chinese_by_default_whatever_the_browser_says(db):
     page = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
-    assert "登录" in page.content.decode() and page["Content-Language"] == "zh-hans"
+    assert "登录" in page.content.decode()
+    assert page["Content-Language"] == "zh-hans"
     english = Client()
     english.cookies["django_language"] = "en"
     assert "Log in" in english.get("/accounts/login/").content.decode()

@@ -28,13 +28,15 @@ def test_setup_shows_qr_and_needs_a_right_code(world, client_for):
     user = world.users["town_admin"]
     client = client_for(user)
     page = client.post("/accounts/two-factor/", {"action": "start"}).content.decode()
-    assert "data:image/svg+xml;base64," in page and 'data-testid="secret"' in page
+    assert "data:image/svg+xml;base64," in page
+    assert 'data-testid="secret"' in page
     bad = client.post("/accounts/two-factor/", {"action": "confirm", "code": "000000"})
     assert bad.status_code == 400
     assert bad.context["code_form"].errors == {"code": ["验证码错误或已过期，请输入 App 当前显示的 6 位数字。"]}
     assert not twofactor.is_enabled(user)
     device = _enable(client, user)
-    assert device.is_confirmed and twofactor.is_enabled(user)
+    assert device.is_confirmed
+    assert twofactor.is_enabled(user)
     assert AuditLog.all_objects.filter(changes__has_key="two_factor").count() == 1
 
 
@@ -43,7 +45,8 @@ def test_secret_is_encrypted_at_rest(world, client_for):
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret FROM accounts_twofactordevice WHERE id = %s", [device.pk])
         raw = cursor.fetchone()[0]
-    assert device.secret not in raw and raw.startswith("enc1:")
+    assert device.secret not in raw
+    assert raw.startswith("enc1:")
 
 
 def test_login_needs_the_code_after_the_password(world, client_for):
@@ -101,14 +104,16 @@ def test_turning_off_needs_password_and_code(world, client_for):
     client = client_for(user)
     device = _enable(client, user)
     bad = client.post("/accounts/two-factor/", {"action": "disable", "password": "nope", "code": _next_code(device)})
-    assert bad.status_code == 400 and bad.context["disable_form"].errors == {"password": ["密码错误。"]}
+    assert bad.status_code == 400
+    assert bad.context["disable_form"].errors == {"password": ["密码错误。"]}
     assert twofactor.is_enabled(user)
     bad = client.post("/accounts/two-factor/", {"action": "disable", "password": PASSWORD, "code": "000000"})
     assert bad.status_code == 400
     assert bad.context["disable_form"].errors == {"code": ["验证码错误或已过期，请输入 App 当前显示的 6 位数字。"]}
     assert twofactor.is_enabled(user)
     ok = client.post("/accounts/two-factor/", {"action": "disable", "password": PASSWORD, "code": _next_code(device)})
-    assert ok.status_code == 302 and not twofactor.is_enabled(user)
+    assert ok.status_code == 302
+    assert not twofactor.is_enabled(user)
 
 
 def test_admin_resets_two_factor_for_a_lost_phone(world, client_for):
@@ -128,7 +133,8 @@ def test_required_roles_must_set_it_up_first(world, client_for, settings):
     admin = client_for(world.users["town_admin"])
     assert admin.get("/accounts/users/")["Location"] == "/accounts/two-factor/"
     page = admin.get("/accounts/two-factor/")
-    assert page.status_code == 200 and "您的角色要求" in page.content.decode()
+    assert page.status_code == 200
+    assert "您的角色要求" in page.content.decode()
     _enable(admin, world.users["town_admin"])
     assert admin.get("/accounts/users/").status_code == 200
     assert client_for(world.users["volunteer"]).get("/accounts/home/").status_code == 200  # not required

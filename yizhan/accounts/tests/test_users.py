@@ -31,9 +31,11 @@ def test_admin_creates_user_with_role_audit_and_welcome(world, django_capture_on
     assert [(m.role, m.region.code) for m in user.active_memberships()] == [("volunteer", "330109113002")]
     rows = AuditLog.all_objects.filter(action="create").order_by("id")
     assert [r.target_type for r in rows] == ["accounts.user", "accounts.rolemembership"]
-    assert rows[0].changes["mobile"] == [None, "137****1111"] and "13700001111" not in str(rows[0].changes)
+    assert rows[0].changes["mobile"] == [None, "137****1111"]
+    assert "13700001111" not in str(rows[0].changes)
     note = Notification.all_objects.get(user=user)
-    assert note.kind == "welcome" and "newbie" in note.body
+    assert note.kind == "welcome"
+    assert "newbie" in note.body
     assert "13700001111" not in str(note.params)
 
 
@@ -131,7 +133,9 @@ def test_update_revoke_and_reset(world):
         assert [e.code for e in exc.value.error_list] == ["password_too_short", "password_classes"]
         services.password_set(user=target, password="Reset#Pass99", changed_by=admin)
     target.refresh_from_db()
-    assert target.name == "赵红（改）" and target.mobile == "13600002222" and target.check_password("Reset#Pass99")
+    assert target.name == "赵红（改）"
+    assert target.mobile == "13600002222"
+    assert target.check_password("Reset#Pass99")
     change = AuditLog.all_objects.get(action="update", target_type="accounts.user", changes__has_key="mobile")
     assert change.changes["mobile"][1] == "136****2222"
 
@@ -171,12 +175,16 @@ def test_user_pages(world, client_for):
     # search by full mobile number through the blind index
     mobile = world.users["station_manager"].mobile
     posted = client.post("/accounts/users/", {"q": mobile})
-    assert posted.status_code == 302 and mobile not in posted["Location"] and "key=m." in posted["Location"]
+    assert posted.status_code == 302
+    assert mobile not in posted["Location"]
+    assert "key=m." in posted["Location"]
     assert mobile not in client.get(f"/accounts/users/?q={mobile}")["Location"]  # a typed URL is redirected too
     listing = client.get(posted["Location"]).content.decode()
     table = listing[listing.index("<tbody>") :]
-    assert ">station_manager<" in table and ">volunteer<" not in table
-    assert mobile not in table and mobile[:3] + "****" + mobile[-4:] in table
+    assert ">station_manager<" in table
+    assert ">volunteer<" not in table
+    assert mobile not in table
+    assert mobile[:3] + "****" + mobile[-4:] in table
     assert ">volunteer<" in client.get("/accounts/users/?role=volunteer").content.decode()
     # edit with a bad mobile number: clear message, nothing saved
     bad = client.post(f"/accounts/users/{wang.pk}/", {"name": "王五", "mobile": "123", "is_active": "on"})

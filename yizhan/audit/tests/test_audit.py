@@ -40,7 +40,8 @@ def test_rows_cannot_be_changed_or_deleted(world):
 def test_snapshot_masks_encrypted_fields_and_skips_password(world):
     user = world.users["station_manager"]
     data = snapshot(user)
-    assert data["mobile"] == user.masked("mobile") and user.mobile not in str(data)
+    assert data["mobile"] == user.masked("mobile")
+    assert user.mobile not in str(data)
     assert "password" not in data
     assert diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
 
@@ -64,7 +65,7 @@ def test_service_write_and_audit_are_one_transaction(world):
 
     with scopes_disabled():
         before = AuditLog.objects.count()
-        with pytest.raises(RuntimeError), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the block must fail after its writes
             region = Region.objects.get(code="330109113001")
             region.name = "临时"
             region.save()
@@ -79,13 +80,18 @@ def test_audit_page_filters(world, client_for):
     _row(world, action=AuditLog.Action.REVEAL, target_repr="陈芳", field="mobile", reason="核实")
     client = client_for(world.users["town_admin"])
     page = client.get("/audit/?action=reveal").content.decode()
-    assert "陈芳" in page and "核实" in page and "隆园社区</td>" not in page
+    assert "陈芳" in page
+    assert "核实" in page
+    assert "隆园社区</td>" not in page
     bad = client.get("/audit/?date_from=2026-12-01&date_to=2026-11-01")
-    assert bad.status_code == 400 and "起始日期晚于截止日期" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "起始日期晚于截止日期" in bad.content.decode()
     bad = client.get("/audit/?date_from=not-a-date")
-    assert bad.status_code == 400 and bad.context["form"].errors == {"date_from": ["输入一个有效的日期。"]}
+    assert bad.status_code == 400
+    assert bad.context["form"].errors == {"date_from": ["输入一个有效的日期。"]}
     api = client.get("/api/audit/?action=reveal").json()
-    assert api["meta"]["count"] == 1 and api["items"][0]["reason"] == "核实"
+    assert api["meta"]["count"] == 1
+    assert api["items"][0]["reason"] == "核实"
 
 
 @pytest.mark.parametrize("rows", [3, 80])
@@ -130,7 +136,8 @@ def test_record_many_writes_what_record_writes_in_bulk(world, django_assert_num_
     bulk = rows[0]
     assert {f: getattr(bulk, f) for f in fields} == {f: getattr(single, f) for f in fields}
     assert (bulk.reason, bulk.changes, single.changes) == ("核实", {"a": 1}, {"a": 1})
-    assert rows[2].changes == {"code": "330109114001"} and rows[2].region_code == region_code_of(targets[2])
+    assert rows[2].changes == {"code": "330109114001"}
+    assert rows[2].region_code == region_code_of(targets[2])
     assert len({r.at for r in rows}) == 1
     assert record_many(actor=actor, action=Action.EXPORT, targets=[]) == 0
 

@@ -77,7 +77,8 @@ def test_one_declaration_gives_managers_filter_and_audit_region():
             app_label = "core"
 
     assert isinstance(Thing._default_manager, ScopedManager)
-    assert isinstance(Thing.all_objects, models.Manager) and not isinstance(Thing.all_objects, ScopedManager)
+    assert isinstance(Thing.all_objects, models.Manager)
+    assert not isinstance(Thing.all_objects, ScopedManager)
     assert Thing(region=Region(code="330109113001")).audit_region_code() == "330109113001"
 
 
@@ -132,3 +133,53 @@ def test_no_imports_inside_functions_to_dodge_cycles():
 def test_the_import_guard_sees_a_function_level_import():
     source = "def f():\n    from yizhan import x\n\nclass C:\n    def ready(self):\n        from . import checks\n"
     assert _function_level_imports(ast.parse(source)) == [2]
+
+
+# --- scoping: views, API and selectors read through the scoped managers ---------------------------------------------
+# ruff's TID251 (banned-api) would need every model's dotted name listed (`yizhan.people.models.Person.all_objects`,
+# …), so a new model would slip through; this walks the syntax tree and catches `<anything>.all_objects`.
+
+UNSCOPED_MARK = "# unscoped:"
+
+
+def _is_read_layer(relative: Path) -> bool:
+    names = {"views", "api", "selectors"}
+    return relative.stem in names or bool(names & set(relative.parts[2:-1]))
+
+
+def _unmarked_system_reads(source: str) -> list[int]:
+    """Lines using ``.all_objects`` without an ``# unscoped: <why>`` comment on that line or just above it."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "all_objects":
+            here, above = lines[node.lineno - 1], lines[node.lineno - 2].strip() if node.lineno > 1 else ""
+            reason = here.partition(UNSCOPED_MARK)[2] or (above.partition(UNSCOPED_MARK)[2] if above[:1] == "#" else "")
+            if len(reason.strip()) < 10:
+                found.append(node.lineno)
+    return sorted(set(found))
+
+
+def test_views_api_and_selectors_read_through_the_scope():
+    """`all_objects` skips the scope: in a view, an API operation or a selector each use says why, in the code."""
+    offenders = []
+    for path in sorted(PROJECT_DIR.rglob("*.py")):
+        relative = path.relative_to(PROJECT_DIR.parent)
+        if {"tests", "migrations"} & set(relative.parts) or not _is_read_layer(relative):
+            continue
+        offenders += [f"{relative}:{line}" for line in _unmarked_system_reads(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_scope_guard_sees_an_unexplained_system_read():
+    source = (
+        "a = Person.all_objects.get(pk=1)\n"
+        "# unscoped: place names are public\n"
+        "b = Region.all_objects.all()\n"
+        "c = Region.all_objects.all()  # unscoped: place names are public\n"
+        "d = Region.all_objects.all()  # unscoped:\n"
+    )
+    assert _unmarked_system_reads(source) == [1, 5]
+    assert _is_read_layer(Path("yizhan/people/views/visits.py"))
+    assert _is_read_layer(Path("yizhan/people/selectors.py"))
+    assert not _is_read_layer(Path("yizhan/people/services/visits.py"))

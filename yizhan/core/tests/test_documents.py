@@ -76,7 +76,9 @@ def test_streamed_workbook_reads_back_with_types_and_a_bold_frozen_header():
         xlsx_stream(rows, sheet_title="居民 [2026]", header=["姓名", "n", "x", "b", "空", "f", "xml", "d", "t"])
     )
     sheet = _read(data)
-    assert sheet.title == "居民  2026" and sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet.title == "居民  2026"
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.b
     assert [c.value for c in sheet[2]] == ["王芳", 12, 3.5, True, None, "'=1+1", "a<b&c>", "2026-01-02", "多行\n文本"]
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
 
@@ -92,16 +94,19 @@ def test_streamed_workbook_leaves_in_chunks_while_rows_are_still_coming(monkeypa
 
     chunks = xlsx_stream(rows(), sheet_title="t", header=["a", "b", "c"])
     first = next(chunks)
-    assert first.startswith(b"PK") and len(consumed) < 5000  # sent before the last row was read
+    assert first.startswith(b"PK")
+    assert len(consumed) < 5000
     rest = list(chunks)
     assert len(rest) > 3
     sheet = _read(first + b"".join(rest))
-    assert sheet.max_row == 5001 and sheet["A5001"].value == "居民4999"
+    assert sheet.max_row == 5001
+    assert sheet["A5001"].value == "居民4999"
 
 
 def test_empty_export_is_a_valid_file():
     sheet = _read(b"".join(xlsx_stream([], sheet_title="", header=["姓名"])))
-    assert sheet.max_row == 1 and sheet.title == "Sheet1"
+    assert sheet.max_row == 1
+    assert sheet.title == "Sheet1"
 
 
 def test_streamed_body_runs_in_the_scope_and_language_it_was_made_in(world):

@@ -74,7 +74,8 @@ def test_scope_is_built_once_per_user(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         scope = scope_for_user(user)
         scope_for_user(user)
-    assert scope.admin_regions == frozenset({"330109113"}) and not scope.member_regions
+    assert scope.admin_regions == frozenset({"330109113"})
+    assert not scope.member_regions
 
 
 def test_covers_region():

@@ -40,7 +40,8 @@ def test_production_passes_check_deploy_without_warnings():
 def test_production_refuses_default_secrets(missing):
     env = {k: v for k, v in GOOD_ENV.items() if k != missing}
     result = _manage("check", env=env)
-    assert result.returncode != 0 and missing in result.stderr
+    assert result.returncode != 0
+    assert missing in result.stderr
 
 
 def test_seed_demo_refuses_production(settings):
@@ -56,7 +57,8 @@ def test_seed_demo_builds_guali_and_is_idempotent(db):
     with scopes_disabled():
         town = Region.objects.get(code="330109113")
         villages = Region.objects.filter(parent=town)
-        assert town.name == "瓜沥镇" and town.parent.name == "萧山区"
+        assert town.name == "瓜沥镇"
+        assert town.parent.name == "萧山区"
         assert sorted(villages.values_list("code", "name")) == sorted(VILLAGES)
         assert User.objects.count() == len(DEMO_USERS)
         roles = {m.role for u in User.objects.all() for m in u.active_memberships()}
@@ -89,4 +91,5 @@ def test_seed_demo_again_changes_nothing(db):
     first = tables()
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     assert tables() == first
-    assert len(first["audit.AuditLog"]) > 100 and len(first["mediation.StudioMember"]) == 5
+    assert len(first["audit.AuditLog"]) > 100
+    assert len(first["mediation.StudioMember"]) == 5

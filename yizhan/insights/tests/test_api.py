@@ -10,7 +10,9 @@ def net(world):
 
 def test_coverage_api(net, world, client_for):
     body = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109").json()
-    assert body["villages"] == 4 and body["operating_stations"] == 2 and body["rate"] == 0.5
+    assert body["villages"] == 4
+    assert body["operating_stations"] == 2
+    assert body["rate"] == 0.5
     assert [t["code"] for t in body["towns"]] == ["330109113", "330109114"]
     assert body["towns"][0]["village_rows"][0]["station_status"] == "operating"
     response = client_for(world.users["district_admin"]).get("/api/coverage/?region=330109113001")

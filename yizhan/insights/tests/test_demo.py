@@ -11,4 +11,5 @@ def test_demo_plans_the_rollout_of_the_other_villages(db):
     with scopes_disabled():
         plans = {p.region.code: p for p in CoveragePlan.objects.select_related("region")}
     assert len(plans) >= 15
-    assert plans["330109113017"].note == "选址已确定" and plans["330109113008"].studio_target is not None
+    assert plans["330109113017"].note == "选址已确定"
+    assert plans["330109113008"].studio_target is not None

@@ -24,21 +24,26 @@ def test_coverage_of_a_town(net, world):
     town = data.towns[0]
     rows = {v.region.name: v for v in town.villages}
     assert town.village_count == 3
-    assert town.operating_stations == 1 and town.planned_stations == 2 and town.without_station == 0
+    assert town.operating_stations == 1
+    assert town.planned_stations == 2
+    assert town.without_station == 0
     assert town.operating_studios == 1
     assert data.rate == pytest.approx(1 / 3)
     assert rows["隆园社区"].station_status == Status.OPERATING
     assert rows["友谊村"].station_status == Status.PLANNED
-    assert rows["东灵社区"].studio_status == Status.OPERATING and rows["东灵社区"].overdue
+    assert rows["东灵社区"].studio_status == Status.OPERATING
+    assert rows["东灵社区"].overdue
     chart = data.chart_data()
-    assert chart["categories"] == ["瓜沥镇"] and chart["rate"]["data"] == [33.3]
+    assert chart["categories"] == ["瓜沥镇"]
+    assert chart["rate"]["data"] == [33.3]
 
 
 def test_coverage_summed_for_a_district(net, world):
     with scope_for(world.users["district_admin"]):
         data = selectors.coverage(world.regions["330109"])
     assert [t.region.name for t in data.towns] == ["瓜沥镇", "党湾镇"]
-    assert data.village_count == 4 and data.operating_stations == 2
+    assert data.village_count == 4
+    assert data.operating_stations == 2
     assert data.rate == pytest.approx(0.5)
 
 

@@ -19,4 +19,5 @@ def test_coverage_plan_set_and_update(world):
     with scope_for(world.users["other_town_admin"]), pytest.raises(PermissionDenied):
         services.coverage_plan_set(region=village, updated_by=world.users["other_town_admin"])
     plan = CoveragePlan.all_objects.get()
-    assert plan.station_target == date(2027, 3, 31) and plan.note == "提前"
+    assert plan.station_target == date(2027, 3, 31)
+    assert plan.note == "提前"

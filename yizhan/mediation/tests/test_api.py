@@ -22,7 +22,8 @@ def test_studio_api(net, world, client_for):
     body = client.get(f"/api/studios/{net.studio.pk}").json()
     assert {m["kind"] for m in body["team"]} == {"mediator", "lawyer"}
     response = _send(client, "PATCH", f"/api/studios/{net.studio.pk}", {"version": 1, "shared_station": net.station.pk})
-    assert response.status_code == 400 and "shared_station" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "shared_station" in response.json()["errors"]
     response = _send(
         client,
         "POST",
@@ -65,4 +66,5 @@ def test_openapi_lists_the_studio_endpoints(world, client_for):
 
 def test_huge_offset_gives_an_empty_page_not_an_error(net, world, client_for):
     response = client_for(world.users["town_admin"]).get("/api/studios/?offset=99999999999999999999")
-    assert response.status_code == 200 and response.json()["items"] == []
+    assert response.status_code == 200
+    assert response.json()["items"] == []

@@ -13,11 +13,14 @@ def test_demo_has_the_dongling_studio_and_its_team(db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # idempotent
     with scopes_disabled():
         studio = Studio.objects.get(region__name="东灵社区")
-        assert studio.brand_name == "萧山区婚姻家庭纠纷化解品牌工作室" and studio.status == "operating"
+        assert studio.brand_name == "萧山区婚姻家庭纠纷化解品牌工作室"
+        assert studio.status == "operating"
         kinds = {m.kind: m for m in StudioMember.objects.filter(studio=studio)}
         assert set(kinds) == {"mediator", "lawyer", "social_worker", "counsellor", "court_liaison"}
-        assert kinds["mediator"].can_lead and "向阳" in kinds["social_worker"].organisation
-        assert "灵悦" in kinds["counsellor"].organisation and "律师事务所" in kinds["lawyer"].organisation
+        assert kinds["mediator"].can_lead
+        assert "向阳" in kinds["social_worker"].organisation
+        assert "灵悦" in kinds["counsellor"].organisation
+        assert "律师事务所" in kinds["lawyer"].organisation
         assert [(c.role, c.name, c.phone) for c in StudioContact.objects.filter(studio=studio)] == [
             ("调解员", "张敏", "13800000005")
         ]
@@ -33,8 +36,10 @@ def test_demo_studio_is_written_through_the_services_and_audited(db):
     with scopes_disabled():
         studio = Studio.objects.get(region__name="东灵社区")
         created = AuditLog.objects.get(target_type="mediation.studio", target_id=str(studio.pk), action="create")
-        assert created.actor.username == "town_admin" and created.region_code == "330109113003"
+        assert created.actor.username == "town_admin"
+        assert created.region_code == "330109113003"
         assert AuditLog.objects.filter(target_type="mediation.studiomember", action="create").count() == 5
         assert AuditLog.objects.filter(target_type="mediation.studiocontact", action="create").count() == 1
         linked = AuditLog.objects.filter(target_type="accounts.rolemembership", changes__has_key="studio")
-        assert linked.count() == 5 and all(row.changes["studio"] == [None, studio.pk] for row in linked)
+        assert linked.count() == 5
+        assert all(row.changes["studio"] == [None, studio.pk] for row in linked)

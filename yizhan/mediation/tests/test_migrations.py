@@ -105,7 +105,8 @@ def test_migrating_from_main_keeps_studios_teams_contacts_roles_and_plans():
                 "13800000005",
             ]
             found = StudioContact.all_objects.get(phone_index=crypto.blind_index("mobile", "13800000005"))
-            assert found.name == "张敏" and not found.is_public
+            assert found.name == "张敏"
+            assert not found.is_public
             assert [c.phone for c in Contact.all_objects.order_by("pk")] == ["13912345678", "13800000004"]
             assert RoleMembership.all_objects.get(role="mediator").studio == studio
             # New rows get fresh ids: a new station contact does not take an id a studio contact kept.

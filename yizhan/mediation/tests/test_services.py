@@ -54,7 +54,8 @@ def test_team_member_gets_advisor_role_at_the_studio(net, world):
             added_by=admin,
         )
     membership = RoleMembership.all_objects.get(user=lawyer, role=Role.ADVISOR)
-    assert membership.studio_id == net.studio.pk and membership.region.code == "330109113003"
+    assert membership.studio_id == net.studio.pk
+    assert membership.region.code == "330109113003"
     lawyer.__dict__.pop("_memberships_cache", None)
     lawyer.__dict__.pop("_yizhan_scope", None)
     assert scope_for_user(lawyer).place_ids("studio") == frozenset({net.studio.pk})
@@ -121,7 +122,9 @@ def test_studio_contact_is_encrypted_audited_and_removed_by_admins_only(net, wor
         contact = services.studio_contact_create(
             studio=net.studio, created_by=admin, name="张敏", role="调解员", phone="138 1234 5678", sort_order=2
         )
-    assert contact.phone == "13812345678" and contact.masked_phone == "138****5678" and contact.sort_order == 2
+    assert contact.phone == "13812345678"
+    assert contact.masked_phone == "138****5678"
+    assert contact.sort_order == 2
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -129,7 +132,8 @@ def test_studio_contact_is_encrypted_audited_and_removed_by_admins_only(net, wor
         assert "12345678" not in cursor.fetchone()[0]
     with scopes_disabled():
         created = AuditLog.all_objects.get(target_type="mediation.studiocontact", action="create")
-    assert created.changes["phone"] == [None, "138****5678"] and created.region_code == "330109113003"
+    assert created.changes["phone"] == [None, "138****5678"]
+    assert created.region_code == "330109113003"
     with scope_for(mediator), pytest.raises(PermissionDenied):
         services.studio_contact_delete(contact=contact, deleted_by=mediator)
     with scope_for(admin):

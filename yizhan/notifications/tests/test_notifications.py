@@ -35,7 +35,8 @@ def test_welcome_notification_runs_on_the_database_worker(settings):
     assert not Notification.all_objects.filter(user=user).exists()
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     note = Notification.all_objects.get(user=user)
-    assert note.kind == "welcome" and "newcomer" in note.body
+    assert note.kind == "welcome"
+    assert "newcomer" in note.body
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
@@ -58,7 +59,8 @@ def test_notifications_are_private_and_translated(world, client_for):
     )
     own = client_for(world.users["volunteer"])
     page = own.get("/notifications/").content.decode()
-    assert "欢迎使用驿站平台" in page and "赵红" in page
+    assert "欢迎使用驿站平台" in page
+    assert "赵红" in page
     assert "赵红" not in client_for(world.users["station_manager"]).get("/notifications/").content.decode()
     note = Notification.all_objects.get()
     assert client_for(world.users["station_manager"]).post(f"/notifications/{note.pk}/read/").status_code == 404
@@ -66,7 +68,8 @@ def test_notifications_are_private_and_translated(world, client_for):
     note.refresh_from_db()
     assert note.read_at is not None
     api = own.get("/api/notifications/").json()
-    assert api["meta"]["count"] == 1 and api["items"][0]["title"] == "欢迎使用驿站平台"
+    assert api["meta"]["count"] == 1
+    assert api["items"][0]["title"] == "欢迎使用驿站平台"
 
 
 def _redis_available(url="redis://127.0.0.1:6379/0"):

@@ -17,14 +17,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from yizhan.accounts.models import Role
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
-from yizhan.core.documents import clean_row, workbook_bytes
+from yizhan.core.documents import clean_row, new_workbook, workbook_bytes
 from yizhan.core.masking import mask
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
@@ -110,10 +110,7 @@ EXTRA_RESIDENCY = {
 
 
 def template_workbook() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None  # a new workbook starts with one sheet
-    ws.title = _("Residents")
+    wb, ws = new_workbook(_("Residents"))
     ws.append([f"{label}{' *' if required else ''}" for _key, label, required in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -200,7 +197,7 @@ def _parse_date(text: str) -> date:
     text = (text or "").strip()
     for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
         try:
-            return datetime.strptime(text, pattern).date()
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time or zone
         except ValueError:
             continue
     raise ValueError(text)
@@ -231,70 +228,19 @@ def default_village() -> str:
 
 def check_rows(rows: list[dict]) -> list[dict]:
     """Validate each row; mark it ok, exists (already registered: skipped) or error, with messages."""
-    gender_map = {**_choice_aliases(Person.Gender.choices), **EXTRA_GENDER}
-    id_type_map = {**_choice_aliases(Person.IdType.choices), **EXTRA_ID_TYPE}
-    residency_map = {**_choice_aliases(Person.Residency.choices), **EXTRA_RESIDENCY}
+    maps = {
+        "gender": ({**_choice_aliases(Person.Gender.choices), **EXTRA_GENDER}, "unknown"),
+        "id_type": ({**_choice_aliases(Person.IdType.choices), **EXTRA_ID_TYPE}, "resident_id"),
+        "residency": ({**_choice_aliases(Person.Residency.choices), **EXTRA_RESIDENCY}, "resident"),
+    }
     fallback_village = default_village()
     villages = _allowed_villages({(r.get("village") or fallback_village).strip() for r in rows} - {""})
     checked = []
     for raw in rows:
-        errors = []
         v = {key: (raw.get(key) or "").strip() for key in KEYS}
         v["village"] = v["village"] or fallback_village
-        if not v["name"]:
-            errors.append(str(_("Name is missing.")))
-        elif len(v["name"]) > 100:
-            errors.append(str(_("The name is longer than 100 characters.")))
-        v["gender"] = gender_map.get(_norm_header(v["gender"]), "unknown" if not v["gender"] else None)
-        if v["gender"] is None:
-            errors.append(str(_("Gender must be 女 or 男.")))
-        v["id_type"] = id_type_map.get(_norm_header(v["id_type"]), "resident_id" if not v["id_type"] else None)
-        if v["id_type"] is None:
-            errors.append(str(_("Unknown document type.")))
-        v["residency"] = residency_map.get(_norm_header(v["residency"]), "resident" if not v["residency"] else None)
-        if v["residency"] is None:
-            errors.append(str(_("Residency must be 户籍, 外来 or 其他.")))
-        v["id_number"] = normalize_id_number(v["id_number"])
-        born = None
-        if v["birth_date"]:
-            try:
-                born = _parse_date(v["birth_date"])
-                if born > timezone.localdate() or born.year < 1900:
-                    raise ValueError
-            except ValueError:
-                errors.append(str(_("The date of birth is not a valid date (YYYY-MM-DD).")))
-                born = None
-        if v["id_type"] == "resident_id" and v["id_number"]:
-            try:
-                validate_resident_id(v["id_number"])
-            except ValidationError as exc:
-                errors.extend(str(m) for m in exc.messages)
-            else:
-                from_id = birth_date_from_id(v["id_number"])
-                if born and born != from_id:
-                    errors.append(str(_("The date of birth does not match the ID number.")))
-                born = from_id
-        elif v["id_type"] not in ("resident_id", "none", None) and not v["id_number"]:
-            errors.append(str(_("The document number is missing.")))
-        if not v["id_number"] and born is None and not v["birth_date"]:
-            errors.append(str(_("Give the ID number or the date of birth.")))
-        v["birth_date"] = born.isoformat() if born else ""
-        if v["mobile"]:
-            v["mobile"] = normalize_mobile(v["mobile"])
-            if not MOBILE_RE.match(v["mobile"]):
-                errors.append(str(_("The mobile number must have 11 digits and start with 1.")))
-        for key, limit in (("address", 200), ("notes", 1000)):
-            if len(v[key]) > limit:
-                errors.append(str(_("The %(column)s is too long.") % {"column": LABELS[key]}))
-        region = villages.get(v["village"]) if v["village"] else None
-        if not v["village"]:
-            errors.append(str(_("The village or community is missing.")))
-        elif region is None:
-            errors.append(
-                str(_("Unknown village or community, or not one you manage: %(village)s.") % {"village": v["village"]})
-            )
-        v["region_id"] = region.pk if region else None
-        v["region_code"] = region.code if region else ""
+        errors = _check_name(v) + _check_choices(v, maps) + _check_identity(v) + _check_contact(v)
+        errors += _check_village(v, villages)
         checked.append(
             {
                 "row": raw["row"],
@@ -306,6 +252,85 @@ def check_rows(rows: list[dict]) -> list[dict]:
         )
     _mark_duplicates(checked)
     return checked
+
+
+def _check_name(v: dict) -> list[str]:
+    if not v["name"]:
+        return [str(_("Name is missing."))]
+    if len(v["name"]) > 100:
+        return [str(_("The name is longer than 100 characters."))]
+    return []
+
+
+_CHOICE_ERRORS = {
+    "gender": gettext_lazy("Gender must be 女 or 男."),
+    "id_type": gettext_lazy("Unknown document type."),
+    "residency": gettext_lazy("Residency must be 户籍, 外来 or 其他."),
+}
+
+
+def _check_choices(v: dict, maps: dict[str, tuple[dict, str]]) -> list[str]:
+    """Map each choice column to its value (blank → the default); unknown values are errors."""
+    errors = []
+    for key, (aliases, default) in maps.items():
+        v[key] = aliases.get(_norm_header(v[key]), default if not v[key] else None)
+        if v[key] is None:
+            errors.append(str(_CHOICE_ERRORS[key]))
+    return errors
+
+
+def _check_identity(v: dict) -> list[str]:
+    """ID number and date of birth: valid, consistent, at least one given; the date is taken from the ID."""
+    errors = []
+    v["id_number"] = normalize_id_number(v["id_number"])
+    born = None
+    if v["birth_date"]:
+        try:
+            born = _parse_date(v["birth_date"])
+            if born > timezone.localdate() or born.year < 1900:
+                raise ValueError
+        except ValueError:
+            errors.append(str(_("The date of birth is not a valid date (YYYY-MM-DD).")))
+            born = None
+    if v["id_type"] == "resident_id" and v["id_number"]:
+        try:
+            validate_resident_id(v["id_number"])
+        except ValidationError as exc:
+            errors.extend(str(m) for m in exc.messages)
+        else:
+            from_id = birth_date_from_id(v["id_number"])
+            if born and born != from_id:
+                errors.append(str(_("The date of birth does not match the ID number.")))
+            born = from_id
+    elif v["id_type"] not in ("resident_id", "none", None) and not v["id_number"]:
+        errors.append(str(_("The document number is missing.")))
+    if not v["id_number"] and born is None and not v["birth_date"]:
+        errors.append(str(_("Give the ID number or the date of birth.")))
+    v["birth_date"] = born.isoformat() if born else ""
+    return errors
+
+
+def _check_contact(v: dict) -> list[str]:
+    errors = []
+    if v["mobile"]:
+        v["mobile"] = normalize_mobile(v["mobile"])
+        if not MOBILE_RE.match(v["mobile"]):
+            errors.append(str(_("The mobile number must have 11 digits and start with 1.")))
+    for key, limit in (("address", 200), ("notes", 1000)):
+        if len(v[key]) > limit:
+            errors.append(str(_("The %(column)s is too long.") % {"column": LABELS[key]}))
+    return errors
+
+
+def _check_village(v: dict, villages: dict[str, Region | None]) -> list[str]:
+    region = villages.get(v["village"]) if v["village"] else None
+    v["region_id"] = region.pk if region else None
+    v["region_code"] = region.code if region else ""
+    if not v["village"]:
+        return [str(_("The village or community is missing."))]
+    if region is None:
+        return [str(_("Unknown village or community, or not one you manage: %(village)s.") % {"village": v["village"]})]
+    return []
 
 
 def _mark_duplicates(checked: list[dict]) -> None:
@@ -345,7 +370,8 @@ def _mark_duplicates(checked: list[dict]) -> None:
         for pk, name, born, region_id, code in Person.all_objects.filter(
             name__in=names[start : start + 2000], birth_date__isnull=False, anonymised_at__isnull=True
         ).values_list("pk", "name", "birth_date", "region_id", "region__code"):
-            assert born is not None  # filtered on birth_date__isnull=False
+            if born is None:  # filtered out above; narrows the type
+                continue
             by_identity[(name, born.isoformat(), region_id)] = (pk, code)
     for r in live:
         v = r["values"]
@@ -474,10 +500,7 @@ STATUS_LABELS = {
 
 def error_report_workbook(batch: ImportBatch) -> bytes:
     """Row-by-row result with masked values, so the user can fix the file."""
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    assert ws is not None  # a new workbook starts with one sheet
-    ws.title = _("Check result")
+    wb, ws = new_workbook(_("Check result"))
     ws.append([_("Row"), _("Name"), _("Document number"), _("Mobile number"), _("Village"), _("Result"), _("Problems")])
     for cell in ws[1]:
         cell.font = Font(bold=True)

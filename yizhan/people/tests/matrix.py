@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from .helpers import import_batch_of, longyuan_consent, longyuan_person, longyuan_visit
 
 
@@ -100,7 +102,7 @@ def _household(w):
     return f"/people/households/{longyuan_person(w).household_id}/"
 
 
-_today = date.today()
+_today = timezone.localdate()
 
 ROWS = [
     ("people list", "GET", lambda w: "/people/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
@@ -184,7 +186,7 @@ ROWS = [
         "POST",
         _person("visits/new/"),
         {"anonymous": 302, **{k: (302 if v == 200 else v) for k, v in LONGYUAN.items()}},
-        lambda w: {"kind": "care", "visit_date": date.today().isoformat(), "findings": "一切正常"},
+        lambda w: {"kind": "care", "visit_date": _today.isoformat(), "findings": "一切正常"},
     ),
     (
         "erase (POST)",
@@ -363,7 +365,7 @@ ROWS += [
             "purpose": "care",
             "data_scope": "关爱走访记录",
             "separate": "on",
-            "given_on": date.today().isoformat(),
+            "given_on": _today.isoformat(),
             "given_by": "self",
         },
     ),
@@ -389,7 +391,7 @@ ROWS += [
         lambda w: {
             "description": "送政策上门",
             "owner": w.users["station_manager"].pk,
-            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "due_date": (_today + timedelta(days=10)).isoformat(),
         },
     ),
     (
@@ -420,7 +422,7 @@ ROWS += [
         lambda w: {
             "purpose": "care",
             "data_scope": "关爱走访",
-            "given_on": date.today().isoformat(),
+            "given_on": _today.isoformat(),
             "given_by": "self",
         },
     ),

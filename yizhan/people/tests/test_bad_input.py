@@ -160,7 +160,8 @@ def test_form_bad_ids(world, client_for):
                 "residency": "resident",
             },
         )
-        assert r.status_code == 400 and r.context["form"].errors == errors, number
+        assert r.status_code == 400, number
+        assert r.context["form"].errors == errors, number
     r = client.post(
         "/people/new/",
         {
@@ -172,7 +173,8 @@ def test_form_bad_ids(world, client_for):
             "residency": "resident",
         },
     )
-    assert r.status_code == 400 and r.context["form"].errors == {"birth_date": ["出生日期不能晚于今天。"]}
+    assert r.status_code == 400
+    assert r.context["form"].errors == {"birth_date": ["出生日期不能晚于今天。"]}
     for pk in ("abc", "99999999999999999999"):
         assert client.get(f"/people/{pk}/").status_code == 404
 

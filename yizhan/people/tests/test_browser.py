@@ -90,7 +90,8 @@ def test_import_with_errors_then_reveal(live_server, page, transactional_db, tmp
         screenshot(page, "people-reveal")
         assert not problems, problems
         row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
-        assert row.reason == "电话通知活动" and row.actor_id == manager.pk
+        assert row.reason == "电话通知活动"
+        assert row.actor_id == manager.pk
     finally:
         # ORM calls made while Playwright's event loop runs use their own connection; close it for teardown.
         connections.close_all()

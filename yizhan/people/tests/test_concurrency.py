@@ -52,7 +52,8 @@ def test_second_page_edit_from_the_same_version_gets_the_version_error(world, cl
     assert response.context["form"].errors["version"] == [str(STALE_MESSAGE)]
     assert 'data-testid="form-error"' in response.content.decode()
     stored = _stored(person)
-    assert stored.notes == "站长的备注" and stored.version == 2
+    assert stored.notes == "站长的备注"
+    assert stored.version == 2
 
 
 def test_second_api_edit_from_the_same_version_gets_409(world, client_for):
@@ -60,12 +61,14 @@ def test_second_api_edit_from_the_same_version_gets_409(world, client_for):
     manager, admin = client_for(world.users["station_manager"]), client_for(world.users["town_admin"])
     assert manager.get(f"/api/people/{person.pk}").json()["version"] == 1
     first = _patch(manager, person, 1, "站长的备注")
-    assert first.status_code == 200 and first.json()["version"] == 2
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
     second = _patch(admin, person, 1, "镇里的备注")
     assert second.status_code == 409
     assert second.json() == {"detail": str(STALE_MESSAGE), "errors": {"version": [str(STALE_MESSAGE)]}}
     stored = _stored(person)
-    assert stored.notes == "站长的备注" and stored.version == 2
+    assert stored.notes == "站长的备注"
+    assert stored.version == 2
 
 
 def test_api_edit_then_stale_page_edit(world, client_for):
@@ -73,7 +76,8 @@ def test_api_edit_then_stale_page_edit(world, client_for):
     page, api = client_for(world.users["station_manager"]), client_for(world.users["town_admin"])
     assert _patch(api, person, 1, "接口的备注").status_code == 200
     response = page.post(f"/people/{person.pk}/edit/", _form(1, "页面的备注"))
-    assert response.status_code == 400 and "version" in response.context["form"].errors
+    assert response.status_code == 400
+    assert "version" in response.context["form"].errors
     assert _stored(person).notes == "接口的备注"
 
 
@@ -114,7 +118,8 @@ def test_concurrent_page_and_api_edits_one_wins():
         assert results["page"].status_code == 400
         assert results["page"].context["form"].errors["version"] == [str(STALE_MESSAGE)]
     stored = _stored(person)
-    assert stored.version == 2 and stored.notes == ("页面的备注" if page_won else "接口的备注")
+    assert stored.version == 2
+    assert stored.notes == ("页面的备注" if page_won else "接口的备注")
 
 
 def test_same_id_number_registered_at_the_same_moment(world, client_for, monkeypatch):
@@ -142,7 +147,8 @@ def test_same_id_number_registered_at_the_same_moment(world, client_for, monkeyp
             "residency": "resident",
         },
     )
-    assert response.status_code == 400 and response.context["form"].errors == {"__all__": ["此人已登记。"]}
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"__all__": ["此人已登记。"]}
     assert f"/people/{person.pk}/" in response.content.decode()
     assert len(calls) == 2  # the check before the insert, and the one after the insert collided
     with scopes_disabled():

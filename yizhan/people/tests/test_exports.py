@@ -50,7 +50,8 @@ def test_body_sent_after_the_request_still_holds_only_the_scope_of_the_request(w
     _people(world, 3, "330109113001", "隆园")
     _people(world, 2, "330109114001", "梅西", first_day=3)  # 党湾镇: outside the 瓜沥镇 admin's scope
     response = client_for(world.users["town_admin"]).get("/people/export/")
-    assert response.status_code == 200 and response.streaming
+    assert response.status_code == 200
+    assert response.streaming
     assert get_scope() is None  # the request is over: its scope is no longer active
     names = _names(b"".join(response.streaming_content))
     assert names == ["隆园0000", "隆园0001", "隆园0002"]
@@ -67,7 +68,8 @@ def test_control_characters_in_stored_text_do_not_break_the_export(world, client
     assert _names(b"".join(response.streaming_content)) == ["王芳"]
     full = client.post("/people/export/", {"full": "1", "reason": "核实"})
     sheet = load_workbook(io.BytesIO(b"".join(full.streaming_content))).active
-    assert sheet["A2"].value == "王芳" and sheet["H2"].value == "隆园社区1号"
+    assert sheet["A2"].value == "王芳"
+    assert sheet["H2"].value == "隆园社区1号"
 
 
 def test_check_report_of_an_import_with_control_characters(world):
@@ -88,7 +90,8 @@ def test_full_export_logs_each_batch_before_its_rows_leave(world, client_for, mo
     _people(world, 10)
     response = client_for(world.users["station_manager"]).post("/people/export/", {"full": "1", "reason": "上报"})
     export = AuditLog.all_objects.get(action=AuditLog.Action.EXPORT)
-    assert export.field == "full" and export.changes == {"rows": [None, 10]}
+    assert export.field == "full"
+    assert export.changes == {"rows": [None, 10]}
     reveals = AuditLog.all_objects.filter(action=AuditLog.Action.REVEAL)
     assert not reveals.exists()  # nothing has been sent yet
     body = iter(response.streaming_content)

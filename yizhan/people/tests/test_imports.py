@@ -64,7 +64,8 @@ def test_template_download_round_trips(world, client_for):
     response = upload(client, out.getvalue())
     assert response.status_code == 302, header
     batch = ImportBatch.all_objects.get()
-    assert batch.valid_rows == 1 and batch.error_rows == 0
+    assert batch.valid_rows == 1
+    assert batch.error_rows == 0
 
 
 def test_file_full_of_bad_rows(world, client_for):
@@ -112,7 +113,8 @@ def test_file_full_of_bad_rows(world, client_for):
     values = [list(r) for r in wb.active.iter_rows(values_only=True)]
     assert len(values) == 11
     flat = str(values)
-    assert good(1)[4] not in flat and "13500000001" not in flat
+    assert good(1)[4] not in flat
+    assert "13500000001" not in flat
     # nothing imported until confirmed
     assert Person.all_objects.count() == 1
     response = client.post(f"/people/import/{batch.pk}/")
@@ -121,7 +123,8 @@ def test_file_full_of_bad_rows(world, client_for):
         assert Person.all_objects.count() == 2
         assert Person.all_objects.get(name="好人1").mobile == "13500000001"
     batch.refresh_from_db()
-    assert batch.status == "imported" and batch.imported_count == 1
+    assert batch.status == "imported"
+    assert batch.imported_count == 1
     assert AuditLog.all_objects.filter(action="import").count() == 1
     assert AuditLog.all_objects.filter(action="create", target_type="people.person").count() == 1
     # confirming twice does nothing
@@ -149,7 +152,8 @@ def test_reimport_changes_nothing(world, client_for):
 def test_not_an_excel_file(world, client_for):
     client = client_for(world.users["station_manager"])
     response = upload(client, b"this is not excel", name="x.xlsx")
-    assert response.status_code == 400 and response.context["form"].errors == {"file": [NOT_EXCEL]}
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"file": [NOT_EXCEL]}
     response = upload(client, workbook([["a"]], header=["随便"]))
     assert response.status_code == 400
     assert response.context["form"].errors == {"file": ["第一行须为模板的列名；缺少：姓名, 村（社区）（代码或名称）。"]}
@@ -195,7 +199,8 @@ def test_bad_import_files_get_a_message(world, client_for, data, message):
     client = client_for(world.users["station_manager"])
     response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", data)})
     assert response.status_code == 400
-    assert response.context["form"].errors == {"file": [message]} and message in response.content.decode()
+    assert response.context["form"].errors == {"file": [message]}
+    assert message in response.content.decode()
     with scopes_disabled():
         assert ImportBatch.all_objects.count() == 0
 
@@ -207,7 +212,8 @@ def test_zip_bomb_is_refused_quickly(world, client_for):
     response = client.post("/people/import/", {"file": SimpleUploadedFile("bomb.xlsx", data)})
     assert response.status_code == 400
     message = "该 Excel 文件解压后过大，请拆分成几个较小的文件再上传。"
-    assert response.context["form"].errors == {"file": [message]} and message in response.content.decode()
+    assert response.context["form"].errors == {"file": [message]}
+    assert message in response.content.decode()
     with scopes_disabled():
         assert ImportBatch.all_objects.count() == 0
 
@@ -224,7 +230,8 @@ def test_confirm_twice_with_stale_batch_is_refused(world):
         assert exc.value.messages == ["此次导入已经结束。"]
     with scopes_disabled():
         batch.refresh_from_db()
-        assert batch.imported_count == 2 and Person.all_objects.count() == 2
+        assert batch.imported_count == 2
+        assert Person.all_objects.count() == 2
 
 
 def _replace_in_xlsx(data: bytes, name: str, content: bytes | None) -> bytes:
@@ -240,7 +247,7 @@ def _replace_in_xlsx(data: bytes, name: str, content: bytes | None) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "name,content",
+    ("name", "content"),
     [
         ("xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row><c r='A1' t='s'><v>99</v></c></row>"),
         ("xl/worksheets/sheet1.xml", b"not xml at all"),
@@ -252,6 +259,7 @@ def test_corrupt_xlsx_inside_gets_a_message(world, client_for, name, content):
     data = _replace_in_xlsx(workbook([good(1), good(2)]), name, content)
     client = client_for(world.users["station_manager"])
     response = client.post("/people/import/", {"file": SimpleUploadedFile("a.xlsx", data)})
-    assert response.status_code == 400 and response.context["form"].errors == {"file": [NOT_EXCEL]}
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"file": [NOT_EXCEL]}
     with scopes_disabled():
         assert ImportBatch.all_objects.count() == 0

@@ -50,8 +50,10 @@ def test_encrypted_at_rest_and_blind_index(world):
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, mobile, address, id_number_index, mobile_hint FROM people_person")
         id_raw, mobile_raw, address_raw, index, hint = cursor.fetchone()
-    assert id_raw.startswith("enc1:") and "330109" not in id_raw
-    assert mobile_raw.startswith("enc1:") and "13912345678" not in mobile_raw
+    assert id_raw.startswith("enc1:")
+    assert "330109" not in id_raw
+    assert mobile_raw.startswith("enc1:")
+    assert "13912345678" not in mobile_raw
     assert "隆园" not in address_raw
     assert index == blind_index("id_number", person.id_number)
     assert hint == "139****5678"
@@ -140,7 +142,9 @@ def test_update_with_version_check_and_audit_masks(world):
             services.person_update(person=stale, changed_by=world.users["station_manager"], version=1, name="新名")
     rows = AuditLog.all_objects.filter(target_type="people.person", target_id=str(person.pk))
     text = str(list(rows.values_list("changes", flat=True)))
-    assert "138****1111" in text and "13800001111" not in text and "13912345678" not in text
+    assert "138****1111" in text
+    assert "13800001111" not in text
+    assert "13912345678" not in text
     assert person.id_number not in text
 
 
@@ -292,10 +296,12 @@ def test_erasure_without_hold_anonymises_everything(world):
     with scope_for(admin):
         result = services.person_erase(person=child, actor=admin, reason="本人监护人申请删除")
     child.refresh_from_db()
-    assert result.fully_anonymised and not result.held
-    assert (
-        child.is_anonymised and child.name.startswith("已匿名") and child.id_number == "" and child.birth_date is None
-    )
+    assert result.fully_anonymised
+    assert not result.held
+    assert child.is_anonymised
+    assert child.name.startswith("已匿名")
+    assert child.id_number == ""
+    assert child.birth_date is None
     assert not Relation.all_objects.filter(relative=child).exists()
     with scope_for(world.users["station_manager"]):
         with pytest.raises(PermissionDenied):
@@ -318,8 +324,10 @@ def test_erasure_with_legal_hold_keeps_identity_and_says_which(world):
     person.refresh_from_db()
     assert [h.reason for h in result.held] == ["调解案件卷宗 2026-001"]
     assert not person.is_anonymised
-    assert person.name == "王小红" and person.id_number == id_number  # kept for the case file
-    assert person.mobile == "" and person.address == ""
+    assert person.name == "王小红"
+    assert person.id_number == id_number
+    assert person.mobile == ""
+    assert person.address == ""
     assert Visit.all_objects.get(person=person).findings == ""
 
 
@@ -343,7 +351,8 @@ def test_retention_dry_run_then_real_run(world, settings):
     settings.RETENTION = {"visit": 365, "consent_withdrawn_person": 30, "import_batch": 7}
     with scopes_disabled():
         report = services.apply_retention(dry_run=True)
-        assert report["visit"] == 1 and report["consent_withdrawn_person"] == 1
+        assert report["visit"] == 1
+        assert report["consent_withdrawn_person"] == 1
         assert Visit.all_objects.get().findings == "旧记录"
         assert not Person.all_objects.get(pk=person.pk).is_anonymised
         report = services.apply_retention(dry_run=False)
@@ -367,7 +376,8 @@ def test_retention_skips_held_person(world, settings):
         holds.unregister(_fake_hold)
     assert report["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
     person.refresh_from_db()
-    assert person.name == "王小红" and person.mobile == ""
+    assert person.name == "王小红"
+    assert person.mobile == ""
 
 
 def test_subject_export_has_everything_and_is_logged(world):
@@ -393,7 +403,8 @@ def test_key_rotation_round_trip(world, settings):
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # old key gone: every value must still decrypt
     with scopes_disabled():
         again = Person.all_objects.get(pk=person.pk)
-    assert again.id_number == person.id_number and again.mobile == "13912345678"
+    assert again.id_number == person.id_number
+    assert again.mobile == "13912345678"
     assert again.address == person.address
     with scope_for(world.users["station_manager"]):
         from yizhan.people import selectors
@@ -438,7 +449,8 @@ def test_visit_photos_lose_their_metadata(world):
             photos=[SimpleUploadedFile("p.jpg", buf.getvalue(), content_type="image/jpeg")],
         )
         stored = visit.photos.get().image.read()
-    assert stored.startswith(b"\xff\xd8") and b"FakeCamera" not in stored
+    assert stored.startswith(b"\xff\xd8")
+    assert b"FakeCamera" not in stored
 
 
 def test_visit_photos_follow_the_shared_image_rules(world):
@@ -491,10 +503,11 @@ def test_erasure_deletes_visit_photo_files_only_when_it_commits(world, django_ca
         name = visit.photos.get().image.name
     assert default_storage.exists(name)
     with scope_for(admin):
-        with pytest.raises(RuntimeError), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012 - the block must fail after its writes
             services.person_erase(person=person, actor=admin, reason="本人申请删除")
             raise RuntimeError("the erasure fails after the photos")
-        assert default_storage.exists(name) and visit.photos.exists()
+        assert default_storage.exists(name)
+        assert visit.photos.exists()
         with django_capture_on_commit_callbacks(execute=True):
             services.person_erase(person=Person.objects.get(pk=person.pk), actor=admin, reason="本人申请删除")
     assert not default_storage.exists(name)
@@ -518,7 +531,9 @@ def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
         Consent.all_objects.create(person=person, purpose="care", data_scope="关爱", separate=True)
         offered = set(staff_for("330109113002").values_list("username", flat=True))
         offered_dongling = set(staff_for("330109113003").values_list("username", flat=True))
-    assert "volunteer" not in offered and "town_admin" in offered and "district_admin" in offered
+    assert "volunteer" not in offered
+    assert "town_admin" in offered
+    assert "district_admin" in offered
     assert not {"mediator", "advisor"} & offered_dongling
     admin = world.users["town_admin"]
     with scope_for(admin):
@@ -531,7 +546,8 @@ def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
             )
         assert exc.value.message_dict == {"actions": ["走访人员和负责人须是本村社的驿站负责人或妇联工作人员。"]}
     html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
-    assert "(volunteer)" not in html and "(town_admin)" in html
+    assert "(volunteer)" not in html
+    assert "(town_admin)" in html
 
 
 def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):
@@ -590,11 +606,13 @@ def test_retention_does_not_erase_a_held_person_again_every_day(world, settings)
             second = services.apply_retention(dry_run=False)
     finally:
         holds.unregister(case_file)
-    assert first["consent_withdrawn_person"] == 1 and second["consent_withdrawn_person"] == 0
+    assert first["consent_withdrawn_person"] == 1
+    assert second["consent_withdrawn_person"] == 0
     assert second["held"] == [{"person_id": person.pk, "holds": ["调解案件卷宗 2026-001"]}]
     with scopes_disabled():
         assert Person.all_objects.get(pk=person.pk).version == version
         assert AuditLog.all_objects.filter(field="erasure", target_id=str(person.pk)).count() == 1
         # the case is closed: the next run anonymises the person fully
         third = services.apply_retention(dry_run=False)
-        assert third["consent_withdrawn_person"] == 1 and Person.all_objects.get(pk=person.pk).is_anonymised
+        assert third["consent_withdrawn_person"] == 1
+        assert Person.all_objects.get(pk=person.pk).is_anonymised

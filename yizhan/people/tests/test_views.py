@@ -25,12 +25,16 @@ def test_list_and_detail_show_masked_values_only(world, client_for):
     client = client_for(world.users["station_manager"])
     for url in ("/people/", f"/people/{person.pk}/", f"/people/households/{person.household_id}/"):
         html = client.get(url).content.decode()
-        assert MOBILE not in html and person.id_number not in html, url
+        assert MOBILE not in html, url
+        assert person.id_number not in html, url
     html = client.get(f"/people/{person.pk}/").content.decode()
-    assert "139****5678" in html and mask("id_number", person.id_number) in html
-    assert mask("address", person.address) in html and person.address not in html
+    assert "139****5678" in html
+    assert mask("id_number", person.id_number) in html
+    assert mask("address", person.address) in html
+    assert person.address not in html
     household = client.get(f"/people/households/{person.household_id}/").content.decode()
-    assert "隆园社区******" in household and "隆园社区3幢" not in household  # the household's address, masked
+    assert "隆园社区******" in household
+    assert "隆园社区3幢" not in household
     assert "家中一切正常" not in client.get(f"/people/visits/{world._people_visit.pk}/").content.decode()
 
 
@@ -38,13 +42,18 @@ def test_reveal_is_logged_and_shown_to_admins(world, client_for):
     person = longyuan_person(world)
     manager = client_for(world.users["station_manager"])
     response = manager.post(f"/reveal/people.person/{person.pk}/mobile/", {"reason": "电话回访"})
-    assert response.status_code == 200 and MOBILE in response.content.decode()
+    assert response.status_code == 200
+    assert MOBILE in response.content.decode()
     refused = manager.post(f"/reveal/people.person/{person.pk}/mobile/", {"reason": ""})
-    assert refused.status_code == 400 and MOBILE not in refused.content.decode()
+    assert refused.status_code == 400
+    assert MOBILE not in refused.content.decode()
     row = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
-    assert row.reason == "电话回访" and row.field == "mobile" and MOBILE not in json.dumps(row.changes)
+    assert row.reason == "电话回访"
+    assert row.field == "mobile"
+    assert MOBILE not in json.dumps(row.changes)
     admin_html = client_for(world.users["town_admin"]).get(f"/people/{person.pk}/").content.decode()
-    assert 'data-testid="reveal-history"' in admin_html and "电话回访" in admin_html
+    assert 'data-testid="reveal-history"' in admin_html
+    assert "电话回访" in admin_html
     assert 'data-testid="reveal-history"' not in manager.get(f"/people/{person.pk}/").content.decode()
 
 
@@ -59,19 +68,26 @@ def test_excel_export_masked_and_full_logged(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["station_manager"])
     response = client.get("/people/export/")
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
     text = _sheet_values(b"".join(response.streaming_content))
-    assert "王小红" in text and "139****5678" in text and MOBILE not in text and person.id_number not in text
+    assert "王小红" in text
+    assert "139****5678" in text
+    assert MOBILE not in text
+    assert person.id_number not in text
     refused = client.post("/people/export/", {"full": "1", "reason": ""})
-    assert refused.status_code == 302 and refused["Location"] == "/people/?"
+    assert refused.status_code == 302
+    assert refused["Location"] == "/people/?"
     assert "请说明需要完整信息的原因。" in client.get(refused["Location"]).content.decode()
     assert not AuditLog.all_objects.filter(action=AuditLog.Action.EXPORT, field="full").exists()
     response = client.post("/people/export/", {"full": "1", "reason": "上报民政部门"})
     assert not AuditLog.all_objects.filter(action=AuditLog.Action.REVEAL).exists()  # logged as the rows are written
     text = _sheet_values(b"".join(response.streaming_content))
-    assert MOBILE in text and person.id_number in text
+    assert MOBILE in text
+    assert person.id_number in text
     reveal = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
-    assert reveal.reason == "Excel 导出：上报民政部门" and reveal.field == "id_number,mobile,address"
+    assert reveal.reason == "Excel 导出：上报民政部门"
+    assert reveal.field == "id_number,mobile,address"
     assert AuditLog.all_objects.get(action="export", field="full").reason == "上报民政部门"
 
 
@@ -113,7 +129,8 @@ def test_register_and_correct(world, client_for):
     assert response.status_code == 302
     with scopes_disabled():
         person = Person.all_objects.get(name="赵敏")
-    assert person.birth_date == date(1990, 2, 2) and person.residency == "temporary"
+    assert person.birth_date == date(1990, 2, 2)
+    assert person.residency == "temporary"
     response = client.post(
         f"/people/{person.pk}/edit/",
         {
@@ -129,7 +146,9 @@ def test_register_and_correct(world, client_for):
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert person.mobile == "13700001111" and person.residency == "resident" and person.id_number == id_number
+    assert person.mobile == "13700001111"
+    assert person.residency == "resident"
+    assert person.id_number == id_number
     # a stale form is refused rather than overwriting
     response = client.post(
         f"/people/{person.pk}/edit/",
@@ -142,9 +161,11 @@ def test_register_and_correct(world, client_for):
             "version": 1,
         },
     )
-    assert response.status_code == 400 and response.context["form"].errors == {"version": [str(STALE_MESSAGE)]}
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"version": [str(STALE_MESSAGE)]}
     person.refresh_from_db()
-    assert person.name == "赵敏" and person.version == 2
+    assert person.name == "赵敏"
+    assert person.version == 2
 
 
 def test_under_14_consent_without_guardian_refused_in_ui(world, client_for):
@@ -191,18 +212,21 @@ def test_subject_export_download(world, client_for):
     person = longyuan_person(world)
     response = client_for(world.users["station_manager"]).post(f"/people/{person.pk}/subject-export/")
     data = json.loads(response.content)
-    assert data["person"]["mobile"] == MOBILE and data["visits"][0]["findings"] == "家中一切正常"
+    assert data["person"]["mobile"] == MOBILE
+    assert data["visits"][0]["findings"] == "家中一切正常"
 
 
 def test_erase_page_with_result(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["town_admin"])
     refused = client.post(f"/people/{person.pk}/erase/", {"reason": "x"})
-    assert refused.status_code == 400 and set(refused.context["form"].errors) == {"reason", "confirm"}
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) == {"reason", "confirm"}
     person.refresh_from_db()
     assert not person.is_anonymised
     response = client.post(f"/people/{person.pk}/erase/", {"reason": "本人申请删除", "confirm": "on"})
-    assert response.status_code == 200 and 'data-testid="erase-result"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="erase-result"' in response.content.decode()
     person.refresh_from_db()
     assert person.is_anonymised
 
@@ -237,7 +261,8 @@ def test_visit_record_with_photo_and_calendar(world, client_for):
     assert response.status_code == 302, response.content.decode()[:2000]
     visit_url = response["Location"]
     html = client.get(visit_url).content.decode()
-    assert "预约律师" in html and "/people/visits/photos/" in html
+    assert "预约律师" in html
+    assert "/people/visits/photos/" in html
     bad = client.post(
         f"/people/{person.pk}/visits/new/",
         {
@@ -246,7 +271,8 @@ def test_visit_record_with_photo_and_calendar(world, client_for):
             "photos": [SimpleUploadedFile("a.jpg", b"not an image", content_type="image/jpeg")],
         },
     )
-    assert bad.status_code == 400 and bad.context["form"].errors == {"photos": ["该文件不是可识别的图片。"]}
+    assert bad.status_code == 400
+    assert bad.context["form"].errors == {"photos": ["该文件不是可识别的图片。"]}
     cal = client.get(f"/people/visits/calendar/?month={today:%Y-%m}").content.decode()
     assert "王小红" in cal
 
@@ -257,12 +283,15 @@ def test_number_search_never_puts_the_number_in_a_url(world, client_for):
     response = client.post("/people/", {"q": MOBILE, "age_band": "18to59"})
     assert response.status_code == 302
     location = response["Location"]
-    assert MOBILE not in location and "key=m." in location
+    assert MOBILE not in location
+    assert "key=m." in location
     html = client.get(location).content.decode()
-    assert "王小红" in html and MOBILE not in html
+    assert "王小红" in html
+    assert MOBILE not in html
     # a number typed into a GET URL is moved out of it at once
     response = client.get(f"/people/?q={person.id_number}")
-    assert response.status_code == 302 and person.id_number not in response["Location"]
+    assert response.status_code == 302
+    assert person.id_number not in response["Location"]
     assert "王小红" in client.get(response["Location"]).content.decode()
     # the API takes numbers in the body
     data = client.post("/api/people/search", {"q": person.id_number}, content_type="application/json").json()
@@ -284,7 +313,8 @@ def test_admin_extends_and_retires_target_groups(world, client_for):
     assert admin.post("/people/groups/", {"name": "孤寡老人", "description": "", "sort_order": 70}).status_code == 302
     group = TargetGroup.objects.get(name="孤寡老人")
     again = admin.post("/people/groups/", {"name": "孤寡老人", "sort_order": 70})
-    assert again.status_code == 400 and again.context["form"].errors == {"name": ["已有同名的重点人群。"]}
+    assert again.status_code == 400
+    assert again.context["form"].errors == {"name": ["已有同名的重点人群。"]}
     admin.post("/people/groups/", {"toggle": str(group.pk)})
     group.refresh_from_db()
     assert not group.is_active
@@ -335,7 +365,9 @@ def test_child_page_points_to_the_guardian(world, client_for):
 
         Relation.all_objects.create(person=mother, relative=child, kind="parent")
     html = client_for(world.users["station_manager"]).get(f"/people/{child.pk}/").content.decode()
-    assert 'data-testid="guardians"' in html and "王小红" in html and "139****5678" in html
+    assert 'data-testid="guardians"' in html
+    assert "王小红" in html
+    assert "139****5678" in html
 
 
 def test_another_villages_person_is_404_on_pages_api_and_reveal(world, client_for):
@@ -459,7 +491,8 @@ def test_chinese_ui_says_shoujihao_like_the_foundation(world, client_for):
     client = client_for(world.users["station_manager"])
     for url in ("/people/", "/people/new/", f"/people/{person.pk}/", "/people/import/"):
         html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-        assert "手机号" in html and "手机号码" not in html, url
+        assert "手机号" in html, url
+        assert "手机号码" not in html, url
     from django.utils import translation
 
     with translation.override("zh-hans"):
@@ -479,7 +512,8 @@ def test_household_name_suggestion_is_translated(world, client_for):
     assert 'value="Anna家"' in client.get(f"/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     client.cookies["django_language"] = "en"
     html = client.get(f"/people/{person.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Anna家" not in html and "Anna&#x27;s household" in html
+    assert "Anna家" not in html
+    assert "Anna&#x27;s household" in html
 
 
 def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
@@ -512,7 +546,8 @@ def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
     mixed = id_number[:-1].translate(full_width) + "X"  # full-width digits, ASCII X: was stored as a second person
     for number in (id_number.translate(full_width), mixed):
         response = register("乙", number, "")
-        assert response.status_code == 400 and response.context["form"].errors == {"__all__": ["此人已登记。"]}
+        assert response.status_code == 400
+        assert response.context["form"].errors == {"__all__": ["此人已登记。"]}
         assert f"/people/{first.pk}/" in response.content.decode()
     with scopes_disabled():
         assert Person.all_objects.count() == 1
@@ -520,7 +555,8 @@ def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
     assert register("丙", other.translate(full_width), "１３９１２３４５６７８").status_code == 302
     with scopes_disabled():
         person = Person.all_objects.get(name="丙")
-    assert person.id_number == other and person.mobile == "13912345678"
+    assert person.id_number == other
+    assert person.mobile == "13912345678"
     found = client.post(
         "/api/people/search", json.dumps({"q": "１３９１２３４５６７８"}), content_type="application/json"
     )

@@ -211,6 +211,7 @@ def calendar(request):
 @requires(works_with_residents)
 def plans(request):
     scope = require_scope()
+    # unscoped: region names for the plan form, narrowed to the admin's regions below
     regions = Region.all_objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE, Region.Level.COUNTY])
     regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
     toggle = request.POST.get("toggle", "") if request.method == "POST" else ""

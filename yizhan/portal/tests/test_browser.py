@@ -57,10 +57,14 @@ def test_manager_edits_hours_and_adds_item_public_page_shows_them(net_world, liv
     public.goto(f"{base}/public/stations/{station.pk}/")
     assert public.inner_text("[data-testid=public-title]").startswith("四融驿站")
     catalogue = public.inner_text("[data-testid=catalogue]")
-    assert "融心" in catalogue and "公益关爱" in catalogue
+    assert "融心" in catalogue
+    assert "公益关爱" in catalogue
     hours = public.inner_text("[data-testid=hours-table]")
-    assert "09:00–11:30, 14:00–16:30" in hours and "12:00" not in hours
-    assert "139****5678" in public.inner_text("body") and "13912345678" not in public.content()
+    assert "09:00–11:30, 14:00–16:30" in hours
+    assert "12:00" not in hours
+    assert "139****5678" in public.inner_text("body")
+    assert "13912345678" not in public.content()
     screenshot(public, "stations-public")
     public.context.close()
-    assert errors == [] and public_errors == []
+    assert errors == []
+    assert public_errors == []

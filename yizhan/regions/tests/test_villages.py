@@ -15,7 +15,9 @@ def test_town_admin_adds_a_village(world):
         village = region_create_village(town=town, code="330109113050", name=" 新塘村 ", created_by=admin)
     assert (village.level, village.parent, village.name) == (Region.Level.VILLAGE, town, "新塘村")
     row = AuditLog.all_objects.get(action="create", target_type="regions.region")
-    assert row.actor == admin and row.region_code == "330109113050" and row.changes["name"] == [None, "新塘村"]
+    assert row.actor == admin
+    assert row.region_code == "330109113050"
+    assert row.changes["name"] == [None, "新塘村"]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +97,8 @@ def test_api_add_village_validation(world, client_for):
     ok = client.post(
         "/api/regions/330109113/villages", {"code": "330109113071", "name": "接口村"}, content_type="application/json"
     )
-    assert ok.status_code == 201 and ok.json()["parent_code"] == "330109113"
+    assert ok.status_code == 201
+    assert ok.json()["parent_code"] == "330109113"
     listing = client.get("/api/regions/?parent=330109113").json()
     assert sorted((i["code"], i["name"]) for i in listing["items"]) == [
         ("330109113001", "隆园社区"),

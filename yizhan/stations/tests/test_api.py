@@ -19,7 +19,8 @@ def _send(client, method, url, data):
 def test_list_filters_and_pagination(net, world, client_for):
     client = client_for(world.users["district_admin"])
     body = client.get("/api/stations/?limit=2").json()
-    assert body["meta"] == {"count": 3, "offset": 0, "limit": 2} and len(body["items"]) == 2
+    assert body["meta"] == {"count": 3, "offset": 0, "limit": 2}
+    assert len(body["items"]) == 2
     body = client.get("/api/stations/?limit=2&offset=2").json()
     assert len(body["items"]) == 1
     body = client.get("/api/stations/?region=330109114").json()
@@ -27,7 +28,8 @@ def test_list_filters_and_pagination(net, world, client_for):
     body = client.get("/api/stations/?status=planned").json()
     assert [s["id"] for s in body["items"]] == [net.planned_station.pk]
     body = client.get("/api/stations/?q=四融").json()
-    assert body["items"][0]["brand_name"] == "四融驿站" and body["items"][0]["region"]["code"] == "330109113001"
+    assert body["items"][0]["brand_name"] == "四融驿站"
+    assert body["items"][0]["region"]["code"] == "330109113001"
 
 
 def test_detail_masks_contacts(net, world, client_for):
@@ -57,10 +59,13 @@ def test_create_update_and_version_conflict(world, client_for):
     assert response.status_code == 201, response.content
     station_id = response.json()["id"]
     response = _send(client, "PATCH", f"/api/stations/{station_id}", {"version": 1, "status": "operating"})
-    assert response.status_code == 200 and response.json()["status"] == "operating"
-    assert response.json()["positions"] == ["women_home"] and response.json()["version"] == 2
+    assert response.status_code == 200
+    assert response.json()["status"] == "operating"
+    assert response.json()["positions"] == ["women_home"]
+    assert response.json()["version"] == 2
     response = _send(client, "PATCH", f"/api/stations/{station_id}", {"version": 1, "name": "旧版本"})
-    assert response.status_code == 409 and "detail" in response.json()
+    assert response.status_code == 409
+    assert "detail" in response.json()
     with scopes_disabled():
         assert Station.all_objects.get(pk=station_id).name == "东灵社区驿站"
 
@@ -89,7 +94,8 @@ def test_manager_cannot_move_station_by_api(net, world, client_for):
     response = _send(client, "PATCH", f"/api/stations/{net.station.pk}", {"version": 1, "region": "330109113002"})
     assert response.status_code == 403
     response = _send(client, "PATCH", f"/api/stations/{net.station.pk}", {"version": 1, "floor_area": 310})
-    assert response.status_code == 200 and response.json()["floor_area"] == 310
+    assert response.status_code == 200
+    assert response.json()["floor_area"] == 310
 
 
 def test_rooms_and_items_by_api(net, world, client_for):
@@ -97,16 +103,19 @@ def test_rooms_and_items_by_api(net, world, client_for):
     response = _send(
         client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "mediation", "name": "调解室"}
     )
-    assert response.status_code == 201 and response.json()["room_type"] == "mediation"
+    assert response.status_code == 201
+    assert response.json()["room_type"] == "mediation"
     room_id = response.json()["id"]
     response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/rooms/{room_id}", {"area": -4})
-    assert response.status_code == 400 and "area" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "area" in response.json()["errors"]
     response = _send(client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "spaceship", "name": "x"})
     assert response.status_code == 400
     response = _send(
         client, "POST", f"/api/stations/{net.station.pk}/brand-items", {"name": "融心", "service_lines": []}
     )
-    assert response.status_code == 400 and "service_lines" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "service_lines" in response.json()["errors"]
     response = _send(
         client,
         "POST",
@@ -116,7 +125,8 @@ def test_rooms_and_items_by_api(net, world, client_for):
     assert response.status_code == 201
     item_id = response.json()["id"]
     response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/brand-items/{item_id}", {"is_active": False})
-    assert response.status_code == 200 and response.json()["is_active"] is False
+    assert response.status_code == 200
+    assert response.json()["is_active"] is False
     # Another station's room through this station's address: 404.
     response = client.get(f"/api/stations/{net.station.pk}/rooms/{net.other_room.pk}")
     assert response.status_code == 404
@@ -133,7 +143,8 @@ def test_hours_by_api_refuses_overlap(net, world, client_for):
         f"/api/stations/{net.station.pk}/hours",
         [{"weekday": 0, "opens": "08:00", "closes": "12:00"}, {"weekday": 0, "opens": "11:00", "closes": "13:00"}],
     )
-    assert response.status_code == 400 and "hours" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "hours" in response.json()["errors"]
 
 
 def test_catalogue(world, client_for):
@@ -152,16 +163,19 @@ def test_huge_offset_gives_an_empty_page_not_an_error(net, world, client_for):
     client = client_for(world.users["town_admin"])
     response = client.get("/api/stations/?offset=99999999999999999999&limit=99999999999")
     assert response.status_code == 200
-    assert response.json()["items"] == [] and response.json()["meta"]["count"] == 2
+    assert response.json()["items"] == []
+    assert response.json()["meta"]["count"] == 2
 
 
 def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_for):
     client = client_for(world.users["station_manager"])
     url = f"/api/stations/{net.station.pk}/rooms"
     response = _send(client, "POST", url, {"room_type": "activity_room", "name": "大厅", "capacity": 10**12})
-    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "capacity" in response.json()["errors"]
     response = _send(client, "PATCH", f"{url}/{net.room.pk}", {"capacity": 100001})
-    assert response.status_code == 400 and "capacity" in response.json()["errors"]
+    assert response.status_code == 400
+    assert "capacity" in response.json()["errors"]
     with scopes_disabled():
         assert Room.all_objects.filter(station=net.station).count() == 1
         assert Room.all_objects.get(pk=net.room.pk).capacity == 40
@@ -192,9 +206,11 @@ def test_schema_errors_are_translated_per_field(world, client_for):
 def test_unreadable_body_and_anonymous_calls_get_translated_messages(world, client_for):
     client = client_for(world.users["town_admin"])
     response = client.generic("POST", "/api/stations/", data="{not json", content_type="application/json")
-    assert response.status_code == 400 and response.json()["detail"] == "无法读取请求内容：请发送有效的 JSON。"
+    assert response.status_code == 400
+    assert response.json()["detail"] == "无法读取请求内容：请发送有效的 JSON。"
     response = client_for(None).get("/api/stations/")
-    assert response.status_code == 401 and response.json()["detail"] == "请先登录。"
+    assert response.status_code == 401
+    assert response.json()["detail"] == "请先登录。"
 
 
 @pytest.mark.parametrize(
@@ -214,7 +230,8 @@ def test_nul_characters_are_refused_with_a_message(net, world, client_for, metho
     assert response.status_code == 400
     assert "空字符" in response.json()["detail"]
     with scopes_disabled():
-        assert Station.all_objects.count() == 3 and Station.all_objects.get(pk=net.station.pk).version == 1
+        assert Station.all_objects.count() == 3
+        assert Station.all_objects.get(pk=net.station.pk).version == 1
         assert BrandItem.all_objects.filter(station=net.station).count() == 1
 
 
@@ -222,12 +239,15 @@ def test_stale_room_and_item_edits_by_api_change_nothing(net, world, client_for)
     client = client_for(world.users["station_manager"])
     room_url = f"/api/stations/{net.station.pk}/rooms/{net.room.pk}"
     response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 50})
-    assert response.status_code == 200 and response.json()["version"] == 2
+    assert response.status_code == 200
+    assert response.json()["version"] == 2
     response = _send(client, "PATCH", room_url, {"version": 1, "capacity": 10})
-    assert response.status_code == 409 and response.json()["detail"]
+    assert response.status_code == 409
+    assert response.json()["detail"]
     item_url = f"/api/stations/{net.station.pk}/brand-items/{net.item.pk}"
     response = _send(client, "PATCH", item_url, {"version": 1, "description": "新的说明"})
-    assert response.status_code == 200 and response.json()["version"] == 2
+    assert response.status_code == 200
+    assert response.json()["version"] == 2
     response = _send(client, "PATCH", item_url, {"version": 1, "description": "旧的说明"})
     assert response.status_code == 409
     with scopes_disabled():

@@ -46,4 +46,5 @@ def test_concurrent_profile_saves_never_overwrite():
     winner = next(name for name, result in results.items() if result == "saved")
     with scopes_disabled():
         station = Station.all_objects.get(pk=station_pk)
-    assert station.address == editors[winner] and station.version == 2
+    assert station.address == editors[winner]
+    assert station.version == 2

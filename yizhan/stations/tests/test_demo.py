@@ -14,8 +14,11 @@ def test_demo_has_the_seed_places(db):
     with scopes_disabled():
         longyuan = Station.objects.get(brand_name="四融驿站")
         youyi = Station.objects.get(brand_name="友爱同行")
-        assert longyuan.region.name == "隆园社区" and longyuan.floor_area == 300
-        assert youyi.region.name == "友谊村" and youyi.floor_area == 200 and "党群服务中心" in youyi.address
+        assert longyuan.region.name == "隆园社区"
+        assert longyuan.floor_area == 300
+        assert youyi.region.name == "友谊村"
+        assert youyi.floor_area == 200
+        assert "党群服务中心" in youyi.address
         assert sorted(p.name_zh for p in longyuan.positions.all()) == sorted(
             ["妇女之家", "儿童之家", "家长学校", "婚姻家庭纠纷调解站", "家庭教育指导服务站"]
         )
@@ -50,7 +53,8 @@ def test_demo_stations_are_written_through_the_services_and_audited(db):
         longyuan = Station.objects.get(brand_name="四融驿站")
         rows = AuditLog.objects.filter(target_type="stations.station", target_id=str(longyuan.pk))
         created = rows.get(action="create")
-        assert created.actor.username == "town_admin" and created.region_code == "330109113001"
+        assert created.actor.username == "town_admin"
+        assert created.region_code == "330109113001"
         assert rows.filter(action="update", changes__has_key="hours").count() == 1
         audited = set(AuditLog.objects.filter(action="create").values_list("target_type", flat=True))
         assert {"stations.room", "stations.branditem", "stations.contact"} <= audited

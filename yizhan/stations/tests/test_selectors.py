@@ -38,7 +38,8 @@ def test_station_list_filters(net, world):
         assert [s.pk for s in selectors.station_list(region_code="330109114")] == [net.other_station.pk]
         assert [s.pk for s in selectors.station_list(search="四融")] == [net.station.pk]
         row = selectors.station_list(search="四融").get()
-        assert row.room_count == 1 and row.item_count == 1
+        assert row.room_count == 1
+        assert row.item_count == 1
 
 
 def test_anonymous_scope_sees_only_public_operating_stations_and_public_parts(net, world):
@@ -51,7 +52,8 @@ def test_anonymous_scope_sees_only_public_operating_stations_and_public_parts(ne
     with anonymous_scope():
         visible = set(Station.objects.values_list("pk", flat=True))
         assert visible == {net.station.pk, net.other_station.pk}
-        assert hidden_station.pk not in visible and suspended.pk not in visible
+        assert hidden_station.pk not in visible
+        assert suspended.pk not in visible
         assert set(Contact.objects.values_list("name", flat=True)) == {"陈芳"}
         assert {i.name for i in BrandItem.objects.filter(station=net.station)} == {"融智"}
         assert set(Photo.objects.filter(station=net.station).values_list("caption", flat=True)) == {"公开"}

@@ -62,7 +62,8 @@ def test_town_admin_creates_station_with_positions_and_audit(world):
     assert station.opened_on is not None  # operating since today
     assert sorted(p.code for p in station.positions.all()) == ["children_home", "women_home"]
     row = AuditLog.all_objects.get(target_type="stations.station", target_id=str(station.pk))
-    assert row.action == "create" and row.region_code == "330109113003"
+    assert row.action == "create"
+    assert row.region_code == "330109113003"
 
 
 def test_admin_of_another_town_cannot_create_station(world):
@@ -110,7 +111,9 @@ def test_manager_edits_profile_and_version_moves(net, world):
         )
     with scopes_disabled():
         station.refresh_from_db()
-        assert station.version == 2 and station.brand_name == "四融驿站（新）" and station.floor_area == 320
+        assert station.version == 2
+        assert station.brand_name == "四融驿站（新）"
+        assert station.floor_area == 320
         row = AuditLog.all_objects.filter(target_type="stations.station", action="update").get()
     assert row.changes["brand_name"] == ["四融驿站", "四融驿站（新）"]
     assert row.changes["positions"] == [[], ["parent_school"]]
@@ -130,7 +133,8 @@ def test_manager_cannot_move_station_or_change_status(net, world, change):
             services.station_update(station=station, updated_by=manager, version=1, **change)
     with scopes_disabled():
         station.refresh_from_db()
-    assert station.status == Status.OPERATING and station.region_id == world.regions["330109113001"].pk
+    assert station.status == Status.OPERATING
+    assert station.region_id == world.regions["330109113001"].pk
     assert station.version == 1
 
 
@@ -141,7 +145,8 @@ def test_admin_changes_status_and_status_date(net, world):
         services.station_update(station=station, updated_by=admin, version=1, status=Status.SUSPENDED)
     from django.utils import timezone
 
-    assert station.status == Status.SUSPENDED and station.status_since == timezone.localdate()
+    assert station.status == Status.SUSPENDED
+    assert station.status_since == timezone.localdate()
 
 
 def test_stale_version_saves_nothing(net, world):
@@ -157,7 +162,9 @@ def test_stale_version_saves_nothing(net, world):
     assert "version" in exc.value.message_dict
     with scopes_disabled():
         fresh = Station.all_objects.get(pk=net.station.pk)
-    assert fresh.address == "新地址" and fresh.brand_name == "四融驿站" and fresh.version == 2
+    assert fresh.address == "新地址"
+    assert fresh.brand_name == "四融驿站"
+    assert fresh.version == 2
 
 
 def test_other_manager_cannot_edit(net, world):
@@ -247,7 +254,8 @@ def test_hours_exceptions(net, world):
             )
     with scopes_disabled():
         exception = HoursException.all_objects.get()
-    assert not exception.is_closed and exception.opens == time(9)
+    assert not exception.is_closed
+    assert exception.opens == time(9)
 
 
 # --- rooms and brand items --------------------------------------------------------------------------------
@@ -303,7 +311,8 @@ def test_brand_item_needs_a_service_line_and_unique_name(net, world):
         services.brand_item_update(item=item, updated_by=manager, is_active=False, service_lines=_lines("rights"))
     with scopes_disabled():
         item = BrandItem.all_objects.get(pk=item.pk)
-        assert not item.is_active and [sl.code for sl in item.service_lines.all()] == ["rights"]
+        assert not item.is_active
+        assert [sl.code for sl in item.service_lines.all()] == ["rights"]
 
 
 def test_same_brand_item_name_at_two_stations_is_fine(net, world):
@@ -327,12 +336,16 @@ def test_photo_is_stored_with_thumbnail(net, world):
         photo = services.photo_add(
             station=net.station, upload=_upload(png_bytes((1600, 1200))), uploaded_by=manager, caption="活动室"
         )
-    assert default_storage.exists(photo.image) and default_storage.exists(photo.thumbnail)
+    assert default_storage.exists(photo.image)
+    assert default_storage.exists(photo.thumbnail)
     from PIL import Image
 
     with default_storage.open(photo.thumbnail) as handle, Image.open(handle) as thumb:
-        assert thumb.format == "JPEG" and thumb.width <= 400 and thumb.height <= 300
-    assert (photo.width, photo.height) == (1600, 1200) and photo.content_type == "image/png"
+        assert thumb.format == "JPEG"
+        assert thumb.width <= 400
+        assert thumb.height <= 300
+    assert (photo.width, photo.height) == (1600, 1200)
+    assert photo.content_type == "image/png"
 
 
 def test_photo_metadata_is_stripped(net, world):
@@ -424,7 +437,8 @@ def test_district_admin_extends_room_types(world):
             services.lookup_type_save(model=RoomType, saved_by=admin, code="Bad Code!", name_zh="", name_en="x")
         assert {"code", "name_zh"} <= set(exc.value.message_dict)
     music.refresh_from_db()
-    assert music.name_zh == "音乐教室" and RoomType.objects.filter(code="music").count() == 1
+    assert music.name_zh == "音乐教室"
+    assert RoomType.objects.filter(code="music").count() == 1
     with scope_for(world.users["town_admin"]), pytest.raises(PermissionDenied):
         services.lookup_type_save(
             model=PositionType, saved_by=world.users["town_admin"], code="x1", name_zh="甲", name_en="A"

@@ -30,17 +30,20 @@ def test_manager_edits_profile(net, world, client_for):
     assert response.status_code == 302
     with scopes_disabled():
         station = Station.all_objects.get(pk=net.station.pk)
-    assert station.introduction == "欢迎" and station.version == 2
+    assert station.introduction == "欢迎"
+    assert station.version == 2
 
 
 def test_manager_form_has_no_status_or_village(net, world, client_for):
     client = client_for(world.users["station_manager"])
     html = client.get(f"/stations/{net.station.pk}/edit/").content.decode()
-    assert 'name="status"' not in html and 'name="region"' not in html
+    assert 'name="status"' not in html
+    assert 'name="region"' not in html
     client.post(f"/stations/{net.station.pk}/edit/", _profile_data(status="closed", region="330109113002"))
     with scopes_disabled():
         station = Station.all_objects.get(pk=net.station.pk)
-    assert station.status == Status.OPERATING and station.region.code == "330109113001"
+    assert station.status == Status.OPERATING
+    assert station.region.code == "330109113001"
 
 
 def test_stale_form_shows_message_and_saves_nothing(net, world, client_for):
@@ -58,7 +61,8 @@ def test_stale_form_shows_message_and_saves_nothing(net, world, client_for):
     assert "已有其他人修改了这些内容，本次没有保存" in response.content.decode()  # zh-hans is the default
     with scopes_disabled():
         station = Station.all_objects.get(pk=net.station.pk)
-    assert station.address == "镇上改的地址" and station.brand_name == "四融驿站"
+    assert station.address == "镇上改的地址"
+    assert station.brand_name == "四融驿站"
 
 
 def test_negative_area_form_error(net, world, client_for):
@@ -97,7 +101,8 @@ def test_photo_upload_through_the_page(net, world, client_for):
     with scopes_disabled():
         photo = Photo.all_objects.get()
     thumb = client.get(f"/stations/photos/{photo.pk}/thumb/")
-    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert thumb.status_code == 200
+    assert thumb["Content-Type"] == "image/jpeg"
     assert b"".join(thumb.streaming_content)[:2] == b"\xff\xd8"
 
 
@@ -130,7 +135,8 @@ def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_f
     response = client.post(
         "/stations/new/", {"name": "新驿站", "region": "330109113003", "status": "planned", "positions": [bad]}
     )
-    assert response.status_code == 400 and "positions" in response.context["form"].errors
+    assert response.status_code == 400
+    assert "positions" in response.context["form"].errors
     with scopes_disabled():
         assert not BrandItem.all_objects.filter(name="新品牌").exists()
         assert not Station.all_objects.filter(name="新驿站").exists()
@@ -140,7 +146,8 @@ def test_out_of_range_choice_ids_are_refused_with_a_message(net, world, client_f
 @pytest.mark.parametrize("url", ["/stations/?q=%00"])
 def test_nul_characters_in_page_queries_are_refused(net, world, client_for, url):
     response = client_for(world.users["town_admin"]).get(url)
-    assert response.status_code == 400 and "空字符" in response.content.decode()
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
 
 
 def test_nul_characters_in_a_form_change_nothing(net, world, client_for):
@@ -159,14 +166,16 @@ def test_stale_room_and_item_edits_on_pages_change_nothing(net, world, client_fo
     room = {"room_type": net.room.room_type_id, "name": "公益活动室", "area": "80", "sort_order": "0", "version": "1"}
     assert first.post(room_url, {**room, "capacity": "50"}).status_code == 302
     response = second.post(room_url, {**room, "capacity": "10"})
-    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    assert response.status_code == 400
+    assert "其他人修改" in response.content.decode()
     item_url = f"/stations/{net.station.pk}/items/{net.item.pk}/"
     with scopes_disabled():
         lines = [line.pk for line in net.item.service_lines.all()]
     item = {"name": "融智", "service_lines": lines, "is_active": "on", "version": "1"}
     assert first.post(item_url, {**item, "description": "第一位"}).status_code == 302
     response = second.post(item_url, {**item, "description": "第二位"})
-    assert response.status_code == 400 and "其他人修改" in response.content.decode()
+    assert response.status_code == 400
+    assert "其他人修改" in response.content.decode()
     with scopes_disabled():
         assert Room.all_objects.get(pk=net.room.pk).capacity == 50
         assert BrandItem.all_objects.get(pk=net.item.pk).description == "第一位"
