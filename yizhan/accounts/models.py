@@ -5,9 +5,11 @@ from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core import registry
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel, ScopeRule, require_scope
 
@@ -99,7 +101,7 @@ class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin
         if cached is None:
             cached = list(
                 RoleMembership.all_objects.filter(user=self, is_active=True)
-                .select_related("region", "station", "studio")
+                .select_related("region")
                 .order_by("region__code", "role")
             )
             self._memberships_cache = cached
@@ -117,19 +119,19 @@ class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin
 
 
 class RoleMembership(ScopedModel):
-    """A user holds a role at a place. Places are regions now; stations and studios add their own link."""
+    """A user holds a role at a place: a region, and for some roles a place in it (a station, a studio …).
+
+    The place is named generically, ``(place_kind, place_id)``, by the kinds the apps declare
+    (``YizhanAppConfig.scope_places``), so a new kind of place needs no new column here and accounts does not point
+    up at the apps that own the places."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="memberships"
     )
-    station = models.ForeignKey(
-        "stations.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    studio = models.ForeignKey(
-        "mediation.Studio", verbose_name=_("studio"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    place_kind = models.CharField(_("kind of place"), max_length=30, blank=True, default="")
+    place_id = models.PositiveBigIntegerField(_("place"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -142,7 +144,14 @@ class RoleMembership(ScopedModel):
     class Meta:
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="membership_unique_role_place")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="membership_unique_role_place"),
+            models.CheckConstraint(
+                condition=Q(place_kind="", place_id__isnull=True) | (~Q(place_kind="") & Q(place_id__isnull=False)),
+                name="membership_place_kind_and_id_together",
+            ),
+        ]
+        indexes = [models.Index(fields=["place_kind", "place_id"], name="membership_place")]
 
     def __str__(self):
         return f"{self.get_role_display()} @ {self.region}"
@@ -157,12 +166,15 @@ class RoleMembership(ScopedModel):
 
     def place_ids(self) -> list[tuple[str, int]]:
         """(kind, id) pairs of places more precise than the region: the station or studio of this role."""
-        pairs: list[tuple[str, int]] = []
-        if self.station_id:
-            pairs.append(("station", self.station_id))
-        if self.studio_id:
-            pairs.append(("studio", self.studio_id))
-        return pairs
+        return [(self.place_kind, self.place_id)] if self.place_kind and self.place_id is not None else []
+
+    def set_place(self, place: models.Model | None) -> None:
+        self.place_kind, self.place_id = (registry.place_kind_of(place), place.pk) if place is not None else ("", None)
+
+    @staticmethod
+    def at(place: models.Model) -> Q:
+        """Memberships held at this place (a station, a studio …)."""
+        return Q(place_kind=registry.place_kind_of(place), place_id=place.pk)
 
 
 class TwoFactorDevice(ScopedModel):

@@ -1,5 +1,7 @@
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
+from django.urls import reverse
 
+from yizhan.core import registry
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
 
@@ -51,3 +53,16 @@ def user_memberships(user: User):
 
 def masked_mobile(user: User) -> str:
     return mask("mobile", user.mobile)
+
+
+def memberships_with_places(
+    memberships: list[RoleMembership],
+) -> list[tuple[RoleMembership, Model | None, str]]:
+    """Each membership with its place (station, studio …) and the place's page, one query per kind of place."""
+    places = registry.resolve_places([pair for m in memberships for pair in m.place_ids()])
+    result: list[tuple[RoleMembership, Model | None, str]] = []
+    for m in memberships:
+        place = next((places.get(pair) for pair in m.place_ids()), None)
+        url = reverse(registry.place_kinds()[m.place_kind].url_name, args=[place.pk]) if place is not None else ""
+        result.append((m, place, url))
+    return result

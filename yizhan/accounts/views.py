@@ -207,7 +207,7 @@ def home(request):
         request,
         "accounts/home.html",
         {
-            "memberships": request.user.active_memberships(),
+            "memberships": selectors.memberships_with_places(request.user.active_memberships()),
             "notifications": list(notification_list().filter(read_at__isnull=True)[:5]),
         },
     )

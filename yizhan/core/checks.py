@@ -11,7 +11,7 @@ from django.apps import AppConfig, apps
 from django.core import checks
 from django.db import models
 
-from .registry import YizhanAppConfig
+from .registry import PlaceKind, YizhanAppConfig, project_apps
 from .scoping import ScopedManager, ScopedModel, ScopeRule
 
 # Project models that are deliberately not scoped, each with the reason. Keep this list short.
@@ -90,3 +90,25 @@ def check_apps_plug_in(app_configs: Sequence[AppConfig] | None = None, **kwargs:
         and config.name != "yizhan.core"
         and not isinstance(config, YizhanAppConfig)
     ]
+
+
+@checks.register()
+def check_place_kinds(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.Error]:
+    """Each kind of place is declared once, by a model that exists."""
+    return place_kind_errors([place for config in project_apps() for place in config.scope_places])
+
+
+def place_kind_errors(places: Sequence[PlaceKind]) -> list[checks.Error]:
+    errors = []
+    seen: set[str] = set()
+    for place in places:
+        if place.kind in seen:
+            errors.append(checks.Error(f"The place kind {place.kind!r} is declared twice.", id="yizhan.E005"))
+        seen.add(place.kind)
+        try:
+            place.model_class()
+        except LookupError:
+            errors.append(
+                checks.Error(f"The place kind {place.kind!r} names no model: {place.model}.", id="yizhan.E005")
+            )
+    return errors

@@ -1,7 +1,7 @@
 """Apps plug themselves in (DESIGN.md §4): each domain app's ``AppConfig`` declares what it contributes — its
-pages (URL module and prefix), API routers, navigation entries, notification kinds — so that adding an app edits no
-central file beyond ``INSTALLED_APPS``. ``yizhan/urls.py``, ``yizhan/api.py``, the navigation and the notifications
-app read them from here.
+pages (URL module and prefix), API routers, navigation entries, notification kinds, scope places — so that adding
+an app edits no central file beyond ``INSTALLED_APPS``. ``yizhan/urls.py``, ``yizhan/api.py``, the navigation, the
+notifications app and the scope builder read them from here.
 
 Declarations are dotted paths (strings): an ``apps.py`` module may not import models, and permission predicates
 live next to the models they talk about. They are resolved once, after the app registry is ready.
@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
+from django.db.models import Model
 from django.urls import URLResolver, include, path
 from django.utils.module_loading import import_string
 
@@ -37,6 +38,20 @@ class NavEntry:
         return self.rule
 
 
+@dataclass(frozen=True)
+class PlaceKind:
+    """A kind of place more precise than a region where a role can be held (a station, a studio, later an activity
+    team). A role membership names its place as ``(kind, id)``; the scope lists the ids per kind
+    (``scope.place_ids(kind)``), which the app's scope rules and predicates read."""
+
+    kind: str
+    model: str  # "app_label.ModelName"
+    url_name: str  # the place's page, reversed with its pk
+
+    def model_class(self) -> type[Model]:
+        return apps.get_model(self.model)
+
+
 class YizhanAppConfig(AppConfig):
     """Base of every project app's config. Everything is optional; an app declares what it has.
 
@@ -44,6 +59,7 @@ class YizhanAppConfig(AppConfig):
     - ``api_routers``: ``(prefix, "dotted.path.to.router")`` pairs added to the API.
     - ``navigation``: ``NavEntry`` items.
     - ``notification_kinds``: dotted path to a ``{kind: (title, body)}`` dict of this app's notification texts.
+    - ``scope_places``: ``PlaceKind`` items, the places of this app where roles are held.
     - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
       ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
     """
@@ -52,6 +68,7 @@ class YizhanAppConfig(AppConfig):
     api_routers: tuple[tuple[str, str], ...] = ()
     navigation: tuple[NavEntry, ...] = ()
     notification_kinds: str | None = None
+    scope_places: tuple[PlaceKind, ...] = ()
     demo: str | None = None
 
 
@@ -84,3 +101,31 @@ def notification_kinds() -> dict[str, tuple[Any, Any]]:
         if config.notification_kinds:
             kinds.update(import_string(config.notification_kinds))
     return kinds
+
+
+@cache
+def place_kinds() -> dict[str, PlaceKind]:
+    """Every kind of place, by its name (``manage.py check`` fails for a name declared twice: yizhan.E005)."""
+    return {place.kind: place for config in project_apps() for place in config.scope_places}
+
+
+def place_kind_of(obj: Model) -> str:
+    """The kind name of a place object (a Station → "station")."""
+    label = obj._meta.label
+    for place in place_kinds().values():
+        if place.model == label:
+            return place.kind
+    raise LookupError(f"{label} is not a registered place kind")
+
+
+def resolve_places(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], Model]:
+    """The place objects of ``(kind, id)`` pairs, one query per kind, through the models' default (scoped)
+    managers: a place the caller cannot see is left out."""
+    wanted: dict[str, set[int]] = {}
+    for kind, place_id in pairs:
+        wanted.setdefault(kind, set()).add(place_id)
+    found: dict[tuple[str, int], Model] = {}
+    for kind, ids in wanted.items():
+        model = place_kinds()[kind].model_class()
+        found.update({(kind, pk): obj for pk, obj in model._default_manager.in_bulk(ids).items()})
+    return found

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core import registry
-from yizhan.core.registry import NavEntry
+from yizhan.core.registry import NavEntry, PlaceKind
 
 
 class MediationConfig(registry.YizhanAppConfig):
@@ -13,6 +13,7 @@ class MediationConfig(registry.YizhanAppConfig):
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)
     api_routers = (("/studios/", "yizhan.mediation.api.studios_router"),)
+    scope_places = (PlaceKind("studio", "mediation.Studio", "mediation:studio_detail"),)
     navigation = (
         NavEntry("mediation:studio_list", _("Studios"), "yizhan.mediation.permissions.uses_studio_pages", order=50),
     )

@@ -128,14 +128,18 @@ def studio_member_add(*, studio: Studio, user, kind, added_by, can_lead=False, o
             member.save()
             audit.log_create(added_by, member)
         membership, created = RoleMembership.all_objects.get_or_create(
-            user=user, role=role, region=studio.region, defaults={"studio": studio, "created_by": added_by}
+            user=user,
+            role=role,
+            region=studio.region,
+            defaults={"place_kind": "studio", "place_id": studio.pk, "created_by": added_by},
         )
         if created:
             audit.log_create(added_by, membership)
-        elif membership.studio_id != studio.pk or not membership.is_active:
-            before = audit.snapshot(membership, fields=["studio", "is_active"])
-            membership.studio, membership.is_active = studio, True
-            membership.save(update_fields=["studio", "is_active"])
+        elif membership.place_ids() != [("studio", studio.pk)] or not membership.is_active:
+            before = audit.snapshot(membership, fields=["place_kind", "place_id", "is_active"])
+            membership.set_place(studio)
+            membership.is_active = True
+            membership.save(update_fields=["place_kind", "place_id", "is_active"])
             audit.log_update(added_by, membership, before)
     return member
 
@@ -166,7 +170,7 @@ def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
         ).exists()
         if not still_on_team:
             membership = RoleMembership.all_objects.filter(
-                user=member.user, role=role, region=studio.region, studio=studio, is_active=True
+                RoleMembership.at(studio), user=member.user, role=role, region=studio.region, is_active=True
             ).first()
             others = RoleMembership.all_objects.filter(user=member.user, is_active=True)
             if membership is not None and others.exclude(pk=membership.pk).exists():
@@ -175,9 +179,9 @@ def studio_member_remove(*, member: StudioMember, removed_by) -> StudioMember:
                 membership.save(update_fields=["is_active"])
                 audit.log_update(removed_by, membership, before)
             elif membership is not None:
-                before = audit.snapshot(membership, fields=["studio"])
-                membership.studio = None  # keep the account usable; it just no longer sees the studio
-                membership.save(update_fields=["studio"])
+                before = audit.snapshot(membership, fields=["place_kind", "place_id"])
+                membership.set_place(None)  # keep the account usable; it just no longer sees the studio
+                membership.save(update_fields=["place_kind", "place_id"])
                 audit.log_update(removed_by, membership, before)
     return member
 

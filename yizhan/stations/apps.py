@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core import registry
-from yizhan.core.registry import NavEntry
+from yizhan.core.registry import NavEntry, PlaceKind
 
 
 class StationsConfig(registry.YizhanAppConfig):
@@ -13,4 +13,5 @@ class StationsConfig(registry.YizhanAppConfig):
         ("/stations/", "yizhan.stations.api.stations_router"),
         ("/catalogue/", "yizhan.stations.api.catalogue_router"),
     )
+    scope_places = (PlaceKind("station", "stations.Station", "stations:detail"),)
     navigation = (NavEntry("stations:list", _("Stations"), "yizhan.stations.permissions.uses_station_pages", order=40),)

@@ -146,7 +146,7 @@ def _manager(username, station, by):
     """Make the demo account the station's manager, unless it already is."""
     user = User.all_objects.filter(username=username).first()
     managing = RoleMembership.all_objects.filter(
-        user=user, role=Role.STATION_MANAGER, station=station, is_active=True
+        RoleMembership.at(station), user=user, role=Role.STATION_MANAGER, is_active=True
     ).exists()
     if user is not None and not managing:
         services.station_manager_assign(station=station, user=user, assigned_by=by)

@@ -147,7 +147,7 @@ def station_managers(station) -> list:
     """Accounts managing the station (names only; shown to those who may see the station)."""
     return list(
         # unscoped: managers' names are shown with the station, whoever sees it
-        RoleMembership.all_objects.filter(station=station, role=Role.STATION_MANAGER, is_active=True)
+        RoleMembership.all_objects.filter(RoleMembership.at(station), role=Role.STATION_MANAGER, is_active=True)
         .select_related("user")
         .order_by("user__username")
     )

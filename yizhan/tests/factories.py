@@ -144,7 +144,7 @@ def attach_place(user: User, *, station=None, studio=None) -> None:
     """Link the user's memberships at the place's village to a station or studio (their place scope)."""
     place = station or studio
     memberships = RoleMembership.all_objects.filter(user=user, region=place.region)
-    memberships.update(**({"station": station} if station else {"studio": studio}))
+    memberships.update(place_kind="station" if station else "studio", place_id=place.pk)
     user.__dict__.pop("_memberships_cache", None)
     user.__dict__.pop("_yizhan_scope", None)
 

@@ -25,7 +25,7 @@ def test_demo_has_the_dongling_studio_and_its_team(db):
             ("调解员", "张敏", "13800000005")
         ]
         for username in ("mediator", "advisor", "social_worker_dongling", "counsellor_dongling"):
-            assert RoleMembership.objects.get(user__username=username).studio_id == studio.pk
+            assert RoleMembership.objects.get(user__username=username).place_ids() == [("studio", studio.pk)]
         mediator = RoleMembership.objects.get(user__username="mediator").user
     with scope_for(mediator):
         assert list(Studio.objects.values_list("pk", flat=True)) == [studio.pk]
@@ -40,6 +40,8 @@ def test_demo_studio_is_written_through_the_services_and_audited(db):
         assert created.region_code == "330109113003"
         assert AuditLog.objects.filter(target_type="mediation.studiomember", action="create").count() == 5
         assert AuditLog.objects.filter(target_type="mediation.studiocontact", action="create").count() == 1
-        linked = AuditLog.objects.filter(target_type="accounts.rolemembership", changes__has_key="studio")
+        linked = AuditLog.objects.filter(
+            target_type="accounts.rolemembership", changes__has_key="place_id", changes__place_kind=["", "studio"]
+        )
         assert linked.count() == 5
-        assert all(row.changes["studio"] == [None, studio.pk] for row in linked)
+        assert all(row.changes["place_id"] == [None, studio.pk] for row in linked)

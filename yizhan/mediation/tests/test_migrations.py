@@ -91,11 +91,13 @@ def test_migrating_from_main_keeps_studios_teams_contacts_roles_and_plans():
             "members": _rows(members_sql.format("mediation_studiomember")),
             "station contacts": _rows(f"SELECT station_id, {CONTACT_COLUMNS} FROM stations_contact ORDER BY id"),
             "studio contacts": _rows(f"SELECT studio_id, {CONTACT_COLUMNS} FROM mediation_studiocontact ORDER BY id"),
-            "roles": _rows("SELECT id, user_id, role, region_id, studio_id FROM accounts_rolemembership"),
+            # accounts.0006 turned the studio link into the generic (place_kind, place_id)
+            "roles": _rows("SELECT id, user_id, role, region_id, place_id FROM accounts_rolemembership"),
             "plans": _rows("SELECT id, region_id, station_target, note FROM insights_coverageplan"),
         }
         assert after == before
         assert [len(rows) for rows in after.values()] == [1, 1, 2, 2, 1, 1]
+        assert _rows("SELECT place_kind FROM accounts_rolemembership") == [("studio",)]
         with scopes_disabled():
             studio = Studio.all_objects.get(pk=studio_id)
             assert studio.shared_station.sharing_places(manager="all_objects") == [studio]
@@ -108,7 +110,7 @@ def test_migrating_from_main_keeps_studios_teams_contacts_roles_and_plans():
             assert found.name == "张敏"
             assert not found.is_public
             assert [c.phone for c in Contact.all_objects.order_by("pk")] == ["13912345678", "13800000004"]
-            assert RoleMembership.all_objects.get(role="mediator").studio == studio
+            assert RoleMembership.all_objects.get(role="mediator").place_ids() == [("studio", studio.pk)]
             # New rows get fresh ids: a new station contact does not take an id a studio contact kept.
             station = studio.shared_station
             new = Contact.all_objects.create(station=station, name="新", role="联络员")

@@ -54,7 +54,7 @@ def test_team_member_gets_advisor_role_at_the_studio(net, world):
             added_by=admin,
         )
     membership = RoleMembership.all_objects.get(user=lawyer, role=Role.ADVISOR)
-    assert membership.studio_id == net.studio.pk
+    assert membership.place_ids() == [("studio", net.studio.pk)]
     assert membership.region.code == "330109113003"
     lawyer.__dict__.pop("_memberships_cache", None)
     lawyer.__dict__.pop("_yizhan_scope", None)

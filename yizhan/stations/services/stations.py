@@ -137,14 +137,15 @@ def station_manager_assign(*, station: Station, user, assigned_by) -> RoleMember
             user=user,
             role=Role.STATION_MANAGER,
             region=station.region,
-            defaults={"station": station, "created_by": assigned_by},
+            defaults={"place_kind": "station", "place_id": station.pk, "created_by": assigned_by},
         )
         if created:
             audit.log_create(assigned_by, membership)
         else:
-            before = audit.snapshot(membership, fields=["station", "is_active"])
-            membership.station, membership.is_active = station, True
-            membership.save(update_fields=["station", "is_active"])
+            before = audit.snapshot(membership, fields=["place_kind", "place_id", "is_active"])
+            membership.set_place(station)
+            membership.is_active = True
+            membership.save(update_fields=["place_kind", "place_id", "is_active"])
             audit.log_update(assigned_by, membership, before)
     return membership
 

@@ -40,8 +40,8 @@ def test_demo_has_the_seed_places(db):
             "心理咨询室",
         ]
         manager = RoleMembership.objects.get(user__username="station_manager")
-        assert manager.station_id == longyuan.pk
-        assert RoleMembership.objects.get(user__username="station_manager_youyi").station_id == youyi.pk
+        assert manager.place_ids() == [("station", longyuan.pk)]
+        assert RoleMembership.objects.get(user__username="station_manager_youyi").place_ids() == [("station", youyi.pk)]
         user = manager.user
     with scope_for(user):
         assert list(Station.objects.values_list("pk", flat=True)) == [longyuan.pk]
@@ -60,10 +60,11 @@ def test_demo_stations_are_written_through_the_services_and_audited(db):
         assert {"stations.room", "stations.branditem", "stations.contact"} <= audited
         assigned = AuditLog.objects.get(
             target_type="accounts.rolemembership",
-            changes__has_key="station",
+            changes__has_key="place_id",
             target_id=str(RoleMembership.objects.get(user__username="station_manager").pk),
         )
-        assert assigned.changes["station"] == [None, longyuan.pk]
+        assert assigned.changes["place_id"] == [None, longyuan.pk]
+        assert assigned.changes["place_kind"] == ["", "station"]
         assert [(c.role, c.name, c.phone) for c in Contact.objects.filter(station=longyuan)] == [
             ("站长", "陈芳", "13800000003")
         ]
