@@ -188,6 +188,7 @@ class TwoFactorDevice(ScopedModel):
 
     # Only the account's own device; the sign-in flow (before any scope exists) and the admin reset use all_objects.
     scoped_by = OwnedBy("user")
+    audit_via = ("user",)  # turning two-factor on or off is logged on the account
 
     class Meta:
         verbose_name = _("two-factor device")

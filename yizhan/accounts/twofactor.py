@@ -53,6 +53,9 @@ def begin_setup(*, user: User) -> TwoFactorDevice:
         device.secret = pyotp.random_base32()
         device.last_used_step = 0
         device.save()
+        audit.record(
+            actor=user, action=audit.Action.UPDATE, target=user, changes={"two_factor_setup": [None, "new secret"]}
+        )
     return device
 
 

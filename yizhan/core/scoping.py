@@ -223,9 +223,14 @@ class ScopedModel(models.Model):
 
     ``objects`` (scoped, and the default manager, so reverse relations such as ``region.children`` are scoped too)
     and ``all_objects`` (the system manager: uniqueness checks, auth, commands, tasks) come from here.
+
+    ``audit_via`` names the foreign keys whose audit rows also record this row's changes, for rows that are part of
+    their parent (a station's opening hours are logged as a change of the station's ``hours``); otherwise each
+    write of the row leaves an audit row of its own (the test suite's audit guard checks it: tests/audit_guard.py).
     """
 
     scoped_by: ClassVar[ScopeRule]
+    audit_via: ClassVar[tuple[str, ...]] = ()
 
     objects = ScopedManager()
     all_objects = models.Manager()

@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Every write a request makes must leave its audit row (yizhan/tests/audit_guard.py); outermost, so it sees them all.
+MIDDLEWARE = ["yizhan.tests.audit_guard.AuditGuardMiddleware", *MIDDLEWARE]  # noqa: F405

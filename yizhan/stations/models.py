@@ -243,6 +243,7 @@ class OpeningInterval(StationChild):
         SUNDAY = 6, _("Sunday")
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="hours")
+    audit_via = ("station",)  # the week's hours are logged as one change of the station's "hours"
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))

@@ -8,9 +8,11 @@ from django.core import checks
 from django.db import models
 from django.test.utils import isolate_apps
 
+from yizhan.accounts.models import RoleMembership
 from yizhan.audit import services as audit
 from yizhan.audit.models import AuditLog
-from yizhan.core.checks import UNSCOPED_MODELS, check_models_are_scoped, scoping_errors
+from yizhan.core import registry
+from yizhan.core.checks import UNSCOPED_MODELS, check_models_are_scoped, place_kind_errors, scoping_errors
 from yizhan.core.scoping import (
     InRegion,
     OwnedBy,
@@ -18,6 +20,7 @@ from yizhan.core.scoping import (
     ScopedModel,
     anonymous_scope,
     scope_for,
+    scope_for_user,
     scopes_disabled,
 )
 from yizhan.regions.models import Region
@@ -183,3 +186,27 @@ def test_the_scope_guard_sees_an_unexplained_system_read():
     assert _is_read_layer(Path("yizhan/people/views/visits.py"))
     assert _is_read_layer(Path("yizhan/people/selectors.py"))
     assert not _is_read_layer(Path("yizhan/people/services/visits.py"))
+
+
+# --- places: apps declare where roles are held ------------------------------------------------------------------
+
+
+def test_place_kinds_come_from_the_apps():
+    assert {kind: place.model for kind, place in registry.place_kinds().items()} == {
+        "station": "stations.Station",
+        "studio": "mediation.Studio",
+    }
+    twice = [registry.PlaceKind("team", "stations.Station", "x"), registry.PlaceKind("team", "nowhere.Team", "x")]
+    assert [e.msg for e in place_kind_errors(twice)] == [
+        "The place kind 'team' is declared twice.",
+        "The place kind 'team' names no model: nowhere.Team.",
+    ]
+
+
+def test_a_new_kind_of_place_reaches_the_scope_without_a_new_column(world):
+    user = world.users["volunteer"]
+    with scopes_disabled():
+        RoleMembership.all_objects.filter(user=user).update(place_kind="team", place_id=7)
+    user.__dict__.pop("_memberships_cache", None)
+    user.__dict__.pop("_yizhan_scope", None)
+    assert scope_for_user(user).place_ids("team") == frozenset({7})

@@ -248,6 +248,7 @@ class Relation(ScopedModel):
     )
 
     scoped_by = InResidentVillage("person__region")
+    audit_via = ("person", "relative")  # besides its own rows, an erasure logs the relations it removes on the person
 
     class Meta:
         verbose_name = _("relation")
@@ -302,6 +303,7 @@ class TargetGroupMembership(ScopedModel):
     )
 
     scoped_by = InResidentVillage("person__region")
+    audit_via = ("person",)  # besides its own rows, an erasure logs the memberships it removes on the person
 
     class Meta:
         verbose_name = _("target group membership")

@@ -168,6 +168,7 @@ class VisitPhoto(ScopedModel):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     scoped_by = InResidentVillage("visit__person__region")
+    audit_via = ("visit",)  # photos are logged with their visit
 
     class Meta:
         verbose_name = _("visit photo")

@@ -408,7 +408,15 @@ def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
         existing_rows=counts["exists"],
         error_rows=counts["error"],
     )
-    batch.save()
+    with transaction.atomic():
+        batch.save()
+        audit.record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            target=batch,
+            region_code="",
+            changes={"file_name": [None, batch.file_name], **{key: [None, n] for key, n in counts.items()}},
+        )
     return batch
 
 
@@ -485,10 +493,13 @@ def _import_rows(*, actor, batch: ImportBatch) -> int:
 def import_discard(*, actor, batch: ImportBatch) -> None:
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ValidationError(_("This import has already been finished."))
+    before = audit.snapshot(batch, fields=["status"])
     batch.status = ImportBatch.Status.DISCARDED
     batch.payload = ""
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "payload", "finished_at"])
+    with transaction.atomic():
+        batch.save(update_fields=["status", "payload", "finished_at"])
+        audit.log_update(actor, batch, before)
 
 
 STATUS_LABELS = {

@@ -208,16 +208,13 @@ def hours_set(*, station: Station, intervals, updated_by) -> list[OpeningInterva
     cleaned = normalize_intervals(intervals)
     with transaction.atomic():
         existing = list(OpeningInterval.all_objects.filter(station=station).order_by("weekday", "opens"))
-        before = [str(i) for i in existing]
+        wanted = [OpeningInterval(station=station, weekday=d, opens=o, closes=c) for d, o, c in cleaned]
+        before, after = [str(i) for i in existing], [str(i) for i in wanted]
+        if before == after:  # nothing changes: no write, no audit row
+            return existing
         OpeningInterval.all_objects.filter(station=station).delete()
-        created = OpeningInterval.all_objects.bulk_create(
-            [OpeningInterval(station=station, weekday=d, opens=o, closes=c) for d, o, c in cleaned]
-        )
-        after = [str(i) for i in created]
-        if before != after:
-            audit.record(
-                actor=updated_by, action=audit.Action.UPDATE, target=station, changes={"hours": [before, after]}
-            )
+        created = OpeningInterval.all_objects.bulk_create(wanted)
+        audit.record(actor=updated_by, action=audit.Action.UPDATE, target=station, changes={"hours": [before, after]})
     return created
 
 
@@ -232,6 +229,8 @@ def hours_exception_set(*, station: Station, updated_by, date, is_closed=True, o
     before = audit.snapshot(exception, fields=["is_closed", "opens", "closes", "note"]) if exception.pk else None
     exception.is_closed, exception.opens, exception.closes, exception.note = is_closed, opens, closes, strip_text(note)
     exception.full_clean(validate_constraints=False)
+    if before is not None and audit.snapshot(exception, fields=before.keys()) == before:
+        return exception  # nothing changes: no write, no audit row
     with transaction.atomic():
         exception.save()
         if before is None:
