@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
 from yizhan.core import registry
-from yizhan.core.api import http_error_detail, schema_errors
+from yizhan.core.api import api_contract, http_error_detail, schema_errors
 from yizhan.core.versioning import StaleVersionError
 
 api = NinjaAPI(
@@ -57,6 +57,9 @@ def _http_error(request, exc):
         request, {"detail": http_error_detail(exc.status_code, str(exc))}, status=exc.status_code
     )
 
+
+# Every operation: unknown query parameters refused, every error answer in the OpenAPI schema (yizhan/core/api.py).
+api.add_decorator(api_contract, mode="view")
 
 # Each app adds its own routers from its AppConfig (yizhan/core/registry.py).
 for prefix, router in registry.api_routers():

@@ -1,10 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import PageMeta, PageQuery, page_of
 from yizhan.core.permissions import is_admin, requires
+from yizhan.core.text import CODE_MAX_LENGTH, SEARCH_MAX_LENGTH
 
 from . import selectors
 from .models import User
@@ -54,19 +55,19 @@ def me(request):
     return request.user
 
 
-class UserSearchIn(Schema):
-    q: str = ""
-    role: str = ""
-    offset: int = 0
-    limit: int = 50
+class UserSearchIn(PageQuery):
+    """Search users (a body for POST /users/search, the query of GET /users)."""
+
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH, description="Username or name; POST: also a full mobile number")
+    role: str = Field("", max_length=CODE_MAX_LENGTH)
 
 
 @router.get("/users", response=UserPage, summary="Users in your scope (search by name or username)")
 @requires(is_admin)
-def list_users(request, q: str = "", role: str = "", offset: int = 0, limit: int = 50):
-    if selectors.search_key(q):
+def list_users(request, filters: Query[UserSearchIn]):
+    if selectors.search_key(filters.q):
         raise ValidationError({"q": _("Search full mobile numbers with POST /api/accounts/users/search.")})
-    meta, items = page_of(selectors.user_list(search=q, role=role), offset, limit)
+    meta, items = page_of(selectors.user_list(search=filters.q, role=filters.role), filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
 

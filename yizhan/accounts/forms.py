@@ -1,13 +1,15 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.forms import Form, TextInputMixin
+from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
 from .models import Role, validate_mobile
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextInputMixin, auth_forms.AuthenticationForm):
     username = forms.CharField(label=_("Username or mobile number"), max_length=150)
 
     error_messages = {
@@ -23,7 +25,17 @@ def _region_field(label):
     return forms.ModelChoiceField(label=label, queryset=Region.objects.none(), to_field_name="code")
 
 
-class UserCreateForm(forms.Form):
+class UserFilterForm(Form):
+    """The filter bar of the user list (GET). ``key`` is the blind-index token a search by mobile number leaves."""
+
+    q = forms.CharField(
+        label=_("Search (username, name or full mobile number)"), required=False, max_length=SEARCH_MAX_LENGTH
+    )
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All")), *Role.choices])
+    key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+
+class UserCreateForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     name = forms.CharField(label=_("Name"), max_length=100)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validate_mobile])
@@ -37,14 +49,14 @@ class UserCreateForm(forms.Form):
         self.fields["region"].queryset = regions
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False, validators=[validate_mobile])
     email = forms.EmailField(label=_("E-mail"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     region = _region_field(_("Place"))
 
@@ -53,15 +65,11 @@ class MembershipForm(forms.Form):
         self.fields["region"].queryset = regions
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500)
-
-
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(Form):
     code = forms.CharField(
         label=_("6-digit code from your authenticator app"),
         max_length=10,
@@ -69,6 +77,10 @@ class TwoFactorCodeForm(forms.Form):
     )
 
 
-class TwoFactorDisableForm(forms.Form):
+class TwoFactorDisableForm(Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     code = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=10)
+
+
+class PasswordChangeForm(TextInputMixin, auth_forms.PasswordChangeForm):
+    """Django's password change, with the project's rule on text."""

@@ -28,13 +28,15 @@ from . import selectors, services, twofactor
 from .forms import (
     LoginForm,
     MembershipForm,
+    PasswordChangeForm,
     PasswordResetForm,
     TwoFactorCodeForm,
     TwoFactorDisableForm,
     UserCreateForm,
     UserEditForm,
+    UserFilterForm,
 )
-from .models import Role, RoleMembership, User
+from .models import RoleMembership, User
 from .permissions import can_manage_user
 
 
@@ -174,6 +176,7 @@ def logout_view(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:home")
 
     def form_valid(self, form):
@@ -237,13 +240,19 @@ def _search_redirect(data):
 def user_list(request):
     if request.method == "POST" or selectors.search_key(request.GET.get("q", "")):
         return _search_redirect(request.POST if request.method == "POST" else request.GET)
-    role = request.GET.get("role", "")
-    users = selectors.user_list(search=request.GET.get("q", ""), role=role, key=request.GET.get("key", ""))
-    page = paginate(request, users)
+    form = UserFilterForm(request.GET or None)
+    if form.errors:
+        users = User.objects.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        users = selectors.user_list(search=data["q"], role=data["role"], key=data["key"])
+    else:
+        users = selectors.user_list()
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "roles": Role.choices, "role": role, "q": request.GET.get("q", "")},
+        {"page": paginate(request, users), "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -2,10 +2,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import PageMeta, PageQuery, page_of
 from yizhan.core.permissions import is_admin, requires
+from yizhan.core.text import CODE_MAX_LENGTH
 
 from . import selectors
 
@@ -31,21 +32,23 @@ class AuditPage(Schema):
     items: list[AuditOut]
 
 
+class AuditFilters(PageQuery):
+    action: str = Field("", max_length=CODE_MAX_LENGTH)
+    target_type: str = Field("", max_length=100)
+    actor: str = Field("", max_length=150)
+    date_from: date | None = None
+    date_to: date | None = None
+
+
 @router.get("/", response=AuditPage, summary="Audit log of your scope")
 @requires(is_admin)
-def list_audit(
-    request: HttpRequest,
-    action: str = "",
-    target_type: str = "",
-    actor: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
-    offset: int = 0,
-    limit: int = 50,
-) -> dict[str, object]:
-    meta, items = page_of(
-        selectors.audit_list(action=action, target_type=target_type, actor=actor, date_from=date_from, date_to=date_to),
-        offset,
-        limit,
+def list_audit(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, object]:
+    rows = selectors.audit_list(
+        action=filters.action,
+        target_type=filters.target_type,
+        actor=filters.actor,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
     )
+    meta, items = page_of(rows, filters.offset, filters.limit)
     return {"meta": meta, "items": items}

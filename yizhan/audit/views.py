@@ -7,7 +7,7 @@ from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
 
 from . import selectors
-from .forms import AuditFilterForm
+from .forms import AuditFilterForm, RevealForm
 from .models import AuditLog
 from .reveal import is_revealable_field, reveal, revealable_model
 
@@ -41,8 +41,12 @@ def reveal_value(request: HttpRequest, label: str, pk: int, field: str) -> HttpR
     except (model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     context: dict[str, object] = {"label": label, "pk": pk, "field": field, "masked": obj.masked(field), "value": None}
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        context["errors"] = [m for messages in form.errors.values() for m in messages]
+        return render(request, "audit/reveal.html", context, status=400)
     try:
-        context["value"] = reveal(actor=request.user, obj=obj, field_name=field, reason=request.POST.get("reason", ""))
+        context["value"] = reveal(actor=request.user, obj=obj, field_name=field, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         context["errors"] = [m for messages in exc.message_dict.values() for m in messages]
         return render(request, "audit/reveal.html", context, status=400)

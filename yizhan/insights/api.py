@@ -5,9 +5,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from yizhan.core.api import ErrorOut, InputSchema
 from yizhan.core.permissions import require, requires
+from yizhan.core.text import CODE_MAX_LENGTH
 from yizhan.regions.models import Region
 from yizhan.regions.selectors import region_top_level
 
@@ -53,7 +55,7 @@ class CoverageOut(Schema):
     towns: list[TownCoverageOut]
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     station_target: date | None = None
     studio_target: date | None = None
     note: str = Field("", max_length=200)
@@ -82,8 +84,15 @@ def _village_row(v):
     }
 
 
-@coverage_router.get("/", response=CoverageOut, summary="Coverage of a town, or summed over a district")
-def get_coverage(request, region: str = ""):
+class CoverageQuery(InputSchema):
+    region: str = Field("", max_length=CODE_MAX_LENGTH, description="Code of a town or district (404 if unknown)")
+
+
+@coverage_router.get(
+    "/", response={200: CoverageOut, 404: ErrorOut}, summary="Coverage of a town, or summed over a district"
+)
+def get_coverage(request, query: Query[CoverageQuery]):
+    region = query.region
     scope = require(sees_coverage)
     try:
         area = Region.objects.get(code=region) if region else region_top_level(scope).first()

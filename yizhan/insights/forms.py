@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.forms import Form
 from yizhan.stations.forms import DateInput
 
 
-class CoveragePlanForm(forms.Form):
+class CoveragePlanForm(Form):
     village = forms.CharField(widget=forms.HiddenInput, max_length=12)
     station_target = forms.DateField(label=_("Station target date"), required=False, widget=DateInput())
     studio_target = forms.DateField(label=_("Studio target date"), required=False, widget=DateInput())

@@ -1,17 +1,18 @@
 """REST endpoints for mediation studios: the same selectors, services and scope as the pages."""
 
 from datetime import date
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from yizhan.accounts.models import User
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, page_of
 from yizhan.core.permissions import is_admin, require, requires
-from yizhan.stations.api import ContactOut, RegionRef, village_by_code
+from yizhan.stations.api import ContactOut, PlaceFilters, RegionRef, village_by_code
 from yizhan.stations.models import Station, Status
 
 from . import selectors, services
@@ -58,12 +59,12 @@ class StudioPage(Schema):
     items: list[StudioOut]
 
 
-class StudioIn(Schema):
+class StudioIn(InputSchema):
     region: str
     name: str = Field(..., min_length=1, max_length=100)
     brand_name: str = Field("", max_length=100)
     address: str = Field("", max_length=200)
-    introduction: str = Field("", max_length=2000)
+    introduction: Annotated[str, MULTI_LINE] = Field("", max_length=2000)
     status: Status = Status.PLANNED
     status_since: date | None = None
     opened_on: date | None = None
@@ -71,13 +72,13 @@ class StudioIn(Schema):
     shared_station: int | None = None
 
 
-class StudioPatch(Schema):
+class StudioPatch(InputSchema):
     version: int
     region: str | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     brand_name: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=200)
-    introduction: str | None = Field(None, max_length=2000)
+    introduction: Annotated[str | None, MULTI_LINE] = Field(None, max_length=2000)
     status: Status | None = None
     status_since: date | None = None
     opened_on: date | None = None
@@ -85,7 +86,7 @@ class StudioPatch(Schema):
     shared_station: int | None = None
 
 
-class StudioMemberIn(Schema):
+class StudioMemberIn(InputSchema):
     username: str
     kind: StudioMember.Kind
     can_lead: bool = False
@@ -122,8 +123,9 @@ def _shared_station(station_id):
 
 @studios_router.get("/", response=StudioPage, summary="Mediation studios in your scope")
 @requires(uses_studio_pages)
-def list_studios(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
-    meta, items = page_of(selectors.studio_list(region_code=region, status=status, search=q), offset, limit)
+def list_studios(request, filters: Query[PlaceFilters]):
+    studios = selectors.studio_list(region_code=filters.region, status=filters.status, search=filters.q)
+    meta, items = page_of(studios, filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
 
@@ -141,7 +143,7 @@ def get_studio(request, studio_id: int):
     return _studio_detail(_studio(studio_id))
 
 
-@studios_router.patch("/{studio_id}", response={200: StudioDetailOut, 409: dict})
+@studios_router.patch("/{studio_id}", response=StudioDetailOut)
 def update_studio(request, studio_id: int, payload: StudioPatch):
     studio = _studio(studio_id)
     require(can_edit_studio, studio)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yizhan.core.forms import Form
 from yizhan.stations.forms import PlaceAdminFields, PlaceProfileForm
 from yizhan.stations.models import Station
 
@@ -19,7 +20,7 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
         self.fields["shared_station"].label_from_instance = lambda s: f"{s.region.name} · {s.display_name}"
 
 
-class StudioMemberForm(forms.Form):
+class StudioMemberForm(Form):
     username = forms.CharField(label=_("Username of the person's account"), max_length=150)
     kind = forms.ChoiceField(label=_("Capacity"), choices=StudioMember.Kind.choices)
     can_lead = forms.BooleanField(label=_("Can lead a mediation"), required=False)

@@ -11,7 +11,7 @@ from yizhan.accounts.models import User
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, is_admin, require, requires
-from yizhan.stations.forms import ContactForm
+from yizhan.stations.forms import ContactForm, PlaceFilterForm
 from yizhan.stations.models import Status
 
 from . import selectors, services
@@ -32,18 +32,13 @@ def _studio(pk, *, admin=False) -> Studio:
 
 @requires(uses_studio_pages)
 def studio_list(request):
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
+    form = PlaceFilterForm(request.GET or None)
+    studios = selectors.studio_list(**form.filters()) if not form.errors else Studio.objects.none()
     return render(
         request,
         "mediation/studio_list.html",
-        {
-            "page": paginate(request, selectors.studio_list(status=status, search=q)),
-            "statuses": Status.choices,
-            "status": status,
-            "q": q,
-            "can_create": allows(is_admin),
-        },
+        {"page": paginate(request, studios), "form": form, "can_create": allows(is_admin)},
+        status=400 if form.errors else 200,
     )
 
 

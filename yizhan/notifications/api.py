@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import PageMeta, PageQuery, page_of
 
 from . import selectors
 
@@ -28,6 +28,6 @@ class NotificationPage(Schema):
 
 
 @router.get("/", response=NotificationPage, summary="Your notifications")
-def list_notifications(request, offset: int = 0, limit: int = 50):
-    meta, items = page_of(selectors.notification_list(), offset, limit)
+def list_notifications(request, paging: Query[PageQuery]):
+    meta, items = page_of(selectors.notification_list(), paging.offset, paging.limit)
     return {"meta": meta, "items": items}

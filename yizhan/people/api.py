@@ -1,14 +1,16 @@
 """People API: the same selectors and services as the pages, scoped, sensitive values masked."""
 
 from datetime import date
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_of
 from yizhan.core.permissions import requires
+from yizhan.core.text import CODE_MAX_LENGTH, SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
 from . import selectors, services
@@ -78,7 +80,7 @@ class PersonPage(Schema):
     items: list[PersonOut]
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str
     village_code: str
     gender: str = "unknown"
@@ -90,7 +92,7 @@ class PersonIn(Schema):
     residency: str = "resident"
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
     name: str | None = None
     village_code: str | None = None
@@ -100,7 +102,7 @@ class PersonPatch(Schema):
     id_number: str | None = None
     mobile: str | None = None
     address: str | None = None
-    notes: str | None = None
+    notes: Annotated[str | None, MULTI_LINE] = None
     residency: str | None = None
 
 
@@ -213,36 +215,35 @@ def _person_or_404(person_id: int) -> Person:
         raise Http404 from exc
 
 
+class PeopleFilters(PageQuery):
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH)
+    key: str = Field("", max_length=80, description="The token a search by full number leaves (POST /search)")
+    village: str = Field("", max_length=CODE_MAX_LENGTH)
+    group: str = Field("", max_length=CODE_MAX_LENGTH)
+    age_band: str = Field("", max_length=CODE_MAX_LENGTH)
+
+
 @router.get("/", response=PersonPage, summary="Residents in your scope (masked)")
 @requires(works_with_residents)
-def list_people(
-    request,
-    q: str = "",
-    key: str = "",
-    village: str = "",
-    group: str = "",
-    age_band: str = "",
-    offset: int = 0,
-    limit: int = 50,
-):
+def list_people(request, filters: Query[PeopleFilters]):
     """``q`` searches names, a masked mobile (138****8000) or its last 4 digits. Search full mobile or ID numbers
     with POST /search so they never appear in a URL."""
-    if selectors.search_key(q):
+    if selectors.search_key(filters.q):
         raise ValidationError(
             {"q": [_("Search full mobile or ID numbers with POST /api/people/search, so they stay out of URLs.")]}
         )
-    qs = selectors.person_list(search=q, key=key, village=village, group=group, age_band=age_band)
-    meta, items = page_of(qs, offset, limit)
+    qs = selectors.person_list(
+        search=filters.q, key=filters.key, village=filters.village, group=filters.group, age_band=filters.age_band
+    )
+    meta, items = page_of(qs, filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
 
-class SearchIn(Schema):
-    q: str = ""
-    village: str = ""
-    group: str = ""
-    age_band: str = ""
-    offset: int = 0
-    limit: int = 50
+class SearchIn(PageQuery):
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH)
+    village: str = Field("", max_length=CODE_MAX_LENGTH)
+    group: str = Field("", max_length=CODE_MAX_LENGTH)
+    age_band: str = Field("", max_length=CODE_MAX_LENGTH)
 
 
 @router.post("/search", response=PersonPage, summary="Search residents, also by full mobile or ID number (in the body)")
@@ -278,16 +279,26 @@ def list_groups(request):
     return list(selectors.target_groups())
 
 
+class OverdueQuery(InputSchema):
+    limit: int = 100
+
+
 @router.get("/visits/overdue", response=OverdueOut, summary="Overdue visits and follow-up actions in your scope")
 @requires(works_with_residents)
-def overdue(request, limit: int = 100):
-    limit = max(1, min(limit, 500))
+def overdue(request, query: Query[OverdueQuery]):
+    limit = max(1, min(query.limit, 500))
     return {"visits": list(selectors.overdue_visits()[:limit]), "actions": list(selectors.overdue_actions()[:limit])}
+
+
+class CalendarQuery(InputSchema):
+    start: date
+    end: date
 
 
 @router.get("/visits/calendar", response=OverdueOut, summary="Due visits in a date range (the calendar)")
 @requires(works_with_residents)
-def calendar(request, start: date, end: date):
+def calendar(request, query: Query[CalendarQuery]):
+    start, end = query.start, query.end
     if (end - start).days > 92 or end < start:
         raise ValidationError({"end": [_("Ask for at most 92 days, with the end after the start.")]})
     due, _done = selectors.calendar_items(start=start, end=end)
@@ -318,7 +329,7 @@ def get_person(request, person_id: int):
 
 @router.patch(
     "/{person_id}",
-    response={200: PersonDetailOut, 409: dict},
+    response=PersonDetailOut,
     summary="Correct a resident's record; fields left out keep their value",
 )
 @requires(works_with_residents)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import User
+from yizhan.core.forms import Form
 
 from .models import Consent, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(Form):
     q = forms.CharField(
         label=_("Search (name, full mobile or ID number, masked mobile or its last 4 digits)"),
         required=False,
@@ -42,7 +43,7 @@ class PersonFilterForm(forms.Form):
         self.fields["group"].choices = [("", _("All"))] + [(g.code, g.name) for g in groups]
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices, initial=Person.Gender.FEMALE)
     birth_date = forms.DateField(
@@ -68,7 +69,7 @@ class PersonForm(forms.Form):
                 self.fields[name].help_text = _("Leave empty to keep the current value.")
 
 
-class RelationForm(forms.Form):
+class RelationForm(Form):
     direction = forms.ChoiceField(
         label=_("This person is"),
         choices=[
@@ -81,7 +82,7 @@ class RelationForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=100)
 
 
-class GroupAddForm(forms.Form):
+class GroupAddForm(Form):
     group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none())
     start_date = forms.DateField(label=_("From"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
@@ -91,13 +92,15 @@ class GroupAddForm(forms.Form):
         self.fields["group"].queryset = TargetGroup.objects.filter(is_active=True)
 
 
-class TargetGroupForm(forms.Form):
+class TargetGroupForm(Form):
     name = forms.CharField(label=_("Group name"), max_length=50)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=100)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     data_scope = forms.CharField(label=_("Data and use covered"), max_length=300)
     separate = forms.BooleanField(label=_("Separate consent for sensitive data was given"), required=False)
@@ -111,21 +114,21 @@ class ConsentForm(forms.Form):
             self.fields["guardian"].queryset = guardians
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(Form):
     name = forms.CharField(label=_("Household name"), max_length=100)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
 
 
-class EraseForm(forms.Form):
+class EraseForm(Form):
     reason = forms.CharField(label=_("Reason (e.g. the person's request and its date)"), max_length=500, min_length=2)
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone"))
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     full = forms.BooleanField(label=_("Full values (logged as a reveal for every person)"), required=False)
     reason = forms.CharField(label=_("Reason for full values"), required=False, max_length=500)
 
@@ -136,7 +139,7 @@ class ExportForm(forms.Form):
         return data
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
@@ -169,13 +172,15 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     visit_date = forms.DateField(label=_("Date"), widget=DateInput())
     visitors = StaffMultipleChoiceField(label=_("Visitors (staff)"), queryset=User.objects.none(), required=False)
     other_visitors = forms.CharField(label=_("Other visitors"), required=False, max_length=200)
     place = forms.CharField(label=_("Place"), required=False, max_length=100)
-    findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(
+        label=_("Findings"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     need_category = forms.ChoiceField(
         label=_("Need identified"), required=False, choices=[("", "—")] + list(Need.Category.choices)
     )
@@ -200,7 +205,7 @@ class VisitForm(forms.Form):
         return data
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = forms.CharField(label=_("Follow-up action"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due"), widget=DateInput())
@@ -211,7 +216,7 @@ class ActionForm(forms.Form):
             self.fields["owner"].queryset = staff
 
 
-class VisitPlanForm(forms.Form):
+class VisitPlanForm(Form):
     name = forms.CharField(label=_("Plan name"), max_length=100)
     group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none())
     region = forms.ModelChoiceField(label=_("Area"), queryset=None, to_field_name="code")

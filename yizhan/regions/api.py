@@ -1,8 +1,9 @@
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import ErrorOut, InputSchema, PageMeta, PageQuery, page_of
 from yizhan.core.permissions import is_admin, requires
+from yizhan.core.text import CODE_MAX_LENGTH, SEARCH_MAX_LENGTH
 
 from . import selectors, services
 from .models import Region
@@ -31,23 +32,28 @@ class RegionPage(Schema):
     items: list[RegionOut]
 
 
-class VillageIn(Schema):
+class VillageIn(InputSchema):
     code: str
     name: str
 
 
-@router.get("/", response=RegionPage, summary="Regions in your scope")
+class RegionFilters(PageQuery):
+    parent: str | None = Field(None, max_length=CODE_MAX_LENGTH, description="Code of the parent (404 if unknown)")
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH)
+    level: int | None = None
+
+
+@router.get("/", response={200: RegionPage, 404: ErrorOut}, summary="Regions in your scope")
 @requires(is_admin)
-def list_regions(
-    request, parent: str | None = None, q: str = "", level: int | None = None, offset: int = 0, limit: int = 50
-):
+def list_regions(request, filters: Query[RegionFilters]):
     parent_region = None
-    if parent:
+    if filters.parent:
         try:
-            parent_region = selectors.region_get(parent)
+            parent_region = selectors.region_get(filters.parent)
         except Region.DoesNotExist as exc:
             raise Http404 from exc
-    meta, items = page_of(selectors.region_list(parent=parent_region, search=q, level=level), offset, limit)
+    regions = selectors.region_list(parent=parent_region, search=filters.q, level=filters.level)
+    meta, items = page_of(regions, filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
 

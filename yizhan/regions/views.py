@@ -10,20 +10,24 @@ from yizhan.core.permissions import is_admin, requires
 from yizhan.core.scoping import require_scope
 
 from . import selectors, services
-from .forms import VillageForm
+from .forms import RegionSearchForm, VillageForm
 from .models import Region
 
 
 @requires(is_admin)
 def index(request):
-    q = request.GET.get("q", "").strip()
-    if q:
-        page = paginate(request, selectors.region_list(search=q))
-        return render(request, "regions/region_list.html", {"page": page, "q": q})
+    form = RegionSearchForm(request.GET or None)
+    if form.errors:
+        regions = Region.objects.none()
+    elif form.is_bound and form.cleaned_data["q"]:
+        regions = selectors.region_list(search=form.cleaned_data["q"])
+    else:
+        regions = selectors.region_top_level(require_scope())
     return render(
         request,
         "regions/region_list.html",
-        {"page": paginate(request, selectors.region_top_level(require_scope())), "q": ""},
+        {"page": paginate(request, regions), "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,15 +1,17 @@
 """REST endpoints for the station network: the same selectors, services and scope as the pages."""
 
 from datetime import date, time
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from yizhan.core.api import PageMeta, page_of
+from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_of
 from yizhan.core.permissions import is_admin, require, requires
+from yizhan.core.text import CODE_MAX_LENGTH, SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
 from . import selectors, services
@@ -106,13 +108,21 @@ class StationPage(Schema):
     items: list[StationOut]
 
 
-class StationIn(Schema):
+class PlaceFilters(PageQuery):
+    """The filters of the station and studio lists."""
+
+    region: str = Field("", max_length=CODE_MAX_LENGTH, description="Code of a region: places under it")
+    status: str = Field("", max_length=CODE_MAX_LENGTH)
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH, description="Part of the name, brand or village")
+
+
+class StationIn(InputSchema):
     region: str = Field(..., description="12-digit code of the village or community")
     name: str = Field(..., min_length=1, max_length=100)
     brand_name: str = Field("", max_length=100)
     address: str = Field("", max_length=200)
     floor_area: float | None = None
-    introduction: str = Field("", max_length=2000)
+    introduction: Annotated[str, MULTI_LINE] = Field("", max_length=2000)
     status: Status = Status.PLANNED
     status_since: date | None = None
     opened_on: date | None = None
@@ -120,14 +130,14 @@ class StationIn(Schema):
     positions: list[str] = []
 
 
-class StationPatch(Schema):
+class StationPatch(InputSchema):
     version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
     region: str | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     brand_name: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=200)
     floor_area: float | None = None
-    introduction: str | None = Field(None, max_length=2000)
+    introduction: Annotated[str | None, MULTI_LINE] = Field(None, max_length=2000)
     status: Status | None = None
     status_since: date | None = None
     opened_on: date | None = None
@@ -135,41 +145,41 @@ class StationPatch(Schema):
     positions: list[str] | None = None
 
 
-class RoomIn(Schema):
+class RoomIn(InputSchema):
     room_type: str
     name: str = Field(..., min_length=1, max_length=100)
     area: float | None = None
     capacity: int | None = Field(None, ge=0)
-    equipment: str = Field("", max_length=1000)
+    equipment: Annotated[str, MULTI_LINE] = Field("", max_length=1000)
     sort_order: int = Field(0, ge=0, le=1000)
 
 
-class RoomPatch(Schema):
-    version: int | None = Field(None, description="The version you read; a stale version changes nothing (409)")
+class RoomPatch(InputSchema):
+    version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
     room_type: str | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     area: float | None = None
     capacity: int | None = Field(None, ge=0)
-    equipment: str | None = Field(None, max_length=1000)
+    equipment: Annotated[str | None, MULTI_LINE] = Field(None, max_length=1000)
     sort_order: int | None = Field(None, ge=0, le=1000)
 
 
-class BrandItemIn(Schema):
+class BrandItemIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=50)
-    description: str = Field("", max_length=1000)
+    description: Annotated[str, MULTI_LINE] = Field("", max_length=1000)
     service_lines: list[str]
     is_active: bool = True
 
 
-class BrandItemPatch(Schema):
-    version: int | None = Field(None, description="The version you read; a stale version changes nothing (409)")
+class BrandItemPatch(InputSchema):
+    version: int = Field(..., description="The version you read; a stale version changes nothing (409)")
     name: str | None = Field(None, min_length=1, max_length=50)
-    description: str | None = Field(None, max_length=1000)
+    description: Annotated[str | None, MULTI_LINE] = Field(None, max_length=1000)
     service_lines: list[str] | None = None
     is_active: bool | None = None
 
 
-class IntervalIn(Schema):
+class IntervalIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6)
     opens: time
     closes: time
@@ -221,8 +231,9 @@ def _station_detail(station):
 
 @stations_router.get("/", response=StationPage, summary="Stations in your scope")
 @requires(uses_station_pages)
-def list_stations(request, region: str = "", status: str = "", q: str = "", offset: int = 0, limit: int = 50):
-    meta, items = page_of(selectors.station_list(region_code=region, status=status, search=q), offset, limit)
+def list_stations(request, filters: Query[PlaceFilters]):
+    stations = selectors.station_list(region_code=filters.region, status=filters.status, search=filters.q)
+    meta, items = page_of(stations, filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
 
@@ -240,7 +251,7 @@ def get_station(request, station_id: int):
     return _station_detail(_station(station_id))
 
 
-@stations_router.patch("/{station_id}", response={200: StationDetailOut, 409: dict})
+@stations_router.patch("/{station_id}", response=StationDetailOut)
 def update_station(request, station_id: int, payload: StationPatch):
     station = _station(station_id)
     require(can_edit_station, station)  # before the payload is looked at: 403, not a form error
@@ -283,14 +294,10 @@ def get_room(request, station_id: int, room_id: int):
     return _room(_station(station_id), room_id)
 
 
-@stations_router.patch("/{station_id}/rooms/{room_id}", response={200: RoomOut, 409: dict})
+@stations_router.patch("/{station_id}/rooms/{room_id}", response=RoomOut)
 def update_room(request, station_id: int, room_id: int, payload: RoomPatch):
     room = _room(_station(station_id), room_id)
-    data = {
-        k: v
-        for k, v in payload.dict(exclude_unset=True).items()
-        if not (v is None and k in ("room_type", "name", "version"))
-    }
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if not (v is None and k in ("room_type", "name"))}
     if "room_type" in data:
         data["room_type"] = _lookups(RoomType, [data["room_type"]], "room_type")[0]
     return services.room_update(room=room, updated_by=request.user, **data)
@@ -317,7 +324,7 @@ def create_brand_item(request, station_id: int, payload: BrandItemIn):
     return HttpStatus(201, services.brand_item_create(station=station, created_by=request.user, **data))
 
 
-@stations_router.patch("/{station_id}/brand-items/{item_id}", response={200: BrandItemOut, 409: dict})
+@stations_router.patch("/{station_id}/brand-items/{item_id}", response=BrandItemOut)
 def update_brand_item(request, station_id: int, item_id: int, payload: BrandItemPatch):
     station = _station(station_id)
     try:
@@ -348,7 +355,7 @@ def list_position_types(request):
     return list(selectors.position_types())
 
 
-class LookupIn(Schema):
+class LookupIn(InputSchema):
     code: str = Field(..., max_length=40)
     name_zh: str = Field(..., min_length=1, max_length=60)
     name_en: str = Field(..., min_length=1, max_length=80)

@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yizhan.core.forms import Form
 from yizhan.core.images import MAX_BYTES
+from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
 from . import selectors
@@ -52,7 +54,20 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class PlaceProfileForm(forms.Form):
+class PlaceFilterForm(Form):
+    """The filter bar of the station and studio lists (GET)."""
+
+    q = forms.CharField(label=_("Search (name, brand or village)"), required=False, max_length=SEARCH_MAX_LENGTH)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (none for an unbound form)."""
+        if self.is_bound and self.is_valid():
+            return {"search": self.cleaned_data["q"], "status": self.cleaned_data["status"]}
+        return {"search": "", "status": ""}
+
+
+class PlaceProfileForm(Form):
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=100)
     brand_name = forms.CharField(label=_("Brand name"), max_length=100, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -62,7 +77,7 @@ class PlaceProfileForm(forms.Form):
     is_public = forms.BooleanField(label=_("Show on the public pages"), required=False, initial=True)
 
 
-class PlaceAdminFields(forms.Form):
+class PlaceAdminFields(Form):
     region = VillageChoiceField(label=_("Village or community"), queryset=Region.objects.none(), to_field_name="code")
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     status_since = forms.DateField(label=_("Status since"), required=False, widget=DateInput())
@@ -92,7 +107,7 @@ class StationAdminForm(StationProfileForm, PlaceAdminFields):
     """What a federation admin edits: the profile plus the village and the status."""
 
 
-class RoomForm(forms.Form):
+class RoomForm(Form):
     room_type = forms.ModelChoiceField(label=_("Type"), queryset=selectors.room_types())
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=100)
     area = forms.DecimalField(label=_("Area (m²)"), required=False, min_value=0, max_digits=7, decimal_places=1)
@@ -106,7 +121,7 @@ class RoomForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     """Up to three intervals per weekday; empty pairs are ignored."""
 
     def __init__(self, *args, intervals=(), **kwargs):
@@ -142,7 +157,7 @@ class HoursForm(forms.Form):
         return result
 
 
-class HoursExceptionForm(forms.Form):
+class HoursExceptionForm(Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     is_closed = forms.BooleanField(label=_("Closed all day"), required=False, initial=True)
     opens = forms.TimeField(label=_("Opens"), required=False, widget=TimeInput())
@@ -150,14 +165,14 @@ class HoursExceptionForm(forms.Form):
     note = forms.CharField(label=_("Note (e.g. National Day)"), max_length=100, required=False)
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     role = forms.CharField(label=pgettext_lazy("contact", "Role"), max_length=50)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False, validators=[validate_phone])
     is_public = forms.BooleanField(label=_("Show on the public page (number masked)"), required=False, initial=True)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(Form):
     image = forms.FileField(
         label=_("Photo (JPEG, PNG or WebP, at most %(mb)d MB)") % {"mb": MAX_BYTES // (1024 * 1024)}
     )
@@ -165,7 +180,7 @@ class PhotoForm(forms.Form):
     is_public = forms.BooleanField(label=_("Show on the public page"), required=False, initial=True)
 
 
-class BrandItemForm(forms.Form):
+class BrandItemForm(Form):
     name = forms.CharField(label=pgettext_lazy("place", "Name"), max_length=50)
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -189,11 +204,11 @@ class StationCreateForm(PlaceProfileForm, PlaceAdminFields):
     )
 
 
-class ManagerAssignForm(forms.Form):
+class ManagerAssignForm(Form):
     username = forms.CharField(label=_("Username of the manager's account"), max_length=150)
 
 
-class LookupTypeForm(forms.Form):
+class LookupTypeForm(Form):
     code = forms.SlugField(label=_("Code (letters, digits, _)"), max_length=40)
     name_zh = forms.CharField(label=_("Chinese name"), max_length=60)
     name_en = forms.CharField(label=_("English name"), max_length=80)

@@ -21,6 +21,7 @@ from .forms import (
     HoursForm,
     ManagerAssignForm,
     PhotoForm,
+    PlaceFilterForm,
     RoomForm,
     StationAdminForm,
     StationCreateForm,
@@ -53,19 +54,13 @@ def _status(form):
 
 @requires(uses_station_pages)
 def station_list(request):
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.station_list(status=status, search=q))
+    form = PlaceFilterForm(request.GET or None)
+    stations = selectors.station_list(**form.filters()) if not form.errors else Station.objects.none()
     return render(
         request,
         "stations/station_list.html",
-        {
-            "page": page,
-            "statuses": Status.choices,
-            "status": status,
-            "q": q,
-            "can_create": allows(is_admin),
-        },
+        {"page": paginate(request, stations), "form": form, "can_create": allows(is_admin)},
+        status=_status(form),
     )
 
 

@@ -301,7 +301,11 @@ def test_number_search_never_puts_the_number_in_a_url(world, client_for):
 def test_bad_query_parameters_do_not_break_pages(world, client_for):
     person = longyuan_person(world)
     client = client_for(world.users["station_manager"])
-    assert client.get("/people/?village=bogus&age_band=old").status_code == 200
+    response = client.get("/people/?village=bogus&age_band=old")  # refused with the reason, not ignored
+    assert response.status_code == 400
+    assert list(response.context["page"]) == []
+    assert set(response.context["form"].errors) == {"village", "age_band"}
+    assert 'data-testid="filter-error"' in response.content.decode()
     assert client.get("/people/visits/calendar/?month=2026-13").status_code == 200
     assert client.get("/people/visits/calendar/?month=abc").status_code == 200
     assert client.post(f"/people/{person.pk}/household/", {"household": "abc"}).status_code == 404

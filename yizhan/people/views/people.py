@@ -42,12 +42,15 @@ def _filter_form(request):
 
 
 def _filtered_people(form):
-    if form.is_bound and form.is_valid():
+    """The people the filters ask for; none when a filter is not valid (the form says why)."""
+    if not form.is_bound:
+        return selectors.person_list()
+    if form.is_valid():
         data = form.cleaned_data
         return selectors.person_list(
             search=data["q"], key=data["key"], village=data["village"], group=data["group"], age_band=data["age_band"]
         )
-    return selectors.person_list()
+    return Person.objects.none()
 
 
 def _search_redirect(data):
@@ -78,6 +81,7 @@ def person_list(request):
         request,
         "people/person_list.html",
         {"form": form, "page": page, "export_form": ExportForm(), "query": request.GET.urlencode()},
+        status=400 if form.errors else 200,
     )
 
 
@@ -85,6 +89,8 @@ def person_list(request):
 def person_export(request):
     """GET: masked Excel of the filtered list. POST with full=1 and a reason: full values, each reveal logged."""
     form = _filter_form(request)
+    if form.errors:  # the list shows why
+        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
     people = _filtered_people(form)
     full, reason = False, ""
     if request.method == "POST":

@@ -173,8 +173,8 @@ def room_create(*, station: Station, created_by, room_type, name, area=None, cap
     return room
 
 
-def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
-    """Change a room. ``version`` (the version the editor saw; pages always send it): if the room changed since,
+def room_update(*, room: Room, updated_by, version, **changes) -> Room:
+    """Change a room. ``version`` is the version the editor saw: if the room changed since (or it is missing),
     nothing is saved."""
     require(can_edit_station, room.station)
     unknown = set(changes) - set(ROOM_FIELDS)
@@ -185,8 +185,7 @@ def room_update(*, room: Room, updated_by, version=None, **changes) -> Room:
         setattr(room, field, strip_text(value))
     room.full_clean(validate_constraints=False)
     with transaction.atomic():
-        if version is not None:
-            bump_version(room, version)
+        bump_version(room, version)
         room.save()
         audit.log_update(updated_by, room, before)
     return room
@@ -338,8 +337,8 @@ def brand_item_create(
     return item
 
 
-def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, version=None, **changes) -> BrandItem:
-    """Change an X item; with ``version`` (pages always send it) a stale edit saves nothing."""
+def brand_item_update(*, item: BrandItem, updated_by, version, service_lines=None, **changes) -> BrandItem:
+    """Change an X item. ``version`` is the version the editor saw: a stale (or missing) one saves nothing."""
     require(can_edit_station, item.station)
     fields = ["name", "description", "is_active", "sort_order"]
     unknown = set(changes) - set(fields)
@@ -355,8 +354,7 @@ def brand_item_update(*, item: BrandItem, updated_by, service_lines=None, versio
     if BrandItem.all_objects.filter(station=item.station, name=item.name).exclude(pk=item.pk).exists():
         raise unique_name_error(BrandItem)
     with transaction.atomic():
-        if version is not None:
-            bump_version(item, version)
+        bump_version(item, version)
         item.save()
         extra = {}
         if service_lines is not None:

@@ -248,7 +248,7 @@ ROWS = [
         "PATCH",
         lambda w: f"/api/stations/{st(w)}/rooms/{build_network(w).room.pk}",
         {**ANON_API, **own()},
-        lambda w: {"capacity": 50},
+        lambda w: {"version": 1, "capacity": 50},
     ),
     ("API brand items 隆园", "GET", lambda w: f"/api/stations/{st(w)}/brand-items", {**ANON_API, **own()}),
     (
@@ -362,7 +362,7 @@ ROWS += [
         "PATCH",
         lambda w: f"/api/stations/{ot(w)}/brand-items/{build_network(w).other_item.pk}",
         {**ANON_API, **other()},
-        lambda w: {"description": "学习沙龙"},
+        lambda w: {"version": 1, "description": "学习沙龙"},
     ),
     (
         "API add room type",

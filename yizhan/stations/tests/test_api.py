@@ -3,6 +3,7 @@ import json
 import pytest
 
 from yizhan.core.scoping import scopes_disabled
+from yizhan.core.versioning import STALE_MESSAGE
 from yizhan.stations.models import BrandItem, Room, Station
 from yizhan.stations.tests.network import build_network
 
@@ -106,7 +107,7 @@ def test_rooms_and_items_by_api(net, world, client_for):
     assert response.status_code == 201
     assert response.json()["room_type"] == "mediation"
     room_id = response.json()["id"]
-    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/rooms/{room_id}", {"area": -4})
+    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/rooms/{room_id}", {"version": 1, "area": -4})
     assert response.status_code == 400
     assert "area" in response.json()["errors"]
     response = _send(client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "spaceship", "name": "x"})
@@ -124,7 +125,9 @@ def test_rooms_and_items_by_api(net, world, client_for):
     )
     assert response.status_code == 201
     item_id = response.json()["id"]
-    response = _send(client, "PATCH", f"/api/stations/{net.station.pk}/brand-items/{item_id}", {"is_active": False})
+    response = _send(
+        client, "PATCH", f"/api/stations/{net.station.pk}/brand-items/{item_id}", {"version": 1, "is_active": False}
+    )
     assert response.status_code == 200
     assert response.json()["is_active"] is False
     # Another station's room through this station's address: 404.
@@ -133,6 +136,45 @@ def test_rooms_and_items_by_api(net, world, client_for):
     with scopes_disabled():
         assert Room.all_objects.filter(station=net.station).count() == 2
         assert BrandItem.all_objects.filter(station=net.station).count() == 2
+
+
+def _room_and_item(net, client):
+    room = _send(client, "POST", f"/api/stations/{net.station.pk}/rooms", {"room_type": "mediation", "name": "调解室"})
+    item = _send(
+        client, "POST", f"/api/stations/{net.station.pk}/brand-items", {"name": "融心", "service_lines": ["rights"]}
+    )
+    assert room.status_code == item.status_code == 201
+    return (
+        f"/api/stations/{net.station.pk}/rooms/{room.json()['id']}",
+        f"/api/stations/{net.station.pk}/brand-items/{item.json()['id']}",
+    )
+
+
+def test_room_and_item_patches_without_a_version_are_refused_and_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    room_url, item_url = _room_and_item(net, client)
+    for url in (room_url, item_url):
+        response = _send(client, "PATCH", url, {"name": "改名"})
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"version": ["此项为必填项。"]}
+    assert client.get(room_url).json()["name"] == "调解室"
+    with scopes_disabled():
+        item = BrandItem.all_objects.get(pk=item_url.rsplit("/", 1)[1])
+        assert (item.name, item.version) == ("融心", 1)
+
+
+def test_room_and_item_patches_with_a_stale_version_get_409_and_change_nothing(net, world, client_for):
+    client = client_for(world.users["station_manager"])
+    room_url, item_url = _room_and_item(net, client)
+    for url in (room_url, item_url):
+        assert _send(client, "PATCH", url, {"version": 1, "name": "第一次"}).status_code == 200
+        response = _send(client, "PATCH", url, {"version": 1, "name": "第二次"})
+        assert response.status_code == 409
+        assert response.json()["errors"] == {"version": [str(STALE_MESSAGE)]}
+    assert client.get(room_url).json()["name"] == "第一次"
+    with scopes_disabled():
+        item = BrandItem.all_objects.get(pk=item_url.rsplit("/", 1)[1])
+        assert (item.name, item.version) == ("第一次", 2)
 
 
 def test_hours_by_api_refuses_overlap(net, world, client_for):
@@ -173,7 +215,7 @@ def test_room_capacity_has_the_same_upper_bound_as_the_form(net, world, client_f
     response = _send(client, "POST", url, {"room_type": "activity_room", "name": "大厅", "capacity": 10**12})
     assert response.status_code == 400
     assert "capacity" in response.json()["errors"]
-    response = _send(client, "PATCH", f"{url}/{net.room.pk}", {"capacity": 100001})
+    response = _send(client, "PATCH", f"{url}/{net.room.pk}", {"version": net.room.version, "capacity": 100001})
     assert response.status_code == 400
     assert "capacity" in response.json()["errors"]
     with scopes_disabled():

@@ -266,9 +266,9 @@ def test_room_create_update_delete(net, world):
     library = RoomType.objects.get(code="library")
     with scope_for(manager):
         room = services.room_create(station=net.station, created_by=manager, room_type=library, name="图书室", area=25)
-        services.room_update(room=room, updated_by=manager, capacity=12)
+        services.room_update(room=room, updated_by=manager, version=1, capacity=12)
         with pytest.raises(ValidationError) as exc:
-            services.room_update(room=room, updated_by=manager, area=-1)
+            services.room_update(room=room, updated_by=manager, version=2, area=-1)
         assert "area" in exc.value.message_dict
         room_pk = room.pk
         services.room_delete(room=room, deleted_by=manager)
@@ -308,7 +308,9 @@ def test_brand_item_needs_a_service_line_and_unique_name(net, world):
         item = services.brand_item_create(
             station=net.station, created_by=manager, name="融心", service_lines=_lines("welfare", "rights")
         )
-        services.brand_item_update(item=item, updated_by=manager, is_active=False, service_lines=_lines("rights"))
+        services.brand_item_update(
+            item=item, updated_by=manager, version=1, is_active=False, service_lines=_lines("rights")
+        )
     with scopes_disabled():
         item = BrandItem.all_objects.get(pk=item.pk)
         assert not item.is_active
