@@ -151,6 +151,7 @@ AXES_ENABLE_ADMIN = False
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # The login CAPTCHA: drawn by django-simple-captcha on this server with its bundled font, no outside service.
 CAPTCHA_LENGTH = 5
+CAPTCHA_FONT_SIZE = 34  # readable on a phone
 CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_2X_IMAGE = False
 
