@@ -8,7 +8,7 @@ class AccountsConfig(registry.YizhanAppConfig):
     name = "yizhan.accounts"
     verbose_name = _("Accounts")
     demo = "yizhan.accounts.demo.seed"
-    urls = (("accounts/", "yizhan.accounts.urls"),)
+    urls = (("accounts/", "yizhan.accounts.urls"), ("accounts/captcha/", "yizhan.accounts.captcha_urls"))
     api_routers = (("/accounts/", "yizhan.accounts.api.router"),)
     navigation = (
         NavEntry("accounts:home", _("Home"), "yizhan.core.permissions.is_signed_in", order=10),

@@ -1,3 +1,4 @@
+from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
@@ -6,19 +7,48 @@ from yizhan.core.forms import Form, TextInputMixin
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
+from . import lockout
 from .models import Role, validate_mobile
 
 
 class LoginForm(TextInputMixin, auth_forms.AuthenticationForm):
+    """Username (or mobile number) and password; plus an image CAPTCHA while the account is under attack
+    (``lockout.captcha_required``). A missing or wrong CAPTCHA stops the login before the password is checked."""
+
     username = forms.CharField(label=_("Username or mobile number"), max_length=150)
 
     error_messages = {
         "invalid_login": _(
             "The username/mobile number or password is wrong. After 5 failed tries the account is locked "
-            "for 15 minutes."
+            "for 15 minutes on this computer."
         ),
         "inactive": _("This account is inactive."),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if self.is_bound and lockout.captcha_required(self.data.get("username", "")):
+            self.require_captcha()
+
+    def require_captcha(self) -> None:
+        if "captcha" not in self.fields:
+            self.fields["captcha"] = CaptchaField(
+                label=_("Characters in the picture"),
+                help_text=_("This account had many failed logins. Type the characters shown in the picture."),
+                error_messages={
+                    "invalid": _("The characters do not match the picture. Type the ones in the new picture."),
+                    "required": _("Type the characters shown in the picture."),
+                },
+            )
+
+    @property
+    def captcha_failed(self) -> bool:
+        return "captcha" in self.errors
+
+    def clean(self):
+        if self.captcha_failed:
+            return self.cleaned_data  # no password check without the CAPTCHA
+        return super().clean()
 
 
 def _region_field(label):

@@ -1,9 +1,21 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
-from . import twofactor
+from . import services, twofactor
+
+# Session keys: when the session's login happened, and why the last session was ended (for the login page).
+SESSION_LOGIN_AT = "yizhan_login_at"
+SESSION_ENDED = "yizhan_session_ended"
+
+PASSWORD_CHANGE_REQUIRED = _("An administrator set your password. Choose your own password before you go on.")
+PASSWORD_EXPIRED = _("Your password is older than %(days)d days. Choose a new password before you go on.")
 
 
 class LanguageMiddleware:
@@ -52,4 +64,55 @@ class TwoFactorMiddleware:
                 and twofactor.is_required(request.user)
             ):
                 return redirect("accounts:two_factor")
+        return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """An absolute session lifetime beside the idle timeout: ``SESSION_ABSOLUTE_LIFETIME`` seconds after the login
+    the session ends, however active it was, and the request goes on signed out (pages redirect to the login page,
+    which says why; the API answers 401). A session without a login time (made before this rule) starts counting
+    now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        lifetime = settings.SESSION_ABSOLUTE_LIFETIME
+        if lifetime and request.user.is_authenticated:
+            login_at = request.session.get(SESSION_LOGIN_AT)
+            if login_at is None:
+                request.session[SESSION_LOGIN_AT] = time.time()
+            elif time.time() - login_at > lifetime:
+                services.logout_recorded(user=request.user)
+                logout(request)
+                request.session[SESSION_ENDED] = "lifetime"
+        return self.get_response(request)
+
+
+def password_change_reason(user) -> str:
+    """Why this user must change the password now ("" if they need not)."""
+    if user.password_change_required:
+        return str(PASSWORD_CHANGE_REQUIRED)
+    if user.password_expired():
+        return str(PASSWORD_EXPIRED % {"days": settings.PASSWORD_MAX_AGE_DAYS})
+    return ""
+
+
+class PasswordChangeRequiredMiddleware:
+    """After an admin set the password, or when it is older than ``PASSWORD_MAX_AGE_DAYS``, the user changes it before
+    using anything else: pages redirect to the password page, the API answers 403 with the reason."""
+
+    # The two-factor set-up comes first when both are due (TwoFactorMiddleware sends everything else there).
+    ALLOWED = ("/accounts/password/", "/accounts/two-factor/", "/accounts/logout/", "/accounts/language/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not request.path.startswith(self.ALLOWED):
+            reason = password_change_reason(request.user)
+            if reason:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": reason}, status=403)
+                return redirect("accounts:password_change")
         return self.get_response(request)

@@ -1,5 +1,7 @@
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -78,6 +80,9 @@ class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when an admin sets or resets the password: the user must choose their own before doing anything else.
+    password_change_required = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
 
     scoped_by = UsersInScope()
 
@@ -116,6 +121,14 @@ class User(ScopedModel, SensitiveFieldsMixin, AbstractBaseUser, PermissionsMixin
 
     def can_reveal(self, actor, field_name: str) -> bool:
         return actor.pk == self.pk or can_manage_user(require_scope(), self)
+
+    def password_expired(self) -> bool:
+        """Older than ``PASSWORD_MAX_AGE_DAYS`` (never when that is 0). An unknown age counts from the account's
+        creation."""
+        if not settings.PASSWORD_MAX_AGE_DAYS:
+            return False
+        changed = self.password_changed_at or self.date_joined
+        return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
 class RoleMembership(ScopedModel):

@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
@@ -26,15 +27,20 @@ def _check_mobile_free(mobile: str, exclude_pk=None):
 
 
 def user_create(*, created_by, username, name, password, role, region, mobile="", email="") -> User:
-    """An admin creates an account holding one role at one place. A welcome notification follows."""
+    """An admin creates an account holding one role at one place. A welcome notification follows. The initial
+    password is the admin's: the user must change it at the first login."""
     scope = require_scope()
     if not can_grant(scope, role, region):
         raise PermissionDenied
     user = User(
-        username=(username or "").strip(), name=(name or "").strip(), mobile=(mobile or "").strip(), email=email
+        username=(username or "").strip(),
+        name=(name or "").strip(),
+        mobile=(mobile or "").strip(),
+        email=email,
+        password_change_required=True,
     )
     user.full_clean(exclude=["password"])
-    validate_password(password, user)
+    validate_password(password, user)  # the unsaved user still holds the plain mobile number to compare with
     _check_mobile_free(user.mobile)
     user.set_password(password)
     try:
@@ -105,19 +111,25 @@ def membership_revoke(*, membership: RoleMembership, revoked_by) -> RoleMembersh
 
 
 def password_set(*, user: User, password: str, changed_by) -> User:
-    """Set a password (the user's own change, or an admin's reset). Validated against the policy."""
-    if changed_by.pk != user.pk and not can_manage_user(require_scope(), user):
+    """Set a password (the user's own change, or an admin's reset). Validated against the policy, and never the
+    current one again. After an admin's reset the user must change it at the next login; the user's own change
+    clears that."""
+    own = changed_by.pk == user.pk
+    if not own and not can_manage_user(require_scope(), user):
         raise PermissionDenied
     validate_password(password, user)
+    if user.check_password(password):
+        raise ValidationError(_("The new password must differ from the current one."), code="password_unchanged")
     with transaction.atomic():
+        before = audit.snapshot(user, fields=["password_change_required"])
         user.set_password(password)
-        user.save(update_fields=["password"])
-        audit.record(
-            actor=changed_by,
-            action=audit.Action.UPDATE,
-            target=user,
-            changes={"password": ["******", "******"]},
-        )
+        user.password_change_required = not own
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_change_required", "password_changed_at"])
+        changes: dict[str, object] = {"password": ["******", "******"]}
+        if before["password_change_required"] != user.password_change_required:
+            changes["password_change_required"] = [before["password_change_required"], user.password_change_required]
+        audit.record(actor=changed_by, action=audit.Action.UPDATE, target=user, changes=changes)
     return user
 
 

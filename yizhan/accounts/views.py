@@ -24,7 +24,7 @@ from yizhan.core.scoping import require_scope
 from yizhan.notifications.selectors import notification_list
 from yizhan.regions.models import Region
 
-from . import selectors, services, twofactor
+from . import lockout, selectors, services, twofactor
 from .forms import (
     LoginForm,
     MembershipForm,
@@ -36,6 +36,7 @@ from .forms import (
     UserEditForm,
     UserFilterForm,
 )
+from .middleware import SESSION_ENDED, SESSION_LOGIN_AT, password_change_reason
 from .models import RoleMembership, User
 from .permissions import can_manage_user
 
@@ -60,12 +61,27 @@ class LoginView(auth_views.LoginView):
         return _complete_login(self.request, user, self.get_success_url(), verified=False)
 
     def form_invalid(self, form):
-        services.login_failed_recorded(login=form.data.get("username", ""))
+        login = form.data.get("username", "")
+        if form.captcha_failed:  # the password was not checked; a locked account and address is told so first
+            if not AxesProxyHandler.is_allowed(self.request, {"username": login}):
+                services.login_failed_recorded(login=login)
+                return locked_out(self.request)
+        else:  # the password was checked (and django-axes counted the failure)
+            services.login_failed_recorded(login=login)
+        if lockout.captcha_required(login):
+            form.require_captcha()
         return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.session.pop(SESSION_ENDED, None):
+            context.update(session_ended=True, session_hours=settings.SESSION_ABSOLUTE_LIFETIME // 3600)
+        return context
 
 
 def _complete_login(request, user, next_url, *, verified: bool):
     auth_login(request, user, backend=getattr(user, "backend", None))
+    request.session[SESSION_LOGIN_AT] = time.time()
     request.session[twofactor.SESSION_VERIFIED] = verified
     services.login_recorded(user=user)
     response = HttpResponseRedirect(next_url)
@@ -180,12 +196,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:home")
 
     def form_valid(self, form):
-        services.password_set(
-            user=self.request.user, password=form.cleaned_data["new_password1"], changed_by=self.request.user
-        )
+        try:
+            services.password_set(
+                user=self.request.user, password=form.cleaned_data["new_password1"], changed_by=self.request.user
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return self.form_invalid(form)
         update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(change_reason=password_change_reason(self.request.user), **kwargs)
 
 
 @require_POST

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_htmx",
     "axes",
+    "captcha",
     "django_tasks",
     "django_tasks_db",
     "yizhan.core",
@@ -54,14 +55,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "yizhan.core.http.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yizhan.accounts.middleware.SessionLifetimeMiddleware",
     "yizhan.accounts.middleware.LanguageMiddleware",
     "yizhan.core.middleware.RejectNulCharactersMiddleware",
     "yizhan.core.scoping.ScopeMiddleware",
     "yizhan.accounts.middleware.TwoFactorMiddleware",
+    "yizhan.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,33 +115,52 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "yizhan.accounts.validators.PersonalInformationValidator"},
     {"NAME": "yizhan.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "yizhan.accounts.validators.WeakPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yizhan.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Days after which a password must be changed at the next request (0: no maximum age).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)
 # TOTP two-factor authentication: roles that must use it (off for the local demo; production requires it for staff).
 TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[])
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login lockout: 5 failures lock the account and, separately, the client IP for 15 minutes.
+# Login lockout (yizhan/accounts/lockout.py), over the failures of the last 15 minutes: 5 for one account from one
+# address lock that pair; 50 from one address, whatever the accounts, lock the address; 5 for one account from
+# anywhere make its logins solve an image CAPTCHA (no lock that an attacker could put on someone else's account).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "yizhan.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "yizhan.core.http.client_ip"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+LOGIN_CAPTCHA_AFTER = env.int("LOGIN_CAPTCHA_AFTER", default=5)
 AXES_USERNAME_CALLABLE = "yizhan.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "yizhan.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The reverse proxies in front of the app (addresses or networks, e.g. "10.0.0.2,10.0.1.0/24"). Only a request that
+# comes from one of them has its X-Forwarded-For read for the client's address; with none (the default) the header is
+# ignored and the address is REMOTE_ADDR, so it cannot be forged (yizhan/core/http.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# The login CAPTCHA: drawn by django-simple-captcha on this server with its bundled font, no outside service.
+CAPTCHA_LENGTH = 5
+CAPTCHA_FONT_SIZE = 34  # readable on a phone
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_2X_IMAGE = False
 
 # Session idle timeout: the cookie is renewed on every request and expires after this many idle seconds.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute session lifetime: however active, a session ends this many seconds after the login (0: no limit).
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 

@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+from captcha.models import CaptchaStore
+
 from yizhan.accounts.models import Role
 from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403, grant, user_with_role
 
@@ -155,4 +157,16 @@ ROWS += [
         {"anonymous": 302, **DANGWAN_ACCOUNT},
         lambda w: {"password": "Neu@Pass2026x"},
     ),
+]
+
+ROWS += [
+    # The login CAPTCHA's picture: public (it is shown before the login), the same for everyone; an unknown or used
+    # challenge is gone (410).
+    (
+        "login CAPTCHA picture",
+        "GET",
+        lambda w: f"/accounts/captcha/image/{CaptchaStore.generate_key()}/",
+        {"default": 200},
+    ),
+    ("login CAPTCHA picture (unknown)", "GET", lambda w: "/accounts/captcha/image/0000/", {"default": 410}),
 ]

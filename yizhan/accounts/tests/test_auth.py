@@ -7,7 +7,7 @@ from django.test import Client
 from yizhan.audit.models import AuditLog
 from yizhan.tests.factories import PASSWORD
 
-WRONG_LOGIN = "用户名/手机号或密码错误。连续失败 5 次后，账户将被锁定 15 分钟。"
+WRONG_LOGIN = "用户名/手机号或密码错误。在同一台电脑上连续失败 5 次后，账户在这台电脑上将被锁定 15 分钟。"
 
 
 def _login(client, username, password=PASSWORD, ip="10.0.0.1"):
@@ -28,24 +28,6 @@ def test_wrong_password_says_so_and_warns_of_lockout(world):
     assert response.status_code == 200
     assert WRONG_LOGIN in response.content.decode()
     assert AuditLog.all_objects.filter(action="login_failed").count() == 1
-
-
-def test_lockout_after_five_failures_per_account(world):
-    for n in range(5):
-        _login(Client(), "town_admin", "Wrong@Pass1", ip=f"10.0.1.{n}")  # different addresses: account counter
-    locked = _login(Client(), "town_admin", ip="10.0.2.1")  # right password, still locked
-    assert locked.status_code == 429
-    assert "锁定 15 分钟" in locked.content.decode()
-    # typing the mobile number instead of the username does not get around it
-    assert _login(Client(), world.users["town_admin"].mobile, ip="10.0.2.2").status_code == 429
-    assert _login(Client(), "station_manager", ip="10.0.2.3").status_code == 302  # other accounts unaffected
-
-
-def test_lockout_per_address(world):
-    for n in range(5):
-        _login(Client(), f"nobody{n}", "Wrong@Pass1", ip="10.9.9.9")
-    assert _login(Client(), "town_admin", ip="10.9.9.9").status_code == 429
-    assert _login(Client(), "town_admin", ip="10.9.9.10").status_code == 302
 
 
 def test_lockout_never_stores_a_typed_mobile_number(world):
@@ -71,10 +53,13 @@ def test_inactive_user_cannot_log_in(world):
 @pytest.mark.parametrize(
     ("password", "codes"),
     [
-        ("Ab1!", ["password_too_short"]),
+        ("Xq7!", ["password_too_short"]),
         ("alllowercase", ["password_classes"]),
-        ("12345678901", ["password_too_common", "password_entirely_numeric", "password_classes"]),
-        ("password1", ["password_too_common", "password_classes"]),
+        (
+            "12345678901",
+            ["password_too_common", "password_sequence", "password_entirely_numeric", "password_classes"],
+        ),
+        ("password1", ["password_too_common", "password_weak", "password_classes"]),
         ("ALLUPPER99", ["password_classes"]),
         ("guali2026", ["password_classes"]),
     ],
@@ -93,7 +78,7 @@ def test_password_policy_explains_itself_in_chinese():
 
 def test_too_short_password_is_explained_in_chinese():
     with pytest.raises(ValidationError) as exc:
-        validate_password("Ab1!")
+        validate_password("Xq7!")
     assert exc.value.messages == ["密码长度太短。密码必须包含至少 8 个字符。"]
 
 

@@ -165,7 +165,7 @@ def test_user_pages(world, client_for):
             "name": "王五",
             "role": "volunteer",
             "region": "330109113002",
-            "password": "Wang@Wu2026",
+            "password": "Lake#Rain2026",  # not "Wang@Wu2026": it contains the username
             "mobile": "",
         },
     )
