@@ -91,7 +91,7 @@ def test_migrating_from_main_keeps_studios_teams_contacts_roles_and_plans():
             "members": _rows(members_sql.format("mediation_studiomember")),
             "station contacts": _rows(f"SELECT station_id, {CONTACT_COLUMNS} FROM stations_contact ORDER BY id"),
             "studio contacts": _rows(f"SELECT studio_id, {CONTACT_COLUMNS} FROM mediation_studiocontact ORDER BY id"),
-            # accounts.0006 turned the studio link into the generic (place_kind, place_id)
+            # accounts.0007 turned the studio link into the generic (place_kind, place_id)
             "roles": _rows("SELECT id, user_id, role, region_id, place_id FROM accounts_rolemembership"),
             "plans": _rows("SELECT id, region_id, station_target, note FROM insights_coverageplan"),
         }

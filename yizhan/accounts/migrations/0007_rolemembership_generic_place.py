@@ -19,7 +19,7 @@ def restore_places(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_rolemembership_studio_in_mediation'),
+        ('accounts', '0006_password_change_required'),
         ('regions', '0002_alter_region_options_alter_region_managers'),
     ]
 
