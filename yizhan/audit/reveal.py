@@ -36,7 +36,10 @@ def revealable_model(label: str) -> type[Revealable] | None:
 
 
 def is_revealable_field(model: type[models.Model], field_name: str) -> bool:
-    """Only encrypted fields are revealed (everything else is shown in full, or never)."""
+    """Only sensitive fields are revealed: encrypted ones and those the model names in ``masked_fields``
+    (everything else is shown in full, or never)."""
+    if issubclass(model, SensitiveFieldsMixin):
+        return model.mask_kind(field_name) is not None
     try:
         return isinstance(model._meta.get_field(field_name), EncryptedField)
     except FieldDoesNotExist:
@@ -54,5 +57,4 @@ def reveal(*, actor: AnyUser, obj: SensitiveFieldsMixin, field_name: str, reason
     if not obj.can_reveal(actor, field_name):
         raise PermissionDenied
     audit.record(actor=actor, action=audit.Action.REVEAL, target=obj, field=field_name, reason=reason)
-    value: str = getattr(obj, field_name)
-    return value
+    return obj.full_value(field_name)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar, Unpack
 from django.db import models
 from django.utils import timezone
 
-from yizhan.core.fields import EncryptedField
+from yizhan.core.fields import EncryptedField, SensitiveFieldsMixin
+from yizhan.core.masking import mask_for_record
 
 from .models import AuditLog
 
@@ -66,8 +67,47 @@ def _plain(value: object) -> Plain:
     return str(value)
 
 
+class MaskedValue(str):
+    """A sensitive value as the audit log keeps it (the masking policy's record form, ``mask_for_record``) that
+    still compares by the value it hides, so that ``diff`` sees a change the mask does not show (one ID number for
+    another, both all stars). Only the text is ever stored: the comparison key is a salted, per-process hash of the
+    value (``of``), kept in memory."""
+
+    _key: int
+
+    def __new__(cls, masked: str, key: int) -> MaskedValue:
+        obj = super().__new__(cls, masked)
+        obj._key = key
+        return obj
+
+    @classmethod
+    def of(cls, kind: str, value: object) -> MaskedValue:
+        return cls(mask_for_record(kind, value), hash(repr(_plain(value))))
+
+    def __getnewargs__(self) -> tuple[str, int]:  # type: ignore[override]  # str's takes one argument; copies need two
+        return (str(self), self._key)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MaskedValue):
+            return self._key == other._key
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return self._key
+
+
+def _sensitive_kind(obj: models.Model, field: models.Field[object, object]) -> str | None:
+    if isinstance(obj, SensitiveFieldsMixin):
+        return obj.mask_kind(field.name)
+    return field.kind if isinstance(field, EncryptedField) else None
+
+
 def snapshot(obj: models.Model, fields: Collection[str] | None = None) -> dict[str, Plain]:
-    """Field values as the audit log keeps them: sensitive ones masked, relations by id, secrets left out."""
+    """Field values as the audit log keeps them: sensitive ones masked (``core.masking``), relations by id, secrets
+    left out."""
     data: dict[str, Plain] = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
@@ -75,8 +115,10 @@ def snapshot(obj: models.Model, fields: Collection[str] | None = None) -> dict[s
         if field.primary_key or field.name in {"password", "last_login"} or not field.editable:
             continue
         value = getattr(obj, field.attname)
-        if isinstance(field, EncryptedField):
-            value = field.mask(value)
+        kind = _sensitive_kind(obj, field)
+        if kind is not None:
+            data[field.name] = MaskedValue.of(kind, value) if value not in (None, "") else _plain(value)
+            continue
         data[field.name] = _plain(value)
     return data
 
@@ -87,6 +129,14 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str,
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
     }
+
+
+def _repr(obj: models.Model) -> str:
+    """How an audit row names its object: ``obj.audit_repr()`` where the model defines it (to leave out what the
+    row's readers may not see, such as the name of a relative outside their scope), else ``str(obj)``."""
+    getter = getattr(obj, "audit_repr", None)
+    text: str = getter() if callable(getter) else str(obj)
+    return text
 
 
 def region_code_of(obj: object) -> str:
@@ -120,7 +170,7 @@ def _entry(
         action=action,
         target_type=_label(target) if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_repr=(target_repr if target_repr is not None else str(target) if target is not None else "")[:255],
+        target_repr=(target_repr if target_repr is not None else _repr(target) if target is not None else "")[:255],
         region_code=region_code if region_code is not None else (region_code_of(target) if target is not None else ""),
         changes=changes or {},
         field=field,

@@ -11,15 +11,16 @@ Reading ``obj.mobile`` gives the plaintext (for services that need it); screens,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import Lookup
 
 from . import crypto
-from .masking import mask
+from .masking import full_text, mask
 
 # Model fields are generic (set type, get type) only in django-stubs: at run time they cannot be subscripted.
 if TYPE_CHECKING:
@@ -102,20 +103,41 @@ class BlindIndexField(_CharField):
 
 
 class SensitiveFieldsMixin(models.Model):
-    """Gives models with encrypted fields a uniform ``masked(field)`` accessor."""
+    """Gives models with sensitive fields a uniform ``masked(field)`` accessor. Encrypted fields are sensitive by
+    their ``kind``; a model names its other sensitive fields and their kind of the masking policy in
+    ``masked_fields`` (``{"birth_date": "birth_date"}``): they too are shown masked, logged masked and revealed only
+    through the audited reveal."""
 
     # A model opts in to reveal (``yizhan.audit.reveal``) by defining ``can_reveal(user, field_name)``: declared here
     # for the type checker only (an annotation without a value), so a model without it stays unrevealable.
     can_reveal: Callable[[AnyUser, str], bool]
+    masked_fields: ClassVar[dict[str, str]] = {}
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def mask_kind(cls, field_name: str) -> str | None:
+        """The masking policy's kind of a sensitive field, None for a field shown in full (or not a field)."""
+        if field_name in cls.masked_fields:
+            return cls.masked_fields[field_name]
+        try:
+            field = cls._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return None
+        return field.kind if isinstance(field, EncryptedField) else None
+
     def masked(self, field_name: str) -> str:
-        field = self._meta.get_field(field_name)
-        if not isinstance(field, EncryptedField):
-            raise TypeError(f"{field_name} is not an EncryptedField")
-        return field.mask(getattr(self, field_name))
+        kind = self.mask_kind(field_name)
+        if kind is None:
+            raise TypeError(f"{field_name} is not a sensitive field")
+        return mask(kind, getattr(self, field_name))
+
+    def full_value(self, field_name: str) -> str:
+        """The whole value as text, for the audited reveal and exports only."""
+        if self.mask_kind(field_name) is None:
+            raise TypeError(f"{field_name} is not a sensitive field")
+        return full_text(getattr(self, field_name))
 
     @classmethod
     def encrypted_fields(cls) -> list[EncryptedField]:

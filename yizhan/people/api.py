@@ -26,10 +26,12 @@ class GroupOut(Schema):
 
 
 class PersonOut(Schema):
+    """A resident as the masking policy shows one (``yizhan.core.masking``): the date of birth only as ``age``
+    (the full date through the audited reveal or full export), numbers and address masked."""
+
     id: int
     name: str
     gender: str
-    birth_date: date | None
     age: int | None
     id_type: str
     id_number_masked: str
@@ -109,8 +111,8 @@ class PersonPatch(InputSchema):
 class RelationOut(Schema):
     relation: str
     direction: str
-    other_id: int | None
-    other_name: str
+    other_id: int | None = Field(description="None when the other person is outside your scope")
+    other_name: str = Field(description="Masked (王**) when the other person is outside your scope")
 
 
 class ConsentOut(Schema):
@@ -133,8 +135,8 @@ class PersonDetailOut(PersonOut):
             {
                 "relation": r["relation"].kind,
                 "direction": "of" if r["outgoing"] else "is",
-                "other_id": r["other"].pk if r["visible"] else None,
-                "other_name": r["other"].name,
+                "other_id": r["other_id"],
+                "other_name": r["other_name"],
             }
             for r in selectors.person_relations(obj)
         ]

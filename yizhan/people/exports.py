@@ -1,5 +1,8 @@
 """Excel export of a filtered person list: masked, or in full (each person's reveal logged) for those allowed.
 
+The masked file shows what the masking policy shows (``yizhan.core.masking``): the age, never the date of birth;
+numbers and address masked. The date of birth is a column of the full (audited) export only.
+
 The file is streamed (``core.documents.streamed_xlsx_response``): the people are read and written ``BATCH`` at a
 time while the response is sent, so memory stays flat up to ``EXPORT_LIMIT`` rows. Which people are exported is
 fixed when the export starts (their ids, in list order); a full export logs each batch's reveals before the batch's
@@ -22,14 +25,14 @@ from .permissions import may_reveal_in
 
 EXPORT_LIMIT = 20000
 BATCH = 500
-REVEALED_FIELDS = "id_number,mobile,address"
+REVEALED_FIELDS = "id_number,mobile,address,birth_date"
 
 
-def _header() -> list[str]:
+def _header(*, full: bool) -> list[str]:
     return [
         _("Name"),
         _("Gender"),
-        _("Date of birth"),
+        *([_("Date of birth")] if full else []),
         _("Age"),
         _("Document type"),
         _("Document number"),
@@ -50,15 +53,18 @@ def _choice_labels() -> dict[str, dict[str, str]]:
     }
 
 
-def _row(p, *, full: bool, labels: dict[str, dict[str, str]]) -> list:
-    if full:
+def _row(p, *, full: bool, revealed: bool, labels: dict[str, dict[str, str]]) -> list:
+    """One person's row. In a full export (``full``) a person the actor may no longer see in full (``revealed``
+    False) gets masked values and an empty date of birth."""
+    if revealed:
         id_number, mobile, address = p.id_number, p.mobile, p.address
     else:
         id_number, mobile, address = p.masked("id_number"), p.masked("mobile"), p.masked("address")
+    birth = [p.full_value("birth_date") if revealed else ""] if full else []
     return [
         p.name,
         labels["gender"].get(p.gender, p.gender),
-        p.birth_date.isoformat() if p.birth_date else "",
+        *birth,
         p.age if p.age is not None else "",
         labels["id_type"].get(p.id_type, p.id_type),
         id_number,
@@ -102,7 +108,7 @@ def _rows(people, ids: list[int], *, actor, full: bool, reason: str) -> Iterator
                 )
             revealed = {p.pk for p in shown}
         for p in batch:
-            yield _row(p, full=p.pk in revealed, labels=labels)
+            yield _row(p, full=full, revealed=p.pk in revealed, labels=labels)
 
 
 def people_export(*, people, actor, full: bool = False, reason: str = "") -> StreamingHttpResponse:
@@ -121,6 +127,6 @@ def people_export(*, people, actor, full: bool = False, reason: str = "") -> Str
     return streamed_xlsx_response(
         f"residents-{timezone.localdate():%Y%m%d}.xlsx",
         sheet_title=_("Residents"),
-        header=_header(),
+        header=_header(full=full),
         rows=_rows(people, ids, actor=actor, full=full, reason=reason),
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import User
 from yizhan.core.forms import Form
+from yizhan.core.masking import mask
 
 from .models import Consent, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
@@ -65,8 +66,13 @@ class PersonForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = villages
         if editing:
+            # Like the numbers, the date of birth is not shown on the form (that would be a reveal without a
+            # reason or an audit row): left empty it keeps its value, or is taken from a new ID number.
             for name in ("id_number", "mobile", "address", "notes"):
                 self.fields[name].help_text = _("Leave empty to keep the current value.")
+            self.fields["birth_date"].help_text = _(
+                "Leave empty to keep the current date (or to take it from a new ID number)."
+            )
 
 
 class RelationForm(Form):
@@ -100,18 +106,31 @@ class TargetGroupForm(Form):
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=100)
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People to choose from, named as the viewer may see them (``selectors.names_as_seen``: masked outside their
+    scope); a person missing from ``names`` is shown masked."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names: dict[int, str] = {}
+
+    def label_from_instance(self, obj):
+        return self.names.get(obj.pk) or mask("name", obj.name)
+
+
 class ConsentForm(Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     data_scope = forms.CharField(label=_("Data and use covered"), max_length=300)
     separate = forms.BooleanField(label=_("Separate consent for sensitive data was given"), required=False)
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     given_by = forms.ChoiceField(label=_("Given by"), choices=Consent.GivenBy.choices)
-    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.all_objects.none(), required=False)
+    guardian = PersonChoiceField(label=_("Guardian"), queryset=Person.all_objects.none(), required=False)
 
-    def __init__(self, *args, guardians=None, **kwargs):
+    def __init__(self, *args, guardians=None, guardian_names=None, **kwargs):
         super().__init__(*args, **kwargs)
         if guardians is not None:
             self.fields["guardian"].queryset = guardians
+        self.fields["guardian"].names = guardian_names or {}
 
 
 class WithdrawForm(Form):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, timedelta
+from typing import TypedDict
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils import timezone
 from yizhan.accounts.models import Role, User
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
+from yizhan.core.masking import mask
 from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
@@ -145,26 +147,56 @@ def target_groups(active_only=True):
     return qs.filter(is_active=True) if active_only else qs
 
 
-def person_relations(person: Person) -> list[dict]:
-    """Both directions, phrased from this person's side. Relatives out of scope are listed by name only."""
-    # unscoped: relations of a person in scope; relatives outside it are listed by name only
+class RelationRow(TypedDict):
+    relation: Relation
+    outgoing: bool
+    label: str
+    visible: bool
+    other_id: int | None
+    other_name: str
+    other_age: int | None
+
+
+def person_relations(person: Person) -> list[RelationRow]:
+    """Both directions, phrased from this person's side. A relative outside the viewer's scope is given by the
+    masking policy's name only (王**): no id, no age, and the relation cannot be removed from here."""
+    # unscoped: relations of a person in scope; relatives outside it are shown by their masked name only
     rels = list(Relation.all_objects.filter(Q(person=person) | Q(relative=person)).select_related("person", "relative"))
     others = {r.relative_id if r.person_id == person.pk else r.person_id for r in rels}
     visible = set(Person.objects.filter(pk__in=others).values_list("pk", flat=True)) if others else set()
-    rows = []
+    rows: list[RelationRow] = []
     for rel in rels:
         other = rel.relative if rel.person_id == person.pk else rel.person
         outgoing = rel.person_id == person.pk
+        seen = other.pk in visible
         rows.append(
             {
                 "relation": rel,
-                "other": other,
                 "outgoing": outgoing,
-                "visible": other.pk in visible,
-                "label": rel.get_kind_display() if outgoing else Relation.INVERSE_LABELS[rel.kind],
+                "label": str(rel.get_kind_display() if outgoing else Relation.INVERSE_LABELS[rel.kind]),
+                "visible": seen,
+                "other_id": other.pk if seen else None,
+                "other_name": other.name if seen else mask("name", other.name),
+                "other_age": other.age if seen else None,
             }
         )
     return rows
+
+
+def names_as_seen(people) -> dict[int, str]:
+    """Each person's name as the viewer may see it: in full within their scope, masked (王**) outside it."""
+    people = list(people)
+    visible = (
+        set(Person.objects.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)) if people else set()
+    )
+    return {p.pk: p.name if p.pk in visible else mask("name", p.name) for p in people}
+
+
+def consents_shown(person: Person) -> list[tuple[Consent, str]]:
+    """The person's consents for their page, each with its guardian's name as the viewer may see it ("" if none)."""
+    consents = list(person_consents(person))
+    names = names_as_seen({c.guardian for c in consents if c.guardian is not None})
+    return [(c, names.get(c.guardian_id, "") if c.guardian_id else "") for c in consents]
 
 
 def guardians_of(person: Person):

@@ -8,6 +8,7 @@ from yizhan.audit.services import (
     diff,
     log_create,
     log_create_many,
+    log_update,
     record,
     record_many,
     region_code_of,
@@ -44,6 +45,19 @@ def test_snapshot_masks_encrypted_fields_and_skips_password(world):
     assert user.mobile not in str(data)
     assert "password" not in data
     assert diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
+
+
+def test_a_change_the_mask_hides_is_still_recorded(world):
+    """Masked values compare by what they hide: one mobile for another with the same masked form is a change (it
+    was lost when snapshots held only the masked text), an unchanged value is not."""
+    user, admin = world.users["station_manager"], world.users["town_admin"]
+    user.mobile = "13900001234"
+    before = snapshot(user, fields=["mobile"])
+    user.mobile = "13955551234"
+    row = log_update(admin, user, before)
+    assert row is not None
+    assert AuditLog.all_objects.get(pk=row.pk).changes == {"mobile": ["139****1234", "139****1234"]}
+    assert log_update(admin, user, snapshot(user, fields=["mobile"])) is None
 
 
 def test_scope_of_audit_rows(world):

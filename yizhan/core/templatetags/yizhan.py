@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def masked(obj: SensitiveFieldsMixin, field_name: str) -> str:
-    """{{ user|masked:"mobile" }} → 138****8000"""
+    """{{ user|masked:"mobile" }} → 138****8000 (the masking policy: ``yizhan.core.masking``)"""
     return obj.masked(field_name)
 
 
@@ -28,12 +28,12 @@ def query_replace(context: Context, **kwargs: Any) -> str:
 def reveal(context: Context, obj: SensitiveFieldsMixin, field_name: str) -> dict[str, object]:
     """Masked value with a 'show' form (reason required) for users allowed to reveal it."""
     user = context["request"].user
-    raw = getattr(obj, field_name)
+    raw = getattr(obj, field_name)  # only whether there is a value
     return {
         "label": obj._meta.label_lower,
         "pk": obj.pk,
         "field": field_name,
         "masked": obj.masked(field_name),
         "value": None,
-        "can_reveal": bool(raw) and obj.can_reveal(user, field_name),
+        "can_reveal": raw not in (None, "") and obj.can_reveal(user, field_name),
     }

@@ -1,16 +1,19 @@
 """Encrypted fields, blind index, masking, reveal with reason, key rotation."""
 
+from datetime import timedelta
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError, PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from yizhan.accounts.models import User
 from yizhan.audit.models import AuditLog
 from yizhan.audit.reveal import reveal
 from yizhan.core import crypto
-from yizhan.core.masking import mask, mask_address, mask_id_number, mask_mobile
+from yizhan.core.masking import mask, mask_address, mask_for_record, mask_id_number, mask_mobile
 from yizhan.core.scoping import scope_for
 
 
@@ -55,11 +58,22 @@ def test_ciphertext_cannot_be_searched_directly(world, lookup):
 
 def test_masks():
     assert mask_mobile("13800138000") == "138****8000"
-    assert mask_id_number("330109199001011234") == "330109********1234"
+    assert mask_id_number("330109199001011234") == "*" * 18  # no character: see core/masking.py
     assert mask_address("浙江省杭州市萧山区瓜沥镇友谊村3组12号") == "浙江省杭州市萧山区瓜沥镇友谊村******"
     assert mask_address("隆园社区5幢301") == "隆园社区******"
     assert mask("text", "家暴细节") == "******"
     assert mask("mobile", "") == ""
+    assert mask("name", "欧阳娜娜") == "欧**"  # the length is hidden too
+    assert mask("name", "王芳") == "王**"
+
+
+def test_birth_date_shows_as_age_on_screens_and_as_stars_in_audit_rows():
+    born = timezone.localdate() - timedelta(days=14620)  # a few days past the 40th birthday
+    assert mask("birth_date", born) == "40 岁"
+    assert mask("birth_date", born.isoformat()) == "40 岁"
+    assert str(born.year) not in mask("birth_date", born)
+    assert mask_for_record("birth_date", born) == "******"
+    assert mask("birth_date", None) == ""
 
 
 def test_pages_and_api_show_masked_numbers(world, client_for):

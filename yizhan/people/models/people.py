@@ -1,6 +1,5 @@
 """Residents, households, relations, target groups and consents (DESIGN.md §3.3, PIPL)."""
 
-from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.models import Role
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
-from yizhan.core.masking import mask
+from yizhan.core.masking import age_on, mask
 from yizhan.core.scoping import Scope, ScopedModel, ScopeRule
 
 from ..permissions import may_reveal_in
@@ -33,13 +32,6 @@ def people_regions_q(scope: Scope, lookup: str) -> Q:
 
 def person_scope_q(scope: Scope, prefix: str = "person__") -> Q:
     return people_regions_q(scope, f"{prefix}region__code")
-
-
-def age_on(birth_date: date | None, on: date | None = None) -> int | None:
-    if birth_date is None:
-        return None
-    on = on or timezone.localdate()
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 class InResidentVillage(ScopeRule):
@@ -145,6 +137,8 @@ class Person(ScopedModel, SensitiveFieldsMixin):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, db_index=True)
 
     scoped_by = InResidentVillage("region")
+    # The date of birth is the ID number's middle: shown as an age, revealed and exported in full only when audited.
+    masked_fields: ClassVar[dict[str, str]] = {"birth_date": "birth_date"}
 
     class Meta:
         verbose_name = _("person")
@@ -260,6 +254,13 @@ class Relation(ScopedModel):
 
     def __str__(self):
         return f"{self.person} {self.get_kind_display()} {self.relative}"
+
+    def audit_repr(self) -> str:
+        """How the audit log names a relation. Its rows are filed under the person's village and read by admins over
+        it: a relative who lives elsewhere may be outside their scope, so is named masked (王**)."""
+        same_village = self.relative.region_id == self.person.region_id
+        relative = self.relative.name if same_village else mask("name", self.relative.name)
+        return f"{self.person} {self.get_kind_display()} {relative}"
 
 
 class TargetGroup(models.Model):

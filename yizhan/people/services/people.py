@@ -213,6 +213,13 @@ def relation_add(*, created_by, person: Person, relative: Person, kind: str, not
 
 
 def relation_remove(*, relation: Relation, removed_by) -> None:
+    """Remove a relation. Both people must be in the actor's scope: a relative outside it is not theirs to unlink
+    (they see only a masked name), so the relation is left to a federation admin whose area covers both."""
+    for side in (relation.person, relation.relative):
+        if _visible(side) is None:
+            raise PermissionDenied(
+                _("This relation names a person outside your area: ask a federation admin over both.")
+            )
     require(can_write_residents_in, relation.person.region)
     with transaction.atomic():
         audit.log_delete(removed_by, relation)

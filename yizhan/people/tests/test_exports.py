@@ -100,7 +100,11 @@ def test_full_export_logs_each_batch_before_its_rows_leave(world, client_for, mo
     sent += b"".join(body)
     assert reveals.count() == 10
     row = reveals.first()
-    assert (row.field, row.reason, row.region_code) == ("id_number,mobile,address", "Excel 导出：上报", "330109113001")
+    assert (row.field, row.reason, row.region_code) == (
+        "id_number,mobile,address,birth_date",
+        "Excel 导出：上报",
+        "330109113001",
+    )
     assert len(_names(sent)) == 10
 
 

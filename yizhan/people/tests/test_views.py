@@ -87,7 +87,7 @@ def test_excel_export_masked_and_full_logged(world, client_for):
     assert person.id_number in text
     reveal = AuditLog.all_objects.get(action="reveal", target_id=str(person.pk))
     assert reveal.reason == "Excel 导出：上报民政部门"
-    assert reveal.field == "id_number,mobile,address"
+    assert reveal.field == "id_number,mobile,address,birth_date"
     assert AuditLog.all_objects.get(action="export", field="full").reason == "上报民政部门"
 
 

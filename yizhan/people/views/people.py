@@ -107,9 +107,15 @@ def person_export(request):
 
 
 def _person_values(data, person=None):
+    """The form's values for the services. When correcting a record, the write-only fields (numbers, address,
+    notes, date of birth: the form never shows them) keep their value when left empty; the date of birth is then
+    taken from a new resident ID number instead, if one is given."""
     values = {k: data[k] for k in ("name", "gender", "birth_date", "id_type", "residency", "region")}
     for key in ("id_number", "mobile", "address", "notes"):
         values[key] = data[key] if (data[key] or person is None) else getattr(person, key)
+    if person is not None and data["birth_date"] is None:
+        new_resident_id = data["id_number"] and data["id_type"] == Person.IdType.RESIDENT_ID
+        values["birth_date"] = None if new_resident_id else person.birth_date
     return values
 
 
@@ -143,7 +149,6 @@ def person_edit(request, pk):
     initial = {
         "name": person.name,
         "gender": person.gender,
-        "birth_date": person.birth_date,
         "id_type": person.id_type,
         "region": person.region.code,
         "residency": person.residency,
@@ -152,9 +157,9 @@ def person_edit(request, pk):
     form = PersonForm(request.POST or None, initial=initial, villages=selectors.villages_in_scope(), editing=True)
     if request.method == "POST" and form.is_valid():
         values = _person_values(form.cleaned_data, person)
-        for key in ("id_number", "mobile", "address", "notes"):
+        for key in ("id_number", "mobile", "address", "notes", "birth_date"):
             if request.POST.get(f"clear_{key}"):
-                values[key] = ""
+                values[key] = None if key == "birth_date" else ""
         try:
             services.person_update(
                 person=person, changed_by=request.user, version=form.cleaned_data["version"] or 0, **values
@@ -180,6 +185,7 @@ def person_detail(request, pk):
     consent_form = ConsentForm(
         initial={"given_on": timezone.localdate(), "given_by": "guardian" if person.needs_guardian_consent else "self"},
         guardians=guardians,
+        guardian_names=selectors.names_as_seen(guardians),
     )
     context = {
         "person": person,
@@ -188,7 +194,7 @@ def person_detail(request, pk):
         else [],
         "relations": selectors.person_relations(person),
         "groups": selectors.person_groups(person),
-        "consents": selectors.person_consents(person),
+        "consents": selectors.consents_shown(person),
         "visits": selectors.person_visits(person)[:20],
         "due_visits": selectors.person_due_visits(person),
         "needs": selectors.person_needs(person)[:20],
@@ -259,8 +265,8 @@ def relation_remove(request, pk, relation_pk):
         raise Http404
     try:
         services.relation_remove(relation=relation, removed_by=request.user)
-    except PermissionDenied:
-        messages.error(request, _("You cannot change records of that village."))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You cannot change records of that village."))
     else:
         messages.success(request, _("Relation removed."))
     return redirect("people:detail", pk=person.pk)
