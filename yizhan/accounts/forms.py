@@ -122,7 +122,7 @@ class ApiTokenForm(Form):
     LIFETIMES = (30, 90, 180, API_TOKEN_MAX_DAYS)
 
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=100,
         widget=forms.TextInput(attrs={"aria-describedby": "id_name-help"}),
         help_text=_("What the token is for, so that you can tell your tokens apart, e.g. “WeChat mini-program”."),
