@@ -8,15 +8,23 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import django_auth
 
+from yizhan.accounts.tokens import ApiTokenAuth, TokenError
 from yizhan.core import registry
 from yizhan.core.api import api_contract, http_error_detail, schema_errors
+from yizhan.core.throttling import AnonThrottle, UserThrottle
 from yizhan.core.versioning import StaleVersionError
 
 api = NinjaAPI(
     title="Yizhan API",
     version="1",
-    description="驿站 — stations, studios and the people they serve. Scoped to the signed-in caller.",
-    auth=django_auth,
+    description=(
+        "驿站 — stations, studios and the people they serve. Scoped to the caller: a browser session (with its CSRF "
+        "token), or a personal API token made on the user's API tokens page, sent as `Authorization: Bearer yzt_…` "
+        "(read-only tokens may only GET). Rate-limited per user: over the limit, 429 with `Retry-After`."
+    ),
+    # A bearer token first: a request that sends one is judged by it alone (accounts/tokens.py); else the session.
+    auth=[ApiTokenAuth(), django_auth],
+    throttle=[AnonThrottle(), UserThrottle()],
     urls_namespace="api",
 )
 
@@ -49,6 +57,15 @@ def _schema_invalid(request, exc):
     """A request that does not match the schema: 422 with translated messages per field."""
     body = {"detail": _("The data is not valid."), "errors": schema_errors(exc.errors)}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(TokenError)
+def _token_error(request, exc):
+    """A bad API token (401, which says so to the client) or a read-only token asked to write (403)."""
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -8,7 +8,7 @@ from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
 from . import lockout
-from .models import Role, validate_mobile
+from .models import API_TOKEN_MAX_DAYS, ApiToken, Role, validate_mobile
 
 
 class LoginForm(TextInputMixin, auth_forms.AuthenticationForm):
@@ -114,3 +114,29 @@ class TwoFactorDisableForm(Form):
 
 class PasswordChangeForm(TextInputMixin, auth_forms.PasswordChangeForm):
     """Django's password change, with the project's rule on text."""
+
+
+class ApiTokenForm(Form):
+    """A new API token for one of the user's own clients: what it is for, what it may do, how long it lives."""
+
+    LIFETIMES = (30, 90, 180, API_TOKEN_MAX_DAYS)
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"aria-describedby": "id_name-help"}),
+        help_text=_("What the token is for, so that you can tell your tokens apart, e.g. “WeChat mini-program”."),
+    )
+    access = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiToken.Access.choices,
+        initial=ApiToken.Access.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Read only: the client can look data up but change nothing. Give write access only if needed."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[(days, _("%(days)d days") % {"days": days}) for days in LIFETIMES],
+    )

@@ -2,13 +2,14 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from . import services, twofactor
+from . import selectors, services, tokens, twofactor
 
 # Session keys: when the session's login happened, and why the last session was ended (for the login page).
 SESSION_LOGIN_AT = "yizhan_login_at"
@@ -48,6 +49,30 @@ class LanguageMiddleware:
         return response
 
 
+def _by_token(request) -> bool:
+    return getattr(request, "api_token", None) is not None
+
+
+class ApiTokenMiddleware:
+    """An ``/api/`` request with ``Authorization: Bearer <key>`` runs as the key's token owner (``yizhan/accounts/
+    tokens.py``): ``request.user`` is the owner and ``request.api_token`` the token when the key is usable, else the
+    request is anonymous (the API answers 401), whatever session cookie came with it. Its place is after the session
+    lifetime check (a token request leaves the session alone) and before the language and scope middlewares."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = tokens.bearer_key(request) if request.path.startswith(tokens.API_PATH) else None
+        if key is not None:
+            token = selectors.api_token_for_key(key)
+            request.api_token = token
+            request.user = token.user if token is not None else AnonymousUser()
+            if token is not None:
+                services.api_token_used(token=token)
+        return self.get_response(request)
+
+
 class TwoFactorMiddleware:
     """Accounts whose role requires two-factor must set it up before using anything else."""
 
@@ -57,7 +82,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.TWO_FACTOR_REQUIRED_ROLES and request.user.is_authenticated:
+        if settings.TWO_FACTOR_REQUIRED_ROLES and request.user.is_authenticated and not _by_token(request):
             if (
                 not request.session.get(twofactor.SESSION_VERIFIED)
                 and not request.path.startswith(self.ALLOWED)
@@ -100,7 +125,9 @@ def password_change_reason(user) -> str:
 
 class PasswordChangeRequiredMiddleware:
     """After an admin set the password, or when it is older than ``PASSWORD_MAX_AGE_DAYS``, the user changes it before
-    using anything else: pages redirect to the password page, the API answers 403 with the reason."""
+    using anything else: pages redirect to the password page, the API answers 403 with the reason. API token requests
+    go on: a mini-program cannot change a password, and the token has its own expiry (deactivating the account stops
+    it)."""
 
     # The two-factor set-up comes first when both are due (TwoFactorMiddleware sends everything else there).
     ALLOWED = ("/accounts/password/", "/accounts/two-factor/", "/accounts/logout/", "/accounts/language/", "/static/")
@@ -109,7 +136,7 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path.startswith(self.ALLOWED):
+        if request.user.is_authenticated and not request.path.startswith(self.ALLOWED) and not _by_token(request):
             reason = password_change_reason(request.user)
             if reason:
                 if request.path.startswith("/api/"):

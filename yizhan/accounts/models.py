@@ -1,3 +1,4 @@
+import hashlib
 import re
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel, S
 from .permissions import can_manage_user
 from .roles import Role
 
-__all__ = ["Role", "RoleMembership", "TwoFactorDevice", "User"]
+__all__ = ["ApiToken", "Role", "RoleMembership", "TwoFactorDevice", "User"]
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -213,3 +214,75 @@ class TwoFactorDevice(ScopedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+API_TOKEN_PREFIX = "yzt_"  # noqa: S105 (not a secret: every key starts with it, so a leaked key is easy to spot)
+API_TOKEN_MAX_DAYS = 365
+
+
+class ApiToken(ScopedModel):
+    """A key for a non-browser client (a WeChat mini-program, another federation's platform) that acts as its owner
+    on the API: ``Authorization: Bearer yzt_…``.
+
+    Only the SHA-256 of the key is kept, with its first characters to tell keys apart; the key itself is shown once,
+    when it is made. A token reads only, or reads and writes; it expires (at most ``API_TOKEN_MAX_DAYS`` days) and can
+    be revoked; it stops working as soon as its owner's account is deactivated. ``last_used_at`` is kept to the
+    minute, without an audit row per request."""
+
+    class Access(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
+    prefix = models.CharField(_("key starts with"), max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)  # SHA-256 of the key, hex
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    # Only the owner's own tokens; the authentication (before any scope exists) looks keys up with all_objects.
+    scoped_by = OwnedBy("user")
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def audit_region_code(self) -> str:
+        """Filed under the owner's region, so the admins who manage the account see its tokens come and go."""
+        return self.user.audit_region_code()
+
+    def clean(self):
+        if self.expires_at and self.created_at:
+            if self.expires_at <= self.created_at:
+                raise ValidationError({"expires_at": _("The expiry must be after the creation.")})
+            if self.expires_at - self.created_at > timedelta(days=API_TOKEN_MAX_DAYS):
+                raise ValidationError(
+                    {"expires_at": _("A token lives at most %(days)d days.") % {"days": API_TOKEN_MAX_DAYS}}
+                )
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        """The stored form of a key. Keys are 256 random bits, so a fast unsalted hash is enough: nothing can be
+        guessed from it, and a key is found by one indexed lookup."""
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_usable(self, now=None) -> bool:
+        return not self.is_revoked and not self.is_expired(now) and self.user.is_active
+
+    @property
+    def can_write(self) -> bool:
+        return self.access == self.Access.WRITE

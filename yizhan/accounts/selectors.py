@@ -1,11 +1,11 @@
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.urls import reverse
 
 from yizhan.core import registry
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
 
-from .models import MOBILE_RE, RoleMembership, User
+from .models import API_TOKEN_PREFIX, MOBILE_RE, ApiToken, RoleMembership, User
 
 
 def search_key(search: str) -> str:
@@ -66,3 +66,25 @@ def memberships_with_places(
         url = reverse(registry.place_kinds()[m.place_kind].url_name, args=[place.pk]) if place is not None else ""
         result.append((m, place, url))
     return result
+
+
+API_TOKEN_MAX_LENGTH = 100  # keys are 47 characters; anything much longer is not one
+
+
+def api_tokens(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (revoked and expired ones too, marked as such)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def api_token_get(pk: int) -> ApiToken:
+    return ApiToken.objects.select_related("user").get(pk=pk)
+
+
+def api_token_for_key(key: str) -> ApiToken | None:
+    """The token a client presented, with its owner, if it may be used now: known, not revoked, not expired, owner
+    active. None otherwise (the caller does not learn which)."""
+    if not key.startswith(API_TOKEN_PREFIX) or len(key) > API_TOKEN_MAX_LENGTH:
+        return None
+    # unscoped: the key is checked before any scope exists (it decides whose scope the request gets)
+    token = ApiToken.all_objects.select_related("user").filter(digest=ApiToken.digest_of(key)).first()
+    return token if token is not None and token.is_usable() else None

@@ -1,4 +1,7 @@
-"""Account writes: creating users, granting roles, passwords, language. Atomic and audited."""
+"""Account writes: creating users, granting roles, passwords, language, API tokens. Atomic and audited."""
+
+import secrets
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +15,7 @@ from yizhan.core.scoping import require_scope
 from yizhan.notifications.tasks import send_welcome_notification
 
 from .backends import lockout_username
-from .models import RoleMembership, User
+from .models import API_TOKEN_PREFIX, ApiToken, RoleMembership, User
 from .permissions import can_grant, can_manage_user
 
 
@@ -149,3 +152,59 @@ def login_failed_recorded(*, login: str) -> None:
 
 def logout_recorded(*, user: User) -> None:
     audit.record(actor=user, action=audit.Action.LOGOUT, target=user, region_code="")
+
+
+# --- API tokens (docs/CONVENTIONS.md, "API tokens") ----------------------------------------------------------------
+
+API_TOKEN_LIVE_LIMIT = 20  # tokens one account may hold that are neither revoked nor expired
+API_TOKEN_LAST_USED_PRECISION = timedelta(minutes=1)  # last_used_at is written at most once a minute per token
+
+
+def api_token_create(*, user: User, name: str, access: str, days: int) -> tuple[ApiToken, str]:
+    """A new token for the user's own non-browser client. Returns the token and its key: the key is shown to the user
+    this once and never kept (only its SHA-256 and first characters are)."""
+    now = timezone.now()
+    live = ApiToken.all_objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    if live.count() >= API_TOKEN_LIVE_LIMIT:
+        raise ValidationError(
+            _("You already have %(count)d tokens in use. Revoke one you no longer need first.")
+            % {"count": API_TOKEN_LIVE_LIMIT}
+        )
+    key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=(name or "").strip(),
+        access=access,
+        prefix=key[: len(API_TOKEN_PREFIX) + 8],
+        digest=ApiToken.digest_of(key),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    token.full_clean(exclude=["user", "digest"])
+    with transaction.atomic():
+        token.save()
+        audit.log_create(user, token)
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, revoked_by: User) -> ApiToken:
+    """The owner revokes a token: it stops working at once. Revoking a revoked token changes nothing."""
+    if token.user_id != revoked_by.pk:
+        raise PermissionDenied
+    if token.is_revoked:
+        return token
+    with transaction.atomic():
+        before = audit.snapshot(token, fields=["revoked_at"])
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.log_update(revoked_by, token, before)
+    return token
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Note that a token was just used (to the minute). Not audited: a side effect of using the API, like Django's
+    ``last_login`` (the token's creation and revocation are)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_LAST_USED_PRECISION:
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])

@@ -12,20 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import is_admin, requires
+from yizhan.core.permissions import is_admin, is_signed_in, requires
 from yizhan.core.scoping import require_scope
 from yizhan.notifications.selectors import notification_list
 from yizhan.regions.models import Region
 
 from . import lockout, selectors, services, twofactor
 from .forms import (
+    ApiTokenForm,
     LoginForm,
     MembershipForm,
     PasswordChangeForm,
@@ -37,7 +38,7 @@ from .forms import (
     UserFilterForm,
 )
 from .middleware import SESSION_ENDED, SESSION_LOGIN_AT, password_change_reason
-from .models import RoleMembership, User
+from .models import ApiToken, RoleMembership, User
 from .permissions import can_manage_user
 
 
@@ -225,6 +226,40 @@ def set_language(request):
     response = HttpResponseRedirect(next_url)
     response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+@requires(is_signed_in)
+def api_tokens(request):
+    """The user's own API tokens: make one (its key is shown on this answer only), see them, revoke them."""
+    form = ApiTokenForm(request.POST or None)
+    new_token, new_key = None, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token, new_key = services.api_token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    context = {
+        "form": form,
+        "page": paginate(request, selectors.api_tokens(request.user)),
+        "new_token": new_token,
+        "new_key": new_key,
+        "now": timezone.now(),
+    }
+    return render(request, "accounts/api_tokens.html", context, status=400 if form.errors else 200)
+
+
+@requires(is_signed_in)
+@require_POST
+def api_token_revoke(request, pk):
+    try:
+        token = selectors.api_token_get(pk)  # scoped: the user's own tokens only, others are 404
+    except ApiToken.DoesNotExist as exc:
+        raise Http404 from exc
+    services.api_token_revoke(token=token, revoked_by=request.user)
+    messages.success(request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name})
+    return redirect("accounts:api_tokens")
 
 
 @login_required

@@ -102,10 +102,13 @@ def error_answers(operation: Operation) -> set[int]:
 
     400: always (a NUL character anywhere, an unreadable body, a service's ValidationError). 401 and 403 when it needs
     a signed-in caller (403: a rule refuses, or the CSRF check). 404 when its path names an object. 409 when its body
-    carries a ``version``. 422: always (query parameters it does not know; invalid parameters or body). An operation
-    that can answer 404 for another reason declares it itself (``response={200: ..., 404: ErrorOut}``).
+    carries a ``version``. 422: always (query parameters it does not know; invalid parameters or body). 429 when it is
+    throttled (``core/throttling.py``). An operation that can answer 404 for another reason declares it itself
+    (``response={200: ..., 404: ErrorOut}``).
     """
     answers = {400, 422}
+    if operation.throttle_objects:
+        answers.add(429)
     if operation.auth_callbacks:
         answers |= {401, 403}
     if operation.signature.path_params_names:

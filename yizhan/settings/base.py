@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yizhan.accounts.middleware.SessionLifetimeMiddleware",
+    "yizhan.accounts.middleware.ApiTokenMiddleware",
     "yizhan.accounts.middleware.LanguageMiddleware",
     "yizhan.core.middleware.RejectNulCharactersMiddleware",
     "yizhan.core.scoping.ScopeMiddleware",
@@ -223,6 +224,13 @@ RETENTION = {
     "visit": env.int("RETENTION_VISIT_DAYS", default=3 * 365),
     "consent_withdrawn_person": env.int("RETENTION_WITHDRAWN_PERSON_DAYS", default=30),
     "import_batch": env.int("RETENTION_IMPORT_DAYS", default=7),
+}
+
+# API rate limits (yizhan/core/throttling.py), "<count>/<s|min|hour|day>", empty for none: per signed-in user (browser
+# session and API tokens together), and per client address for callers no authentication accepted. Over it: 429.
+API_THROTTLE_RATES = {
+    "user": env("API_THROTTLE_USER", default="600/min"),
+    "anon": env("API_THROTTLE_ANON", default="60/min"),
 }
 
 # How many users, regions and audit rows a list page shows.

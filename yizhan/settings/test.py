@@ -13,5 +13,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No API rate limits, except in the tests of them (yizhan/core/tests/test_throttling.py): the suite's many requests of
+# one user would otherwise reach them.
+API_THROTTLE_RATES = {"user": "", "anon": ""}
 # Every write a request makes must leave its audit row (yizhan/tests/audit_guard.py); outermost, so it sees them all.
 MIDDLEWARE = ["yizhan.tests.audit_guard.AuditGuardMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -4,7 +4,9 @@ from types import SimpleNamespace
 
 from captcha.models import CaptchaStore
 
+from yizhan.accounts import services
 from yizhan.accounts.models import Role
+from yizhan.core.scoping import scope_for
 from yizhan.tests.factories import ADMINS_OK, NON_ADMINS_403, grant, user_with_role
 
 
@@ -16,7 +18,9 @@ def prepare(w):
     grant(guali, Role.VOLUNTEER, r["330109113003"])
     dangwan = user_with_role(Role.VOLUNTEER, r["330109114001"], username="two_roles_dangwan")
     grant(dangwan, Role.VOLUNTEER, r["330109114"])
-    w.accounts = SimpleNamespace(two_roles_guali=guali, two_roles_dangwan=dangwan)
+    with scope_for(w.users["station_manager"]):
+        token, _key = services.api_token_create(user=w.users["station_manager"], name="小程序", access="read", days=30)
+    w.accounts = SimpleNamespace(two_roles_guali=guali, two_roles_dangwan=dangwan, token=token)
 
 
 def _user(key):
@@ -169,4 +173,22 @@ ROWS += [
         {"default": 200},
     ),
     ("login CAPTCHA picture (unknown)", "GET", lambda w: "/accounts/captcha/image/0000/", {"default": 410}),
+]
+
+ROWS += [
+    # Every signed-in user has her own API tokens page; a token is only ever its owner's (others: 404).
+    ("API tokens page", "GET", lambda w: "/accounts/tokens/", {"anonymous": 302, "default": 200}),
+    (
+        "make an API token",
+        "POST",
+        lambda w: "/accounts/tokens/",
+        {"anonymous": 302, "default": 200},
+        lambda w: {"name": "微信小程序", "access": "read", "days": "90"},
+    ),
+    (
+        "revoke an API token (瓜沥 station manager's)",
+        "POST",
+        lambda w: f"/accounts/tokens/{w.accounts.token.pk}/revoke/",
+        {"anonymous": 302, "station_manager": 302, "default": 404},
+    ),
 ]
