@@ -8,10 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    # Also joins the two 0006 migrations that came from parallel branches (the graph had two leaves).
     dependencies = [
-        ('accounts', '0006_password_change_required'),
-        ('accounts', '0006_rolemembership_generic_place'),
+        ('accounts', '0007_rolemembership_generic_place'),
     ]
 
     operations = [
