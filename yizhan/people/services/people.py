@@ -145,13 +145,15 @@ def person_update(*, person: Person, changed_by, version: int, **values) -> Pers
     require(can_write_residents_in, person.region)
     require(can_write_residents_in, new_region)
     with transaction.atomic():
-        bump_version(person, version)
         before = audit.snapshot(person, fields=PERSON_FIELDS)
         for key, value in values.items():
             if key in PERSON_FIELDS:
                 setattr(person, key, value if value is not None or key in ("birth_date", "household") else "")
         _prepare(person)
         person.full_clean(validate_constraints=False)
+        if audit.snapshot(person, fields=PERSON_FIELDS) == before:
+            return person  # nothing changes: no new version, no write, no audit row
+        bump_version(person, version)
         existing = find_duplicate(
             id_number=person.id_number,
             name=person.name,

@@ -148,6 +148,16 @@ def test_update_with_version_check_and_audit_masks(world):
     assert person.id_number not in text
 
 
+def test_an_update_that_changes_nothing_writes_nothing(world):
+    person = _create(world)
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        services.person_update(person=person, changed_by=manager, version=1, name=person.name, mobile=person.mobile)
+    with scopes_disabled():
+        assert Person.all_objects.get(pk=person.pk).version == 1
+        assert not AuditLog.all_objects.filter(action="update", target_type="people.person").exists()
+
+
 def _child_and_mother(world):
     mother = _create(world)
     child_born = timezone.localdate() - timedelta(days=365 * 8)
