@@ -113,6 +113,9 @@ def station_update(*, station: Station, updated_by, version, positions=None, **c
             station.status_since = timezone.localdate()
         set_status_dates(station, station.status, station.status_since)
     station.full_clean(validate_constraints=False)
+    unchanged = audit.snapshot(station, fields=STATION_PROFILE_FIELDS + ADMIN_FIELDS) == before
+    if unchanged and (positions is None or _codes(positions) == before_positions):
+        return station  # nothing changes: no new version, no write, no audit row
     try:
         with transaction.atomic():
             bump_version(station, version)

@@ -445,3 +445,13 @@ def test_district_admin_extends_room_types(world):
         services.lookup_type_save(
             model=PositionType, saved_by=world.users["town_admin"], code="x1", name_zh="甲", name_en="A"
         )
+
+
+def test_an_update_that_changes_nothing_writes_nothing(net, world):
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        station = Station.objects.get(pk=net.station.pk)
+        services.station_update(station=station, updated_by=manager, version=1, address=station.address)
+    with scopes_disabled():
+        assert Station.all_objects.get(pk=net.station.pk).version == 1
+        assert not AuditLog.all_objects.filter(target_type="stations.station", action="update").exists()
