@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -224,6 +225,20 @@ RETENTION = {
     "consent_withdrawn_person": env.int("RETENTION_WITHDRAWN_PERSON_DAYS", default=30),
     "import_batch": env.int("RETENTION_IMPORT_DAYS", default=7),
 }
+
+# The audit log is kept (等保 2.0 level 3: at least six months). AUDIT_RETENTION_DAYS is the policy's period, never
+# below AUDIT_RETENTION_FLOOR_DAYS; nothing in the application deletes audit rows (the model refuses it, and on
+# PostgreSQL a trigger refuses UPDATE and DELETE on the table), so rows are kept at least this long — in practice for
+# as long as the database lives. Retention (apply_retention, person erasure) anonymises people, never the audit log.
+AUDIT_RETENTION_FLOOR_DAYS = 180
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_FLOOR_DAYS:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS is {AUDIT_RETENTION_DAYS}; "
+        f"audit rows are kept at least {AUDIT_RETENTION_FLOOR_DAYS} days."
+    )
+# The Excel export of the audit log for an auditor: at most this many rows per file (Excel holds 1,048,576).
+AUDIT_EXPORT_LIMIT = 1_000_000
 
 # How many users, regions and audit rows a list page shows.
 PAGE_SIZE = 50
