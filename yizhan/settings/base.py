@@ -240,6 +240,12 @@ if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_FLOOR_DAYS:
 # The Excel export of the audit log for an auditor: at most this many rows per file (Excel holds 1,048,576).
 AUDIT_EXPORT_LIMIT = 1_000_000
 
+# Backups (`manage.py backup` / `manage.py restore`, yizhan/core/backups.py): archives are encrypted with BACKUP_KEY
+# (32 random bytes in URL-safe base64, e.g. a Fernet key; comma-separated, newest first, to rotate) and written to
+# BACKUP_DIR unless the command is given a file.
+BACKUP_KEY = env("BACKUP_KEY", default="")
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+
 # How many users, regions and audit rows a list page shows.
 PAGE_SIZE = 50
 
