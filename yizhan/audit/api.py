@@ -36,7 +36,7 @@ class AuditFilters(PageQuery):
     action: str = Field("", max_length=CODE_MAX_LENGTH)
     target_type: str = Field("", max_length=100)
     actor: str = Field("", max_length=150)
-    region: str = Field("", max_length=12, pattern=r"^[0-9]{0,12}$")
+    region: str = Field("", max_length=12)
     date_from: date | None = None
     date_to: date | None = None
 
