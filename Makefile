@@ -41,8 +41,9 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py
 
+# On PostgreSQL the backup tests need pg_dump and pg_restore.
 test: setup
-	@bin/system-packages chromium
+	@bin/system-packages chromium $(if $(findstring postgres,$(DATABASE_URL)),pgclient)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports

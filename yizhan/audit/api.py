@@ -36,6 +36,7 @@ class AuditFilters(PageQuery):
     action: str = Field("", max_length=CODE_MAX_LENGTH)
     target_type: str = Field("", max_length=100)
     actor: str = Field("", max_length=150)
+    region: str = Field("", max_length=12)
     date_from: date | None = None
     date_to: date | None = None
 
@@ -47,6 +48,7 @@ def list_audit(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, 
         action=filters.action,
         target_type=filters.target_type,
         actor=filters.actor,
+        region=filters.region,
         date_from=filters.date_from,
         date_to=filters.date_to,
     )

@@ -12,6 +12,13 @@ class AuditFilterForm(Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + AuditLog.Action.choices)
     target_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     actor = forms.CharField(label=_("By"), required=False, max_length=150)
+    region = forms.RegexField(
+        label=_("Region code"),
+        required=False,
+        max_length=12,
+        regex=r"^[0-9]{2,12}$",
+        error_messages={"invalid": _("A region code is 2 to 12 digits, e.g. 330109113.")},
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

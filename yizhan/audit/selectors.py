@@ -14,6 +14,7 @@ def audit_list(
     date_from: date | None = None,
     date_to: date | None = None,
     target_id: str = "",
+    region: str = "",
 ) -> AuditQuerySet:
     qs = AuditLog.objects.all()
     if action:
@@ -22,6 +23,8 @@ def audit_list(
         qs = qs.filter(target_type=target_type)
     if target_id:
         qs = qs.filter(target_id=target_id)
+    if region:
+        qs = qs.filter(region_code__startswith=region)
     if actor:
         qs = qs.filter(actor_label__icontains=actor)
     if date_from:

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.audit_list, name="list")]
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("export.xlsx", views.audit_list_export, name="export"),
+]

@@ -35,6 +35,13 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request's TCP peer is one of ``TRUSTED_PROXIES`` (so headers it adds may be believed)."""
+    address = _parse(request.META.get("REMOTE_ADDR", "") or "")
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return address is not None and any(address in network for network in networks)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's IP address, as described in the module docstring (also what django-axes counts failures by)."""
     peer = request.META.get("REMOTE_ADDR", "") or ""

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yizhan.core.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yizhan.core.http.NoStoreMiddleware",
@@ -174,7 +176,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [
     BASE_DIR / "yizhan" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
@@ -194,6 +196,8 @@ if TASK_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz answers 503 when the oldest task that is due has waited longer than this (the worker is down or behind).
+HEALTH_TASK_LAG_SECONDS = env.int("HEALTH_TASK_LAG_SECONDS", default=300)
 
 # Daily jobs (run by the task worker; see yizhan/core/schedule.py): name → (callable or task, "HH:MM", kwargs).
 DAILY_JOBS = {
@@ -233,13 +237,50 @@ API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="60/min"),
 }
 
+# The audit log is kept (等保 2.0 level 3: at least six months). AUDIT_RETENTION_DAYS is the policy's period, never
+# below AUDIT_RETENTION_FLOOR_DAYS; nothing in the application deletes audit rows (the model refuses it, and on
+# PostgreSQL a trigger refuses UPDATE and DELETE on the table), so rows are kept at least this long — in practice for
+# as long as the database lives. Retention (apply_retention, person erasure) anonymises people, never the audit log.
+AUDIT_RETENTION_FLOOR_DAYS = 180
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_FLOOR_DAYS:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS is {AUDIT_RETENTION_DAYS}; "
+        f"audit rows are kept at least {AUDIT_RETENTION_FLOOR_DAYS} days."
+    )
+# The Excel export of the audit log for an auditor: at most this many rows per file (Excel holds 1,048,576).
+AUDIT_EXPORT_LIMIT = 1_000_000
+
+# Backups (`manage.py backup` / `manage.py restore`, yizhan/core/backups.py): archives are encrypted with BACKUP_KEY
+# (32 random bytes in URL-safe base64, e.g. a Fernet key; comma-separated, newest first, to rotate) and written to
+# BACKUP_DIR unless the command is given a file.
+BACKUP_KEY = env("BACKUP_KEY", default="")
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+
 # How many users, regions and audit rows a list page shows.
 PAGE_SIZE = 50
 
+# Logs go to standard error, one line per record, each with the id of its request (yizhan/core/request_log.py).
+# LOG_FORMAT=json (the default in production) writes JSON lines for a log collector; "text" is for people.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_FORMATTERS = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "()": "yizhan.core.request_log.JsonFormatter",
+        "fmt": ["asctime", "levelname", "name", "request_id", "message"],
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+if LOG_FORMAT not in LOG_FORMATTERS:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}; use one of {', '.join(LOG_FORMATTERS)}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "yizhan.core.request_log.RequestIdFilter"}},
+    "formatters": LOG_FORMATTERS,
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -9,6 +9,8 @@ from .base import (
     INSECURE_BLIND_INDEX_KEY,
     INSECURE_FIELD_KEY,
     INSECURE_SECRET_KEY,
+    LOG_FORMATTERS,
+    LOGGING,
     REDIS_URL,
     SECRET_KEY,
     env,
@@ -27,6 +29,8 @@ TWO_FACTOR_REQUIRED_ROLES = env.list(
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's health probe may speak plain HTTP to the app; /healthz holds nothing personal.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -36,8 +40,38 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# Media (uploaded photos, resident lists): the local disk (MEDIA_ROOT) by default; MEDIA_STORAGE=s3 puts them in a
+# bucket of any S3-compatible service (django-storages), private, each download through the application.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default="media"),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "local":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}; use local or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# JSON lines by default, for a log collector (LOG_FORMAT=text for people).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in LOG_FORMATTERS:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}; use one of {', '.join(LOG_FORMATTERS)}.")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 YIZHAN_ENV = "production"

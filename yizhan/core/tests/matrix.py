@@ -1,0 +1,3 @@
+ROWS = [
+    ("health check", "GET", lambda w: "/healthz", {"default": 200}),
+]
