@@ -113,14 +113,16 @@ def test_api_plan_patch_stale_register_and_masked_numbers(world, client_for):
     created = client.post("/api/activities/", json.dumps(payload), content_type="application/json")
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["service_lines"] == ["education"] and body["status"] == "draft"
+    assert body["service_lines"] == ["education"]
+    assert body["status"] == "draft"
     pk = body["id"]
     with scopes_disabled():
         assert Activity.all_objects.get(pk=pk).starts_at == at(20)
     patch = client.patch(
         f"/api/activities/{pk}", json.dumps({"version": 1, "seats": 2}), content_type="application/json"
     )
-    assert patch.status_code == 200 and patch.json()["version"] == 2
+    assert patch.status_code == 200
+    assert patch.json()["version"] == 2
     stale = client.patch(
         f"/api/activities/{pk}", json.dumps({"version": 1, "seats": 3}), content_type="application/json"
     )
