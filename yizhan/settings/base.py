@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "yizhan.stations",
     "yizhan.mediation",
     "yizhan.people",
+    "yizhan.activities",
     "yizhan.portal",
     "yizhan.insights",
 ]

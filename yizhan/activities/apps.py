@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from yizhan.core import registry
+from yizhan.core.registry import NavEntry
+
+
+class ActivitiesConfig(registry.YizhanAppConfig):
+    """Activities of the stations: plan, publish, registrations with capacity and waitlist (DESIGN.md §3.2)."""
+
+    name = "yizhan.activities"
+    verbose_name = _("Activities")
+    demo = "yizhan.activities.demo.seed"
+    urls = (("activities/", "yizhan.activities.urls"),)
+    api_routers = (("/activities/", "yizhan.activities.api.activities_router"),)
+    navigation = (
+        NavEntry("activities:list", _("Activities"), "yizhan.activities.permissions.uses_activity_pages", order=45),
+    )
+    notification_kinds = "yizhan.activities.notifications.ACTIVITY_KINDS"

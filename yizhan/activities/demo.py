@@ -1,0 +1,88 @@
+"""Demo activities of the seed's two stations (DESIGN.md §1): some past ones (completed) and some in the coming
+weeks (published, with registrations of demo residents, one of them full with a waitlist). Written through the
+services by 瓜沥镇's admin, so the audit log has them. ``seed()`` is declared as ``ActivitiesConfig.demo``;
+idempotent (a station that has activities already is left alone)."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from yizhan.accounts.demo import demo_actor
+from yizhan.core.scoping import scope_for
+from yizhan.people.models import Person
+from yizhan.stations.models import Room, ServiceLine, Station
+
+from . import services
+from .models import Activity
+
+# (days from today, hour, hours long, title, room name, seats, service line codes, brand item, registrations)
+LONGYUAN = [
+    (-160, 14, 2, "亲子手工：端午香囊", "儿童之家", 20, ["children"], "融景", 0),
+    (-120, 9, 2, "绘画：我的家园", "儿童之家", 20, ["children"], "融景", 0),
+    (-90, 9, 2, "学英语：快乐英语角", "家长学校", 30, ["education", "children"], "融智", 0),
+    (-60, 9, 3, "平安走访：独居老人家中安全检查", "妇女之家活动室", 15, ["welfare", "rights"], "融心", 0),
+    (-30, 8, 3, "大手拉小手环境整治", "妇女之家活动室", 40, ["welfare", "children"], "融景", 0),
+    (6, 9, 2, "亲子手工：中秋灯笼", "儿童之家", 12, ["children"], "融景", 8),
+    (13, 9, 2, "学英语：周六英语课", "家长学校", 5, ["education", "children"], "融智", 7),
+    (20, 14, 2, "绘画：四季的颜色", "儿童之家", 15, ["children"], "融景", 4),
+]
+YOUYI = [
+    (-100, 14, 2, "家长学校：如何陪伴孩子写作业", "家长学校", 30, ["education"], "友·共建", 0),
+    (-45, 9, 2, "留守儿童读书会", "图书室", 15, ["children"], "友·关爱", 0),
+    (9, 14, 2, "巾帼创业：电商直播入门", "公益活动室", 20, ["entrepreneurship"], "友·希望", 6),
+    (16, 9, 2, "亲子手工：树叶贴画", "儿童之家", 10, ["children"], "友·关爱", 3),
+]
+STATIONS = [("330109113001", "隆园社区妇女儿童驿站", LONGYUAN), ("330109113002", "友谊村妇女儿童驿站", YOUYI)]
+
+
+def _at(day_offset: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=day_offset)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _seed_station(station: Station, specs, *, by) -> int:
+    lines = {line.code: line for line in ServiceLine.objects.all()}
+    items = {item.name: item for item in station.brand_items.all()}
+    rooms = {room.name: room for room in Room.all_objects.filter(station=station)}
+    people = list(
+        Person.all_objects.filter(
+            region=station.region,
+            anonymised_at__isnull=True,
+            birth_date__lt=timezone.localdate() - timedelta(days=18 * 365),
+        )
+        .exclude(mobile_index="")
+        .order_by("pk")
+    )
+    for offset, hour, hours, title, room_name, seats, codes, item_name, registrations in specs:
+        room = rooms.get(room_name)
+        activity = services.activity_create(
+            created_by=by,
+            station=station,
+            title=title,
+            description=f"{station.brand_name}·{title}。",
+            starts_at=_at(offset, hour),
+            ends_at=_at(offset, hour + hours),
+            seats=min(seats, room.capacity) if room and room.capacity else seats,
+            room=room,
+            brand_item=items.get(item_name),
+            service_lines=[lines[code] for code in codes if code in lines],
+            children_need_guardian="children" in codes,
+        )
+        services.activity_publish(activity=activity, published_by=by)
+        for person in people[:registrations]:
+            services.registration_add(activity=activity, person=person, registered_by=by)
+        if offset < 0:
+            services.activity_complete(activity=activity, completed_by=by)
+    return len(specs)
+
+
+def seed() -> str | None:
+    actor = demo_actor()
+    created = 0
+    with scope_for(actor):
+        for village, name, specs in STATIONS:
+            station = Station.all_objects.filter(region__code=village, name=name).first()
+            if station is None or Activity.all_objects.filter(station=station).exists():
+                continue
+            created += _seed_station(station, specs, by=actor)
+    return f"{created} activities" if created else None

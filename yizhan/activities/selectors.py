@@ -1,0 +1,119 @@
+"""Reads of activities and registrations, always through the scoped managers. A page of a list costs the same
+number of queries at any table size."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from yizhan.people.models import Person, TargetGroup
+from yizhan.people.selectors import person_list
+from yizhan.stations.models import BrandItem, Room, ServiceLine, Station
+
+from .models import Activity, Registration, RegistrationStatus
+
+PERSON_RESULTS = 20  # people shown for one search on the register-a-person page
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def activity_list(
+    *,
+    station: int | None = None,
+    status: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    service_line: str = "",
+    search: str = "",
+) -> QuerySet[Activity]:
+    """Activities in scope, newest first, with their station, room and service lines (fixed queries per page)."""
+    qs = Activity.objects.select_related("station", "station__region", "room", "brand_item").prefetch_related(
+        Prefetch("service_lines", queryset=ServiceLine.objects.order_by("sort_order"))
+    )
+    if station:
+        qs = qs.filter(station_id=station)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(ends_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(starts_at__lt=_day_start(date_to + timedelta(days=1)))
+    if service_line:
+        qs = qs.filter(service_lines__code=service_line)
+    if search:
+        qs = qs.filter(title__icontains=search)
+    qs = qs.annotate(
+        waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED))
+    )
+    return qs.order_by("-starts_at", "-id")
+
+
+def activity_get(pk: int) -> Activity:
+    return (
+        Activity.objects.select_related("station", "station__region", "room", "brand_item", "created_by")
+        .prefetch_related("service_lines", "target_groups")
+        .get(pk=pk)
+    )
+
+
+def registrations_of(activity: Activity, *, include_cancelled: bool = False) -> QuerySet[Registration]:
+    qs = Registration.objects.filter(activity=activity).select_related("person", "person__region")
+    if not include_cancelled:
+        qs = qs.exclude(status=RegistrationStatus.CANCELLED)
+    return qs.order_by("position", "pk")
+
+
+def registration_get(activity: Activity, pk: int) -> Registration:
+    return Registration.objects.select_related("activity", "activity__station").get(activity=activity, pk=pk)
+
+
+def registrations_by_status(activity: Activity) -> dict[str, list[Registration]]:
+    """Confirmed, waitlisted (in order) and cancelled registrations of an activity (one query)."""
+    rows: dict[str, list[Registration]] = {status: [] for status in RegistrationStatus.values}
+    for registration in registrations_of(activity, include_cancelled=True):
+        rows[registration.status].append(registration)
+    return rows
+
+
+def stations_for_planning() -> QuerySet[Station]:
+    """Stations in scope, for the station choice of the activity form and filter."""
+    return Station.objects.select_related("region").order_by("region__code", "name")
+
+
+def rooms_of(station_ids: list[int] | None = None) -> QuerySet[Room]:
+    qs = Room.objects.select_related("station").order_by("station_id", "sort_order", "pk")
+    return qs.filter(station_id__in=station_ids) if station_ids is not None else qs
+
+
+def brand_items_of(station_ids: list[int] | None = None) -> QuerySet[BrandItem]:
+    qs = BrandItem.objects.filter(is_active=True).select_related("station").order_by("station_id", "sort_order")
+    return qs.filter(station_id__in=station_ids) if station_ids is not None else qs
+
+
+def service_lines() -> QuerySet[ServiceLine]:
+    return ServiceLine.objects.filter(is_active=True).order_by("sort_order")
+
+
+def target_groups() -> QuerySet[TargetGroup]:
+    return TargetGroup.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def people_to_register(activity: Activity, search: str) -> list[Person]:
+    """People in the user's scope matching ``search`` (name, full or last four digits of the mobile), at most
+    ``PERSON_RESULTS``; for an activity of the village's residents, only the village's."""
+    if not search:
+        return []
+    village = activity.station.region.code if activity.audience == "village" else ""
+    return list(person_list(search=search, village=village)[:PERSON_RESULTS])
+
+
+def registered_person_ids(activity: Activity) -> set[int]:
+    return set(
+        Registration.objects.filter(activity=activity, person__isnull=False)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values_list("person_id", flat=True)
+    )
