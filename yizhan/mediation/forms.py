@@ -98,7 +98,9 @@ class CaseFilterForm(Form):
 class CaseIntakeForm(Form):
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
     dispute_type = forms.ModelChoiceField(label=_("Dispute type"), queryset=DisputeType.objects.none())
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     narrative = forms.CharField(
         label=_("What the dispute is about"),
         max_length=NARRATIVE_MAX_LENGTH,
