@@ -8,6 +8,7 @@ from yizhan.core.scoping import scopes_disabled
 from yizhan.mediation import reference
 from yizhan.mediation.models import Case
 from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations import reference as station_reference
 from yizhan.tests.browser import login, screenshot, watch_console
 from yizhan.tests.factories import PASSWORD, build_world
 
@@ -24,6 +25,7 @@ def test_case_from_intake_to_agreement_on_a_phone(live_server, page, transaction
 
     with scopes_disabled():
         reference.load()
+        station_reference.load()  # earlier transactional tests may have flushed the reference tables
         world = build_world()
         studio = build_studio_network(world).studio
     page.set_viewport_size({"width": 390, "height": 844})

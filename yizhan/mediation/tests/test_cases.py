@@ -18,6 +18,7 @@ from yizhan.mediation.models import Case, CaseMember, CaseNumberCounter, CasePar
 from yizhan.mediation.services import PartyData
 from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
+from yizhan.stations import reference as station_reference
 from yizhan.tests.factories import build_world
 
 
@@ -293,6 +294,7 @@ def _concurrent_intakes(studio_pk, world):
 def test_concurrent_intakes_get_distinct_consecutive_numbers(tmp_path, settings):
     with scopes_disabled():
         reference.load()
+        station_reference.load()  # earlier transactional tests may have flushed the reference tables
         world = build_world()
         studio_pk = build_studio_network(world).studio.pk
     if connection.vendor == "sqlite":
