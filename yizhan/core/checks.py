@@ -21,6 +21,7 @@ UNSCOPED_MODELS = {
     "stations.roomtype": "reference data: kinds of function room",
     "stations.serviceline": "reference data: the five standard service lines of 5+X",
     "people.targetgroup": "reference data: names of target groups (留守儿童 …), no members",
+    "mediation.disputetype": "reference data: kinds of family dispute (离婚, 赡养 …), no cases",
     # Bookkeeping of the scheduler: job names and days, no personal data.
     "core.scheduledrun": "scheduler bookkeeping: which daily job was queued on which day",
 }

@@ -1,7 +1,7 @@
 """REST endpoints for mediation studios: the same selectors, services and scope as the pages."""
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,14 +10,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from yizhan.accounts.models import User
-from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, page_of
+from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_of
 from yizhan.core.permissions import is_admin, require, requires
+from yizhan.core.scoping import require_scope
+from yizhan.core.text import CODE_MAX_LENGTH
+from yizhan.people.models import Person
 from yizhan.stations.api import ContactOut, PlaceFilters, RegionRef, village_by_code
 from yizhan.stations.models import Station, Status
 
 from . import selectors, services
-from .models import Studio, StudioMember
-from .permissions import can_edit_studio, uses_studio_pages
+from .models import Case, CaseParty, DisputeType, Studio, StudioMember
+from .permissions import can_edit_studio, can_take_intake, can_work_on_case, uses_case_pages, uses_studio_pages
+from .services.cases import MAX_PARTIES, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MAX_LENGTH
 
 studios_router = Router(tags=["studios"])
 
@@ -46,6 +50,8 @@ class StudioOut(Schema):
     opened_on: date | None
     is_public: bool
     shared_station: int | None = Field(None, alias="shared_station_id")
+    case_number_format: str
+    case_time_limit_days: int
     version: int
 
 
@@ -84,6 +90,8 @@ class StudioPatch(InputSchema):
     opened_on: date | None = None
     is_public: bool | None = None
     shared_station: int | None = None
+    case_number_format: str | None = Field(None, min_length=1, max_length=60)
+    case_time_limit_days: int | None = Field(None, ge=1, le=365)
 
 
 class StudioMemberIn(InputSchema):
@@ -153,7 +161,7 @@ def update_studio(request, studio_id: int, payload: StudioPatch):
         data["region"] = village_by_code(data["region"]) if data["region"] else studio.region
     if "shared_station" in data:
         data["shared_station"] = _shared_station(data["shared_station"])
-    for required in ("name", "status", "is_public"):
+    for required in ("name", "status", "is_public", "case_number_format", "case_time_limit_days"):
         if required in data and data[required] is None:
             data.pop(required)
     services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
@@ -170,3 +178,262 @@ def add_member(request, studio_id: int, payload: StudioMemberIn):
     data = payload.dict()
     data.pop("username")
     return HttpStatus(201, services.studio_member_add(studio=studio, user=user, added_by=request.user, **data))
+
+
+# --- cases ------------------------------------------------------------------------------------------------------
+
+cases_router = Router(tags=["mediation cases"])
+
+
+class DisputeTypeOut(Schema):
+    code: str
+    name: str
+
+
+class CasePartyOut(Schema):
+    id: int
+    role: str
+    name: str
+    mobile: str = Field(..., description="Masked (138****8000)")
+    relation: str
+    person: int | None = Field(None, alias="person_id")
+
+    @staticmethod
+    def resolve_mobile(obj) -> str:
+        return obj.masked("mobile")
+
+
+class CaseMemberOut(Schema):
+    role: str
+    member: int = Field(..., alias="member_id")
+    kind: str = Field(..., alias="member.kind")
+    name: str = Field(..., alias="member.user.name")
+    username: str = Field(..., alias="member.user.username")
+
+
+class CaseOut(Schema):
+    id: int
+    studio: int = Field(..., alias="studio_id")
+    studio_name: str = Field(..., alias="studio.display_name")
+    number: str
+    year: int
+    sequence: int
+    source: str
+    dispute_type: str = Field(..., alias="dispute_type.code")
+    status: str
+    received_on: date
+    accepted_at: datetime | None
+    time_limit_days: int
+    deadline: date | None
+    is_overdue: bool
+    lead: str | None = Field(None, alias="lead.username")
+    closed_at: datetime | None
+    agreement_form: str
+    close_reason: str
+    referral: str
+    advice: str
+    version: int
+
+
+class CaseDetailOut(CaseOut):
+    narrative: str = Field(
+        ..., alias="narrative_shown", description="In full for the studio's mediators and the case team, else masked"
+    )
+    parties: list[CasePartyOut] = Field(..., alias="party_list")
+    team: list[CaseMemberOut] = Field(..., alias="team_list")
+
+
+class CasePage(Schema):
+    meta: PageMeta
+    items: list[CaseOut]
+
+
+class CaseFilters(PageQuery):
+    status: str = Field("", max_length=CODE_MAX_LENGTH)
+    dispute_type: str = Field("", max_length=CODE_MAX_LENGTH, description="Code of a dispute type")
+    source: str = Field("", max_length=CODE_MAX_LENGTH)
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+class CasePartyIn(InputSchema):
+    role: CaseParty.Role
+    person: int | None = Field(None, description="A person of the registry in your scope (name and mobile from there)")
+    name: str = Field("", max_length=100)
+    mobile: str = Field("", max_length=11)
+    relation: str = Field("", max_length=50)
+
+
+class CaseIn(InputSchema):
+    studio: int
+    source: Case.Source
+    dispute_type: str = Field(..., max_length=CODE_MAX_LENGTH, description="Code of a dispute type")
+    narrative: Annotated[str, MULTI_LINE] = Field(..., min_length=1, max_length=NARRATIVE_MAX_LENGTH)
+    received_on: date | None = None
+    parties: list[CasePartyIn] = Field(..., min_length=1, max_length=MAX_PARTIES)
+
+
+class CasePatch(InputSchema):
+    version: int
+    source: Case.Source | None = None
+    dispute_type: str | None = Field(None, max_length=CODE_MAX_LENGTH)
+    narrative: Annotated[str | None, MULTI_LINE] = Field(None, min_length=1, max_length=NARRATIVE_MAX_LENGTH)
+
+
+class CaseAcceptIn(InputSchema):
+    version: int
+    willingness_recorded: bool
+    notice_given: bool
+
+
+class CaseNotAcceptIn(InputSchema):
+    version: int
+    reason: Annotated[str, MULTI_LINE] = Field(..., max_length=REASON_MAX_LENGTH)
+    referral: str = Field(..., max_length=REFERRAL_MAX_LENGTH)
+
+
+class CaseTeamIn(InputSchema):
+    version: int
+    lead: int = Field(..., description="Id of the studio team member who leads")
+    members: list[int] = Field([], max_length=20, description="Ids of other studio team members")
+
+
+class CaseCloseIn(InputSchema):
+    version: int
+    outcome: Literal["agreement", "no_agreement", "withdrawn"]
+    agreement_form: Literal["", "written", "oral"] = ""
+    reason: Annotated[str, MULTI_LINE] = Field("", max_length=REASON_MAX_LENGTH)
+    advice: Annotated[str, MULTI_LINE] = Field("", max_length=REASON_MAX_LENGTH)
+
+
+def _case(case_id: int) -> Case:
+    try:
+        return selectors.case_get(case_id)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _case_detail(case: Case) -> Case:
+    """The case with what ``CaseDetailOut`` adds: its parties and team, and the narrative as the caller may see it."""
+    team = selectors.case_team(case)
+    shows = case.shows_narrative(require_scope(), {row.member.user_id for row in team})
+    case.narrative_shown = case.narrative if shows else case.masked("narrative")
+    case.party_list = selectors.case_parties(case)
+    case.team_list = team
+    return case
+
+
+def _dispute_type_by_code(code: str) -> DisputeType:
+    dispute_type = selectors.dispute_types().filter(code=code).first()
+    if dispute_type is None:
+        raise ValidationError({"dispute_type": _("Choose a dispute type in use.")})
+    return dispute_type
+
+
+@cases_router.get("/dispute-types", response=list[DisputeTypeOut], summary="Dispute types in use")
+@requires(uses_case_pages)
+def list_dispute_types(request):
+    return list(selectors.dispute_types())
+
+
+@cases_router.get("/", response=CasePage, summary="Mediation cases in your scope")
+@requires(uses_case_pages)
+def list_cases(request, filters: Query[CaseFilters]):
+    cases = selectors.case_list(
+        status=filters.status, dispute_type=filters.dispute_type, source=filters.source, year=filters.year
+    )
+    meta, items = page_of(cases, filters.offset, filters.limit)
+    return {"meta": meta, "items": items}
+
+
+@cases_router.post("/", response={201: CaseDetailOut}, summary="Take in a case at a studio")
+@requires(uses_case_pages)
+def intake_case(request, payload: CaseIn):
+    studio = Studio.objects.select_related("region").filter(pk=payload.studio).first()
+    if studio is None:
+        raise ValidationError({"studio": _("Unknown studio.")})
+    require(can_take_intake, studio)
+    parties = []
+    for party in payload.parties:
+        person = None
+        if party.person is not None:
+            person = Person.objects.filter(pk=party.person).first()
+            if person is None:
+                raise ValidationError({"parties": _("Unknown person in the registry.")})
+        parties.append(
+            services.PartyData(
+                role=party.role, name=party.name, mobile=party.mobile, relation=party.relation, person=person
+            )
+        )
+    case = services.case_intake(
+        studio=studio,
+        taken_by=request.user,
+        source=payload.source,
+        dispute_type=_dispute_type_by_code(payload.dispute_type),
+        narrative=payload.narrative,
+        received_on=payload.received_on,
+        parties=parties,
+    )
+    return HttpStatus(201, _case_detail(_case(case.pk)))
+
+
+@cases_router.get("/{case_id}", response=CaseDetailOut)
+@requires(uses_case_pages)
+def get_case(request, case_id: int):
+    return _case_detail(_case(case_id))
+
+
+@cases_router.patch("/{case_id}", response=CaseDetailOut, summary="Correct a case (version-checked)")
+@requires(uses_case_pages)
+def update_case(request, case_id: int, payload: CasePatch):
+    case = _case(case_id)
+    require(can_work_on_case, case)
+    data = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    version = payload.version
+    data.pop("version", None)
+    if "dispute_type" in data:
+        data["dispute_type"] = _dispute_type_by_code(data["dispute_type"])
+    services.case_update(case=case, updated_by=request.user, version=version, **data)
+    return _case_detail(_case(case_id))
+
+
+@cases_router.post("/{case_id}/accept", response=CaseDetailOut, summary="Accept a case (art. 17)")
+@requires(uses_case_pages)
+def accept_case(request, case_id: int, payload: CaseAcceptIn):
+    case = _case(case_id)
+    services.case_accept(case=case, accepted_by=request.user, **payload.dict())
+    return _case_detail(_case(case_id))
+
+
+@cases_router.post("/{case_id}/not-accept", response=CaseDetailOut, summary="Record a case as not accepted")
+@requires(uses_case_pages)
+def not_accept_case(request, case_id: int, payload: CaseNotAcceptIn):
+    case = _case(case_id)
+    services.case_not_accept(case=case, decided_by=request.user, **payload.dict())
+    return _case_detail(_case(case_id))
+
+
+@cases_router.post("/{case_id}/team", response=CaseDetailOut, summary="Set the lead mediator and the case team")
+@requires(uses_case_pages)
+def assign_case_team(request, case_id: int, payload: CaseTeamIn):
+    case = _case(case_id)
+    require(can_work_on_case, case)
+    wanted = {payload.lead, *payload.members}
+    roster = {m.pk: m for m in StudioMember.objects.filter(studio_id=case.studio_id, pk__in=sorted(wanted))}
+    if set(roster) != wanted:
+        raise ValidationError({"members": _("Choose the members from this studio's team.")})
+    services.case_assign_team(
+        case=case,
+        assigned_by=request.user,
+        version=payload.version,
+        lead=roster[payload.lead],
+        members=[roster[pk] for pk in payload.members],
+    )
+    return _case_detail(_case(case_id))
+
+
+@cases_router.post("/{case_id}/close", response=CaseDetailOut, summary="Close a case with its outcome")
+@requires(uses_case_pages)
+def close_case(request, case_id: int, payload: CaseCloseIn):
+    case = _case(case_id)
+    services.case_close(case=case, closed_by=request.user, **payload.dict())
+    return _case_detail(_case(case_id))

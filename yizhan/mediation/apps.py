@@ -5,15 +5,19 @@ from yizhan.core.registry import NavEntry, PlaceKind
 
 
 class MediationConfig(registry.YizhanAppConfig):
-    """Family mediation studios: their profile, joint-mediation team and contacts (cases come next)."""
+    """Family mediation studios: their profile, joint-mediation team and contacts and their mediation cases."""
 
     name = "yizhan.mediation"
     verbose_name = _("Family mediation")
     demo = "yizhan.mediation.demo.seed"
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)
-    api_routers = (("/studios/", "yizhan.mediation.api.studios_router"),)
+    api_routers = (
+        ("/studios/", "yizhan.mediation.api.studios_router"),
+        ("/cases/", "yizhan.mediation.api.cases_router"),
+    )
     scope_places = (PlaceKind("studio", "mediation.Studio", "mediation:studio_detail"),)
     navigation = (
         NavEntry("mediation:studio_list", _("Studios"), "yizhan.mediation.permissions.uses_studio_pages", order=50),
+        NavEntry("mediation:case_list", _("Mediation cases"), "yizhan.mediation.permissions.uses_case_pages", order=51),
     )

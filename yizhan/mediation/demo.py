@@ -4,7 +4,9 @@
 瓜沥镇's admin, in her scope. Idempotent: the studio and its team members are found and only created when missing.
 """
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from yizhan.accounts.demo import demo_actor
 from yizhan.accounts.models import User
@@ -13,7 +15,8 @@ from yizhan.regions.models import Region
 from yizhan.stations.models import Status
 
 from . import services
-from .models import Studio, StudioMember
+from .models import Case, DisputeType, Studio, StudioMember
+from .services import PartyData
 
 STUDIO = {
     "village": "330109113003",
@@ -54,6 +57,7 @@ def seed_studios(*, by):
             status=Status.OPERATING,
             status_since=STUDIO["opened_on"],
             opened_on=STUDIO["opened_on"],
+            case_number_format="（{year}）瓜东调字第 {seq:03d} 号",
         )
         services.studio_contact_create(studio=studio, created_by=by, role="调解员", name="张敏", phone="13800000005")
     for username, kind, can_lead, organisation in TEAM:
@@ -66,8 +70,114 @@ def seed_studios(*, by):
         )
 
 
+# Fictional cases at the 东灵 studio, taken in and run by its mediator through the services: (days ago, source,
+# dispute type, narrative, parties (role, name, mobile, relation), what happens next).
+CASES = [
+    (
+        2,
+        "walk_in",
+        "divorce",
+        "申请人称与丈夫长期分居，希望就离婚后子女抚养先行协商。",
+        [("applicant", "陈丽华", "13900001001", ""), ("respondent", "周建平", "", "丈夫")],
+        "intake",
+    ),
+    (
+        12,
+        "hotline_12338",
+        "elder_support",
+        "三名子女就母亲赡养费分担和轮流照料发生争执。",
+        [
+            ("applicant", "孙阿婆", "13900001002", ""),
+            ("respondent", "孙志强", "", "长子"),
+            ("other", "孙志红", "", "女儿"),
+        ],
+        "team",
+    ),
+    (
+        25,
+        "grid_worker",
+        "family_relations",
+        "婆媳因照看孙子和家务分工多次争吵，网格员上报。",
+        [("applicant", "钱月芳", "13900001003", ""), ("respondent", "吴小燕", "", "儿媳")],
+        "agreement",
+    ),
+    (
+        40,
+        "court",
+        "visitation",
+        "离婚后父亲要求每月探望女儿两次，母亲不同意，法院诉前委派。",
+        [("applicant", "郑海涛", "13900001004", ""), ("respondent", "林晓梅", "13900001005", "前妻")],
+        "no_agreement",
+    ),
+    (
+        8,
+        "police",
+        "family_property_division",
+        "兄弟二人因老宅拆迁款分配发生冲突，派出所移送。",
+        [("applicant", "冯国强", "13900001006", ""), ("respondent", "冯国华", "", "弟弟")],
+        "not_accepted",
+    ),
+]
+
+
+def seed_cases(*, studio: Studio) -> int:
+    """The demo cases, written as the studio's mediator in her scope. Safe to run again: only at a studio without
+    cases."""
+    mediator = User.all_objects.filter(username="mediator").first()
+    if mediator is None or Case.all_objects.filter(studio=studio).exists():
+        return 0
+    lead = StudioMember.all_objects.filter(studio=studio, user=mediator, can_lead=True).first()
+    lawyer = StudioMember.all_objects.filter(studio=studio, kind=StudioMember.Kind.LAWYER).first()
+    if lead is None:
+        return 0
+    today = timezone.localdate()
+    with scope_for(mediator):
+        for days_ago, source, code, narrative, parties, step in CASES:
+            case = services.case_intake(
+                studio=studio,
+                taken_by=mediator,
+                source=source,
+                dispute_type=DisputeType.objects.get(code=code),
+                narrative=narrative,
+                received_on=today - timedelta(days=days_ago),
+                parties=[PartyData(role=r, name=n, mobile=m, relation=rel) for r, n, m, rel in parties],
+            )
+            if step == "intake":
+                continue
+            if step == "not_accepted":
+                services.case_not_accept(
+                    case=case,
+                    decided_by=mediator,
+                    version=case.version,
+                    reason="被申请人明确拒绝调解",
+                    referral="引导当事人向瓜沥人民法庭起诉",
+                )
+                continue
+            services.case_accept(
+                case=case, accepted_by=mediator, version=case.version, willingness_recorded=True, notice_given=True
+            )
+            members = [lawyer] if lawyer is not None else []
+            services.case_assign_team(case=case, assigned_by=mediator, version=case.version, lead=lead, members=members)
+            if step == "agreement":
+                services.case_close(
+                    case=case, closed_by=mediator, version=case.version, outcome="agreement", agreement_form="oral"
+                )
+            elif step == "no_agreement":
+                services.case_close(
+                    case=case,
+                    closed_by=mediator,
+                    version=case.version,
+                    outcome="no_agreement",
+                    reason="双方对探望频次分歧较大",
+                    advice="已告知当事人可向人民法院提起诉讼",
+                )
+    return len(CASES)
+
+
 def seed() -> str:
     actor = demo_actor()
     with scope_for(actor):
         seed_studios(by=actor)
-    return f"1 studio with a team of {len(TEAM)}"
+    studio = Studio.all_objects.get(region__code=STUDIO["village"], name=STUDIO["name"])
+    cases = seed_cases(studio=studio)
+    return f"1 studio with a team of {len(TEAM)}, {cases} cases"

@@ -5,12 +5,37 @@ from yizhan.core.forms import Form
 from yizhan.stations.forms import PlaceAdminFields, PlaceProfileForm
 from yizhan.stations.models import Station
 
-from .models import StudioMember
+from .models import (
+    DEFAULT_CASE_NUMBER_FORMAT,
+    DEFAULT_CASE_TIME_LIMIT_DAYS,
+    Case,
+    CaseParty,
+    DisputeType,
+    StudioMember,
+    validate_case_number_format,
+)
+from .services import PartyData
+from .services.cases import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MAX_LENGTH
 
 
 class StudioForm(PlaceProfileForm, PlaceAdminFields):
     shared_station = forms.ModelChoiceField(
         label=_("Shares premises with station"), queryset=Station.objects.none(), required=False
+    )
+    case_number_format = forms.CharField(
+        label=_("Case number format"),
+        max_length=60,
+        initial=DEFAULT_CASE_NUMBER_FORMAT,
+        validators=[validate_case_number_format],
+        required=False,
+        help_text=_("For example （{year}）瓜东调字第 {seq:03d} 号: the year and a number counted per year."),
+    )
+    case_time_limit_days = forms.IntegerField(
+        label=_("Time limit of a case (days)"),
+        min_value=1,
+        max_value=365,
+        initial=DEFAULT_CASE_TIME_LIMIT_DAYS,
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -18,6 +43,13 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
         super().__init__(*args, **kwargs)
         self.fields["shared_station"].queryset = Station.objects.select_related("region").order_by("region__code")
         self.fields["shared_station"].label_from_instance = lambda s: f"{s.region.name} · {s.display_name}"
+
+    def clean(self):
+        data = super().clean()
+        for name in ("case_number_format", "case_time_limit_days"):  # left empty: the studio keeps its setting
+            if data.get(name) in (None, ""):
+                data.pop(name, None)
+        return data
 
 
 class StudioMemberForm(Form):
@@ -29,3 +61,159 @@ class StudioMemberForm(Form):
         max_length=100,
         required=False,
     )
+
+
+# --- cases ------------------------------------------------------------------------------------------------------
+
+NARRATIVE_ROWS = 6
+
+
+ALL = _("All")
+
+
+def _choices(choices, blank=ALL):
+    return [("", blank), *choices]
+
+
+class CaseFilterForm(Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_choices(Case.Status.choices))
+    dispute_type = forms.ModelChoiceField(
+        label=_("Dispute type"),
+        required=False,
+        queryset=DisputeType.objects.all(),
+        to_field_name="code",
+        empty_label=ALL,
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=_choices(Case.Source.choices))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["dispute_type"] = data["dispute_type"].code if data["dispute_type"] else ""
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+class CaseIntakeForm(Form):
+    source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
+    dispute_type = forms.ModelChoiceField(label=_("Dispute type"), queryset=DisputeType.objects.none())
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    narrative = forms.CharField(
+        label=_("What the dispute is about"),
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": NARRATIVE_ROWS}),
+        help_text=_("Kept encrypted; the studio's mediators and the case team see it."),
+    )
+    applicant_name = forms.CharField(label=_("Applicant's name"), max_length=100)
+    applicant_mobile = forms.CharField(label=_("Applicant's mobile number"), max_length=11, required=False)
+    respondent_name = forms.CharField(label=_("Respondent's name"), max_length=100, required=False)
+    respondent_mobile = forms.CharField(label=_("Respondent's mobile number"), max_length=11, required=False)
+    respondent_relation = forms.CharField(
+        label=_("Respondent's relation to the applicant"), max_length=50, required=False
+    )
+    other_name = forms.CharField(label=_("Another party's name"), max_length=100, required=False)
+    other_mobile = forms.CharField(label=_("Another party's mobile number"), max_length=11, required=False)
+    other_relation = forms.CharField(
+        label=_("Another party's relation to the applicant"), max_length=50, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dispute_type"].queryset = DisputeType.objects.filter(is_active=True)
+
+    def parties(self) -> list[PartyData]:
+        data = self.cleaned_data
+        applicant = PartyData(
+            role=CaseParty.Role.APPLICANT, name=data["applicant_name"], mobile=data["applicant_mobile"]
+        )
+        parties = [applicant]
+        for prefix, role in (("respondent", CaseParty.Role.RESPONDENT), ("other", CaseParty.Role.OTHER)):
+            if data.get(f"{prefix}_name") or data.get(f"{prefix}_mobile"):
+                parties.append(
+                    PartyData(
+                        role=role,
+                        name=data.get(f"{prefix}_name", ""),
+                        mobile=data.get(f"{prefix}_mobile", ""),
+                        relation=data.get(f"{prefix}_relation", ""),
+                    )
+                )
+        return parties
+
+
+class CaseEditForm(Form):
+    source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
+    dispute_type = forms.ModelChoiceField(label=_("Dispute type"), queryset=DisputeType.objects.none())
+    narrative = forms.CharField(
+        label=_("What the dispute is about"),
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": NARRATIVE_ROWS}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dispute_type"].queryset = DisputeType.objects.filter(is_active=True)
+
+
+class CaseAcceptForm(Form):
+    willingness_recorded = forms.BooleanField(label=_("Both parties agree to mediation"), required=False)
+    notice_given = forms.BooleanField(
+        label=_("The notice of rights and duties (权利义务告知书) was given to the parties"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseNotAcceptForm(Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    referral = forms.CharField(label=_("Referred to"), max_length=REFERRAL_MAX_LENGTH, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseTeamForm(Form):
+    lead = forms.ModelChoiceField(label=_("Lead mediator"), queryset=StudioMember.objects.none(), required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Team members"),
+        queryset=StudioMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, studio=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        roster = StudioMember.objects.filter(studio=studio, is_active=True).select_related("user")
+        if studio is None:
+            roster = roster.none()
+        self.fields["lead"].queryset = roster
+        self.fields["members"].queryset = roster
+        label = lambda m: f"{m.user.name or m.user.username} · {m.get_kind_display()}"  # noqa: E731
+        self.fields["lead"].label_from_instance = label
+        self.fields["members"].label_from_instance = label
+
+
+class CaseCloseForm(Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s.value, s.label) for s in (Case.Status.AGREEMENT, Case.Status.NO_AGREEMENT, Case.Status.WITHDRAWN)],
+    )
+    agreement_form = forms.ChoiceField(
+        label=_("Form of the agreement"), choices=_choices(Case.AgreementForm.choices, "—"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason (no agreement, withdrawn)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    advice = forms.CharField(
+        label=_("Advice given on arbitration or litigation (no agreement)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

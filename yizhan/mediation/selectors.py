@@ -1,10 +1,12 @@
 """Reads of studios and their teams, always through the scoped managers. Query counts do not grow with the data."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from yizhan.core.scoping import require_scope
 from yizhan.stations.selectors import filter_places, with_place
 
-from .models import Studio, StudioContact, StudioMember
+from .models import Case, CaseMember, CaseParty, DisputeType, Studio, StudioContact, StudioMember
+from .permissions import can_take_intake
 
 
 def studio_list(*, region_code: str = "", status: str = "", search: str = ""):
@@ -37,3 +39,56 @@ def team_by_kind(members) -> list[dict]:
         if kind_members:
             rows.append({"kind": kind, "label": label, "members": kind_members})
     return rows
+
+
+# --- cases ------------------------------------------------------------------------------------------------------
+
+
+def case_list(
+    *, status: str = "", dispute_type: str = "", source: str = "", year: int | None = None, studio_id=None
+) -> QuerySet[Case]:
+    """Cases in scope (admins: their region; mediators: their studio; advisors: the cases they are on), newest
+    first, with what the list shows in the same query."""
+    qs = Case.objects.select_related("studio", "studio__region", "dispute_type", "lead")
+    if status:
+        qs = qs.filter(status=status)
+    if dispute_type:
+        qs = qs.filter(dispute_type__code=dispute_type)
+    if source:
+        qs = qs.filter(source=source)
+    if year:
+        qs = qs.filter(year=year)
+    if studio_id:
+        qs = qs.filter(studio_id=studio_id)
+    return qs.order_by("-year", "-sequence", "-id")
+
+
+def case_get(pk) -> Case:
+    return Case.objects.select_related(
+        "studio", "studio__region", "studio__region__parent", "dispute_type", "lead", "created_by"
+    ).get(pk=pk)
+
+
+def case_parties(case: Case) -> list[CaseParty]:
+    return list(CaseParty.objects.filter(case=case).order_by("role", "pk"))
+
+
+def case_team(case: Case) -> list[CaseMember]:
+    return list(CaseMember.objects.filter(case=case).select_related("member", "member__user").order_by("role", "pk"))
+
+
+def dispute_types(*, active_only: bool = True) -> QuerySet[DisputeType]:
+    qs = DisputeType.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def intake_studios() -> list[Studio]:
+    """The studios where the acting user takes in cases (as one of its mediators)."""
+    scope = require_scope()
+    studios = Studio.objects.filter(pk__in=sorted(scope.place_ids("studio"))).select_related("region")
+    return [studio for studio in studios if can_take_intake(scope, studio)]
+
+
+def studio_roster(studio: Studio) -> list[StudioMember]:
+    """The active team of a studio, for choosing a case's team."""
+    return studio_team(studio)

@@ -1,15 +1,24 @@
 from django.urls import path
 
-from . import views
+from .views import cases, studios
 
 app_name = "mediation"
 urlpatterns = [
-    path("", views.studio_list, name="studio_list"),
-    path("new/", views.studio_create, name="studio_create"),
-    path("<int:pk>/", views.studio_detail, name="studio_detail"),
-    path("<int:pk>/edit/", views.studio_edit, name="studio_edit"),
-    path("<int:pk>/team/", views.member_add, name="member_add"),
-    path("<int:pk>/team/<int:item_pk>/remove/", views.member_remove, name="member_remove"),
-    path("<int:pk>/contacts/", views.studio_contact_add, name="studio_contact_add"),
-    path("<int:pk>/contacts/<int:item_pk>/delete/", views.studio_contact_delete, name="studio_contact_delete"),
+    path("", studios.studio_list, name="studio_list"),
+    path("new/", studios.studio_create, name="studio_create"),
+    path("<int:pk>/", studios.studio_detail, name="studio_detail"),
+    path("<int:pk>/edit/", studios.studio_edit, name="studio_edit"),
+    path("<int:pk>/team/", studios.member_add, name="member_add"),
+    path("<int:pk>/team/<int:item_pk>/remove/", studios.member_remove, name="member_remove"),
+    path("<int:pk>/contacts/", studios.studio_contact_add, name="studio_contact_add"),
+    path("<int:pk>/contacts/<int:item_pk>/delete/", studios.studio_contact_delete, name="studio_contact_delete"),
+    # cases
+    path("cases/", cases.case_list, name="case_list"),
+    path("<int:pk>/cases/new/", cases.case_intake, name="case_intake"),
+    path("cases/<int:case_pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:case_pk>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:case_pk>/accept/", cases.case_accept, name="case_accept"),
+    path("cases/<int:case_pk>/not-accept/", cases.case_not_accept, name="case_not_accept"),
+    path("cases/<int:case_pk>/team/", cases.case_team, name="case_team"),
+    path("cases/<int:case_pk>/close/", cases.case_close, name="case_close"),
 ]

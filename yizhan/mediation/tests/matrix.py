@@ -4,7 +4,8 @@ its team) against admins of its town and district and of another town, and the r
 from types import SimpleNamespace
 
 from yizhan.core.scoping import scopes_disabled
-from yizhan.mediation.models import StudioContact, StudioMember
+from yizhan.mediation.models import Case, DisputeType, StudioContact, StudioMember
+from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
 from yizhan.tests.factories import ADMINS_OK as ADMINS
 from yizhan.tests.factories import NON_ADMINS_403
@@ -37,6 +38,7 @@ def prepare(w):
             studio=n.studio, name="张敏", role="调解员", phone="13812345678"
         )
     )
+    prepare_cases(w)
 
 
 def _advisor_member(w):
@@ -126,4 +128,164 @@ ROWS = [
         {**ANON_API, **studio(201, 403)},
         lambda w: {"username": "volunteer", "kind": "social_worker", "organisation": "向阳社工工作室"},
     ),
+]
+
+
+# --- cases: one the advisor is on (in intake), one she is not on, one accepted with its lead ---
+
+
+def prepare_cases(w):
+    w.mediation.case_on = make_case(w, advisor_on=True)
+    w.mediation.case_off = make_case(w)
+    w.mediation.case_accepted = make_case(w, status=Case.Status.ACCEPTED, lead=True, advisor_on=True)
+
+
+def case(ok=200, mediator=None, advisor=None):
+    """A case of the 东灵 studio: admins over it read it (``ok``), the other town's admin does not find it."""
+    return {
+        "district_admin": ok,
+        "town_admin": ok,
+        "other_town_admin": 404,
+        "mediator": mediator if mediator is not None else ok,
+        "advisor": advisor if advisor is not None else ok,
+        **NOT_STUDIO,
+    }
+
+
+WORK = {"district_admin": 403, "town_admin": 403, "other_town_admin": 404}  # admins oversee, mediators work
+ON, OFF, ACC = "case_on", "case_off", "case_accepted"
+
+
+def cp(w, which, suffix=""):
+    return f"/stations/studios/cases/{getattr(w.mediation, which).pk}/{suffix}"
+
+
+def ca(w, which, suffix=""):
+    return f"/api/cases/{getattr(w.mediation, which).pk}{suffix}"
+
+
+def _team(w):
+    return {"version": 1, "lead": build_studio_network(w).member.pk}
+
+
+CASE_LIST = {**ANON_PAGE, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO}
+INTAKE = {"source": "walk_in", "received_on": "2026-01-05", "narrative": "婆媳矛盾", "applicant_name": "李秀英"}
+CLOSE = {"version": 1, "outcome": "agreement", "agreement_form": "written"}
+NOT_ACCEPT = {"version": 1, "reason": "被申请人不同意调解", "referral": "瓜沥人民法庭"}
+
+
+def _intake_form(w):
+    return {**INTAKE, "dispute_type": DisputeType.objects.get(code="divorce").pk}
+
+
+def _intake_api(w):
+    return {
+        "studio": sd(w),
+        "source": "hotline_12338",
+        "dispute_type": "divorce",
+        "narrative": "离婚纠纷",
+        "parties": [{"role": "applicant", "name": "李秀英", "mobile": "13912345678"}],
+    }
+
+
+ROWS += [
+    ("case list", "GET", lambda w: "/stations/studios/cases/", CASE_LIST),
+    (
+        "case intake form 东灵",
+        "GET",
+        lambda w: f"/stations/studios/{sd(w)}/cases/new/",
+        {**ANON_PAGE, **WORK, "mediator": 200, "advisor": 403, **NOT_STUDIO},
+    ),
+    (
+        "case intake 东灵",
+        "POST",
+        lambda w: f"/stations/studios/{sd(w)}/cases/new/",
+        {**ANON_PAGE, **WORK, "mediator": 302, "advisor": 403, **NOT_STUDIO},
+        _intake_form,
+    ),
+    ("case page (advisor on it)", "GET", lambda w: cp(w, ON), {**ANON_PAGE, **case()}),
+    ("case page (advisor not on it)", "GET", lambda w: cp(w, OFF), {**ANON_PAGE, **case(advisor=404)}),
+    ("case edit form", "GET", lambda w: cp(w, ON, "edit/"), {**ANON_PAGE, **case(403, 200, 403)}),
+    (
+        "case edit (advisor not on it)",
+        "POST",
+        lambda w: cp(w, OFF, "edit/"),
+        {**ANON_PAGE, **case(403, 302, 404)},
+        lambda w: {
+            "source": "walk_in",
+            "dispute_type": w.mediation.case_off.dispute_type_id,
+            "narrative": "更正",
+            "version": 1,
+        },
+    ),
+    (
+        "case accept",
+        "POST",
+        lambda w: cp(w, ON, "accept/"),
+        {**ANON_PAGE, **case(403, 302, 403)},
+        lambda w: {"version": 1, "willingness_recorded": "on", "notice_given": "on"},
+    ),
+    (
+        "case not accepted",
+        "POST",
+        lambda w: cp(w, OFF, "not-accept/"),
+        {**ANON_PAGE, **case(403, 302, 404)},
+        lambda w: NOT_ACCEPT,
+    ),
+    ("case team", "POST", lambda w: cp(w, ON, "team/"), {**ANON_PAGE, **case(403, 302, 403)}, _team),
+    ("case close", "POST", lambda w: cp(w, ACC, "close/"), {**ANON_PAGE, **case(403, 302, 403)}, lambda w: CLOSE),
+    # --- API ---
+    (
+        "API dispute types",
+        "GET",
+        lambda w: "/api/cases/dispute-types",
+        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
+    ),
+    (
+        "API cases",
+        "GET",
+        lambda w: "/api/cases/",
+        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
+    ),
+    (
+        "API case intake 东灵",
+        "POST",
+        lambda w: "/api/cases/",
+        # The other town's admin does not see the studio: the same answer as for a studio that does not exist.
+        {
+            **ANON_API,
+            "district_admin": 403,
+            "town_admin": 403,
+            "other_town_admin": 400,
+            "mediator": 201,
+            "advisor": 403,
+            **NOT_STUDIO,
+        },
+        _intake_api,
+    ),
+    ("API case (advisor on it)", "GET", lambda w: ca(w, ON), {**ANON_API, **case()}),
+    ("API case (advisor not on it)", "GET", lambda w: ca(w, OFF), {**ANON_API, **case(advisor=404)}),
+    (
+        "API case update",
+        "PATCH",
+        lambda w: ca(w, ON),
+        {**ANON_API, **case(403, 200, 403)},
+        lambda w: {"version": 1, "narrative": "更正后的案情"},
+    ),
+    (
+        "API case accept",
+        "POST",
+        lambda w: ca(w, ON, "/accept"),
+        {**ANON_API, **case(403, 200, 403)},
+        lambda w: {"version": 1, "willingness_recorded": True, "notice_given": True},
+    ),
+    (
+        "API case not accepted (advisor not on it)",
+        "POST",
+        lambda w: ca(w, OFF, "/not-accept"),
+        {**ANON_API, **case(403, 200, 404)},
+        lambda w: NOT_ACCEPT,
+    ),
+    ("API case team", "POST", lambda w: ca(w, ON, "/team"), {**ANON_API, **case(403, 200, 403)}, _team),
+    ("API case close", "POST", lambda w: ca(w, ACC, "/close"), {**ANON_API, **case(403, 200, 403)}, lambda w: CLOSE),
 ]

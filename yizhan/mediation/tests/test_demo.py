@@ -5,7 +5,7 @@ from django.core.management import call_command
 from yizhan.accounts.models import RoleMembership
 from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
-from yizhan.mediation.models import Studio, StudioContact, StudioMember
+from yizhan.mediation.models import Case, Studio, StudioContact, StudioMember
 
 
 def test_demo_has_the_dongling_studio_and_its_team(db):
@@ -45,3 +45,18 @@ def test_demo_studio_is_written_through_the_services_and_audited(db):
         )
         assert linked.count() == 5
         assert all(row.changes["place_id"] == [None, studio.pk] for row in linked)
+
+
+def test_demo_has_cases_in_several_states_through_the_services(db):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # idempotent
+    with scopes_disabled():
+        cases = list(Case.objects.filter(studio__region__name="东灵社区").order_by("sequence"))
+        statuses = sorted(c.status for c in cases)
+        assert statuses == sorted(["intake", "accepted", "agreement", "no_agreement", "not_accepted"])
+        assert all("瓜东调字第" in c.number for c in cases)
+        for year in {c.year for c in cases}:  # gapless per year (the demo's dates may cross New Year)
+            sequences = sorted(c.sequence for c in cases if c.year == year)
+            assert sequences == list(range(1, len(sequences) + 1))
+        created = AuditLog.objects.filter(target_type="mediation.case", action="create")
+        assert {row.actor.username for row in created} == {"mediator"}

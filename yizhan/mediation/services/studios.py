@@ -22,8 +22,8 @@ from yizhan.stations.services.common import (
 )
 from yizhan.stations.services.contacts import add_contact, remove_contact
 
-from .models import Studio, StudioContact, StudioMember
-from .permissions import can_edit_studio
+from ..models import DEFAULT_CASE_NUMBER_FORMAT, DEFAULT_CASE_TIME_LIMIT_DAYS, Studio, StudioContact, StudioMember
+from ..permissions import can_edit_studio
 
 # --- studios ----------------------------------------------------------------------------------------------
 
@@ -46,6 +46,8 @@ def studio_create(
     opened_on=None,
     is_public=True,
     shared_station=None,
+    case_number_format=DEFAULT_CASE_NUMBER_FORMAT,
+    case_time_limit_days=DEFAULT_CASE_TIME_LIMIT_DAYS,
 ) -> Studio:
     require(can_admin_region, region)
     _check_shared_station(region, shared_station)
@@ -60,6 +62,8 @@ def studio_create(
         opened_on=opened_on,
         is_public=is_public,
         shared_station=shared_station,
+        case_number_format=strip_text(case_number_format),
+        case_time_limit_days=case_time_limit_days,
     )
     set_status_dates(studio, status, status_since)
     studio.full_clean(validate_constraints=False)
@@ -72,7 +76,7 @@ def studio_create(
     return studio
 
 
-STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station"]
+STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station", "case_number_format", "case_time_limit_days"]
 
 
 def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:

@@ -14,10 +14,10 @@ from yizhan.core.permissions import allows, is_admin, require, requires
 from yizhan.stations.forms import ContactForm, PlaceFilterForm
 from yizhan.stations.models import Status
 
-from . import selectors, services
-from .forms import StudioForm, StudioMemberForm
-from .models import Studio, StudioContact, StudioMember
-from .permissions import can_edit_studio, uses_studio_pages
+from .. import selectors, services
+from ..forms import StudioForm, StudioMemberForm
+from ..models import Studio, StudioContact, StudioMember
+from ..permissions import can_edit_studio, uses_studio_pages
 
 
 def _studio(pk, *, admin=False) -> Studio:
@@ -96,6 +96,8 @@ def studio_edit(request, pk):
         "status_since": studio.status_since,
         "opened_on": studio.opened_on,
         "shared_station": studio.shared_station_id,
+        "case_number_format": studio.case_number_format,
+        "case_time_limit_days": studio.case_time_limit_days,
         "version": studio.version,
     }
     form = StudioForm(request.POST or None, initial=initial)

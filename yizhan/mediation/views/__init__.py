@@ -1,0 +1,1 @@
+"""Pages of the mediation app: studios (``studios``) and their cases (``cases``)."""
