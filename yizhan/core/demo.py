@@ -17,5 +17,7 @@ def seed_demo(*, only_if_empty: bool = False) -> list[str] | None:
     with scopes_disabled(), transaction.atomic():
         if only_if_empty and get_user_model().all_objects.exists():
             return None
+        for path in registry.reference_loaders():  # reference data first (a flushed test database has lost it)
+            import_string(path)()
         summaries = [import_string(path)() for path in registry.demo_seeds()]
     return [summary for summary in summaries if summary]

@@ -60,6 +60,8 @@ class YizhanAppConfig(AppConfig):
     - ``navigation``: ``NavEntry`` items.
     - ``notification_kinds``: dotted path to a ``{kind: (title, body)}`` dict of this app's notification texts.
     - ``scope_places``: ``PlaceKind`` items, the places of this app where roles are held.
+    - ``reference``: dotted path to a ``load()`` that creates this app's reference data where it is missing (what its
+      data migrations add); ``manage.py seed_demo`` runs every app's first.
     - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
       ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
     """
@@ -69,6 +71,7 @@ class YizhanAppConfig(AppConfig):
     navigation: tuple[NavEntry, ...] = ()
     notification_kinds: str | None = None
     scope_places: tuple[PlaceKind, ...] = ()
+    reference: str | None = None
     demo: str | None = None
 
 
@@ -88,6 +91,10 @@ def api_routers() -> list[tuple[str, Any]]:
 def navigation() -> list[tuple[NavEntry, Predicate]]:
     entries = [entry for config in project_apps() for entry in config.navigation]
     return [(entry, entry.resolved_rule()) for entry in sorted(entries, key=lambda e: e.order)]
+
+
+def reference_loaders() -> list[str]:
+    return [config.reference for config in project_apps() if config.reference]
 
 
 def demo_seeds() -> list[str]:

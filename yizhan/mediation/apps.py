@@ -9,6 +9,7 @@ class MediationConfig(registry.YizhanAppConfig):
 
     name = "yizhan.mediation"
     verbose_name = _("Family mediation")
+    reference = "yizhan.mediation.reference.load"
     demo = "yizhan.mediation.demo.seed"
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)

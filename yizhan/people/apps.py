@@ -7,6 +7,7 @@ from yizhan.core.registry import NavEntry
 class PeopleConfig(registry.YizhanAppConfig):
     name = "yizhan.people"
     verbose_name = _("People")
+    reference = "yizhan.people.reference.load"
     demo = "yizhan.people.demo.seed"
     urls = (("people/", "yizhan.people.urls"),)
     api_routers = (("/people/", "yizhan.people.api.router"),)

@@ -7,6 +7,7 @@ from yizhan.core.registry import NavEntry, PlaceKind
 class StationsConfig(registry.YizhanAppConfig):
     name = "yizhan.stations"
     verbose_name = _("Stations")
+    reference = "yizhan.stations.reference.load"
     demo = "yizhan.stations.demo.seed"
     urls = (("stations/", "yizhan.stations.urls"),)
     api_routers = (

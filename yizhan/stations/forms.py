@@ -136,11 +136,19 @@ class HoursForm(Form):
                 existing = by_day.get(day, [])
                 current = existing[slot] if slot < len(existing) else None
                 opens, closes = f"d{day}_{slot}_opens", f"d{day}_{slot}_closes"
+                # The table shows no label per box: each says what it is to screen readers (周一 时段 1 开门).
+                where = {"day": label, "slot": slot + 1}
                 self.fields[opens] = forms.TimeField(
-                    label=_("opens"), required=False, widget=TimeInput(), initial=current.opens if current else None
+                    label=_("opens"),
+                    required=False,
+                    widget=TimeInput(attrs={"aria-label": _("%(day)s, interval %(slot)s, opens") % where}),
+                    initial=current.opens if current else None,
                 )
                 self.fields[closes] = forms.TimeField(
-                    label=_("closes"), required=False, widget=TimeInput(), initial=current.closes if current else None
+                    label=_("closes"),
+                    required=False,
+                    widget=TimeInput(attrs={"aria-label": _("%(day)s, interval %(slot)s, closes") % where}),
+                    initial=current.closes if current else None,
                 )
                 slots.append((self[opens], self[closes]))
             self.days.append({"weekday": day, "label": label, "slots": slots})

@@ -20,8 +20,8 @@ from yizhan.tests.permission_matrix import page_routes
 
 ROLES = [None, "town_admin", "station_manager", "mediator", "advisor", "volunteer"]
 WIDTHS = (1366, 390)
-# Object pages reached from the list pages: the first link matching each pattern.
-OBJECT_LINKS = re.compile(r"^/(stations/\d+/|people/\d+/|stations/studios/\d+/|activities/\d+/|accounts/users/\d+/)$")
+# Object pages (a station, its rooms, a person, a case …) reached by links: the first link of each shape.
+OBJECT_LINK = re.compile(r"^/[\w/-]*\d[\w/-]*/$")
 SKIP = re.compile(r"(export|\.xlsx|\.ics|/logout/|/language/|^/api/|^/healthz|/captcha/)")
 
 
@@ -46,18 +46,20 @@ def _pages_by_role() -> list[tuple[str | None, str]]:
         client = Client()
         if role:
             client.force_login(User.all_objects.get(username=role))
-        paths = list(routes)
-        for path in list(paths):
+        paths, shapes, reachable = list(routes), set(), []
+        for path in paths:
             response = client.get(path)
             if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-                paths.remove(path)
                 continue
+            reachable.append(path)
             for href in re.findall(r'href="([^"]+)"', response.content.decode()):
-                if OBJECT_LINKS.match(href) and href not in paths:
+                shape = re.sub(r"\d+", "N", href)
+                if OBJECT_LINK.match(href) and not SKIP.search(href) and shape not in shapes:
+                    shapes.add(shape)
                     paths.append(href)
-        for path in paths:
-            if path not in seen:
-                seen.add(path)
+        for path in reachable:
+            if re.sub(r"\d+", "N", path) not in seen:
+                seen.add(re.sub(r"\d+", "N", path))
                 found.append((role, path))
     return found
 
