@@ -62,7 +62,7 @@ def _read_rows(directory: Path, only_prefix: str, report: ImportReport) -> list[
                     )
                     continue
                 for line_number, record in enumerate(reader, start=2):
-                    where = f"{filename} line {line_number}"
+                    where = _("%(file)s line %(line)d") % {"file": filename, "line": line_number}
                     code = (record.get("code") or "").strip()
                     name = (record.get("name") or "").strip()
                     if only_prefix and not (code.startswith(only_prefix) or only_prefix.startswith(code)):

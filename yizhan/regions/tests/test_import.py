@@ -66,10 +66,10 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(db, tmp
     with pytest.raises(CommandError, match=r"^4 error\(s\); nothing was imported\.$"):
         call_command("import_regions", str(tmp_path), stderr=(err := _Buffer()), stdout=_Buffer())
     assert err.text.splitlines() == [
-        "streets.csv line 3：代码 '33010911X' 应为 9 位数字",
-        "streets.csv line 4：名称缺失或过长",
-        "streets.csv line 5：上级代码 '330109' 与代码 330110001 不符",
-        "streets.csv line 6：代码 330109113 重复（首次出现在 streets.csv line 2）",
+        "streets.csv 第 3 行：代码 '33010911X' 应为 9 位数字",
+        "streets.csv 第 4 行：名称缺失或过长",
+        "streets.csv 第 5 行：上级代码 '330109' 与代码 330110001 不符",
+        "streets.csv 第 6 行：代码 330109113 重复（首次出现在 streets.csv 第 2 行）",
     ]
     with scopes_disabled():
         assert Region.objects.count() == 0
