@@ -112,6 +112,12 @@ def is_admin_strictly_above(scope: Scope, region: Coded | str) -> bool:
 
 
 @predicate
+def is_province_admin_or_above(scope: Scope) -> bool:
+    """Admins of a province (2-digit code) and platform admins: those who may change platform-wide lists."""
+    return scope.unrestricted or any(len(code) <= 2 for code in scope.admin_regions)
+
+
+@predicate
 def is_district_admin_or_above(scope: Scope) -> bool:
     """Admins of a county/district or higher (codes of at most 6 digits), and platform admins."""
     return scope.unrestricted or any(len(code) <= 6 for code in scope.admin_regions)

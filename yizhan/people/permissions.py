@@ -2,7 +2,14 @@
 and station managers (their village)."""
 
 from yizhan.accounts.models import Role
-from yizhan.core.permissions import Predicate, holds_role, holds_role_in, is_admin, is_admin_over
+from yizhan.core.permissions import (
+    Predicate,
+    holds_role,
+    holds_role_in,
+    is_admin,
+    is_admin_over,
+    is_province_admin_or_above,
+)
 from yizhan.core.scoping import scope_for_user
 
 # Browse residents, households, visits and imports at all.
@@ -10,6 +17,10 @@ works_with_residents = is_admin | holds_role(Role.STATION_MANAGER)
 
 # Register, correct and reveal residents of a village (a Region or a region code).
 can_write_residents_in = is_admin_over | holds_role_in(Role.STATION_MANAGER)
+
+# Add or switch off a target group: the list is the same for every place of the platform, so a town or county admin
+# may not change it for everyone else; province admins and platform admins may.
+can_manage_target_groups = is_province_admin_or_above
 
 # Erase a person (PIPL right to deletion): federation admins of the person's region only.
 can_erase_person = Predicate(lambda scope, person: is_admin_over(scope, person.region), "can_erase_person")

@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from yizhan.audit import services as audit
 from yizhan.core.crypto import blind_index
 from yizhan.core.permissions import require
-from yizhan.core.scoping import require_scope
 from yizhan.core.versioning import bump_version
 
 from ..models import Household, Person, Relation, ScheduledVisit, TargetGroup, TargetGroupMembership
-from ..permissions import can_write_residents_in
+from ..permissions import can_manage_target_groups, can_write_residents_in
 from ..validators import birth_date_from_id, gender_from_id, normalize_id_number, normalize_mobile
 from .consents import has_active_consent
 from .visits import schedule_due_visits
@@ -229,9 +228,7 @@ def relation_remove(*, relation: Relation, removed_by) -> None:
 
 
 def target_group_create(*, created_by, name, description="", sort_order=100) -> TargetGroup:
-    scope = require_scope()
-    if not (scope.unrestricted or scope.admin_regions):
-        raise PermissionDenied
+    require(can_manage_target_groups)
     name = (name or "").strip()
     if TargetGroup.objects.filter(name=name).exists():
         raise ValidationError({"name": _("A target group with this name already exists.")})
@@ -248,9 +245,7 @@ def target_group_create(*, created_by, name, description="", sort_order=100) -> 
 
 def target_group_set_active(*, group: TargetGroup, active: bool, changed_by) -> TargetGroup:
     """Stop (or resume) using a target group; existing memberships stay as history."""
-    scope = require_scope()
-    if not (scope.unrestricted or scope.admin_regions):
-        raise PermissionDenied
+    require(can_manage_target_groups)
     with transaction.atomic():
         before = audit.snapshot(group, fields=["is_active"])
         group.is_active = active

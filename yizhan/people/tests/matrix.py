@@ -234,9 +234,10 @@ ROWS = [
         lambda w: "/people/groups/",
         {
             "anonymous": 302,
-            "district_admin": 302,
-            "town_admin": 302,
-            "other_town_admin": 302,
+            # the list is platform-wide: only province and platform admins change it (test_target_groups.py)
+            "district_admin": 403,
+            "town_admin": 403,
+            "other_town_admin": 403,
             "station_manager": 403,
             "other_station_manager": 403,
             **OTHERS_403,

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from yizhan.accounts.models import Role
 from yizhan.audit.models import AuditLog
 from yizhan.core.masking import mask
 from yizhan.core.scoping import scopes_disabled
@@ -13,6 +14,7 @@ from yizhan.core.versioning import STALE_MESSAGE
 from yizhan.people.models import Consent, Person, TargetGroup, TargetGroupMembership
 from yizhan.people.services import imports as import_services
 from yizhan.people.validators import make_resident_id
+from yizhan.tests.factories import user_with_role
 
 from .helpers import bulk_people, longyuan_person
 
@@ -313,7 +315,9 @@ def test_bad_query_parameters_do_not_break_pages(world, client_for):
 
 
 def test_admin_extends_and_retires_target_groups(world, client_for):
-    admin = client_for(world.users["town_admin"])
+    with scopes_disabled():
+        province = user_with_role(Role.FEDERATION_ADMIN, world.regions["33"], username="province_admin")
+    admin = client_for(province)
     assert admin.post("/people/groups/", {"name": "孤寡老人", "description": "", "sort_order": 70}).status_code == 302
     group = TargetGroup.objects.get(name="孤寡老人")
     again = admin.post("/people/groups/", {"name": "孤寡老人", "sort_order": 70})

@@ -30,7 +30,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
-from ..permissions import works_with_residents
+from ..permissions import can_manage_target_groups, works_with_residents
 from ..validators import normalize_id_number
 from .common import get_person_or_404
 
@@ -427,7 +427,7 @@ def person_erase(request, pk):
 @requires(works_with_residents)
 def target_groups(request):
     scope = require_scope()
-    form = TargetGroupForm(request.POST or None) if is_admin(scope) else None
+    form = TargetGroupForm(request.POST or None) if can_manage_target_groups(scope) else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
