@@ -116,7 +116,7 @@ def membership_revoke(*, membership: RoleMembership, revoked_by) -> RoleMembersh
 def password_set(*, user: User, password: str, changed_by) -> User:
     """Set a password (the user's own change, or an admin's reset). Validated against the policy, and never the
     current one again. After an admin's reset the user must change it at the next login; the user's own change
-    clears that."""
+    clears that. An admin's reset also revokes the user's API tokens."""
     own = changed_by.pk == user.pk
     if not own and not can_manage_user(require_scope(), user):
         raise PermissionDenied
@@ -133,6 +133,12 @@ def password_set(*, user: User, password: str, changed_by) -> User:
         if before["password_change_required"] != user.password_change_required:
             changes["password_change_required"] = [before["password_change_required"], user.password_change_required]
         audit.record(actor=changed_by, action=audit.Action.UPDATE, target=user, changes=changes)
+        if not own:  # an admin's reset: whoever knew the old password may have made tokens with it
+            for token in ApiToken.all_objects.filter(user=user, revoked_at__isnull=True):
+                before_token = audit.snapshot(token, fields=["revoked_at"])
+                token.revoked_at = user.password_changed_at
+                token.save(update_fields=["revoked_at"])
+                audit.log_update(changed_by, token, before_token)
     return user
 
 

@@ -203,6 +203,23 @@ def test_a_forced_password_change_does_not_stop_a_token(world, client_for):
     assert _bearer(key).get("/api/accounts/me").status_code == 200
 
 
+def test_an_admins_password_reset_revokes_the_users_tokens(world):
+    user, admin = world.users["station_manager"], world.users["town_admin"]
+    token, key = _token(user)
+    with scope_for(admin):
+        services.password_set(user=user, password="Qing#Lan2026x", changed_by=admin)
+    assert _bearer(key).get("/api/accounts/me").status_code == 401
+    with scopes_disabled():
+        assert ApiToken.all_objects.get(pk=token.pk).revoked_at is not None
+        row = AuditLog.all_objects.get(target_type="accounts.apitoken", target_id=str(token.pk), action="update")
+    assert row.actor == admin
+    # her own change keeps the tokens she makes afterwards
+    token, key = _token(user)
+    with scope_for(user):
+        services.password_set(user=user, password="Mine#Own2026q", changed_by=user)
+    assert _bearer(key).get("/api/accounts/me").status_code == 200
+
+
 @override_settings(TWO_FACTOR_REQUIRED_ROLES=["federation_admin"])
 def test_required_two_factor_does_not_stop_a_token(world, client_for):
     user = world.users["town_admin"]
