@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from yizhan.core.scoping import anonymous_scope
 from yizhan.people.models import Person, TargetGroup
 from yizhan.people.selectors import person_list
 from yizhan.stations.models import BrandItem, Room, ServiceLine, Station
 
-from .models import Activity, Registration, RegistrationStatus
+from .models import Activity, ActivityStatus, Audience, Registration, RegistrationStatus
 
 PERSON_RESULTS = 20  # people shown for one search on the register-a-person page
 
@@ -50,6 +51,29 @@ def activity_list(
         waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED))
     )
     return qs.order_by("-starts_at", "-id")
+
+
+FEED_PAST_DAYS = 90  # how far back a station's calendar feed reaches
+FEED_MAX_EVENTS = 500
+
+
+def public_feed(station_pk: int) -> tuple[Station, list[Activity]]:
+    """A station's activities as the public sees them — published or completed, open to the public, from 90 days ago
+    on — whoever asks (calendar apps ask without signing in; staff get the same public feed). ``DoesNotExist`` for a
+    station the public does not see."""
+    with anonymous_scope():
+        station = Station.objects.select_related("region").get(pk=station_pk)
+        activities = list(
+            Activity.objects.filter(
+                station=station,
+                status__in=[ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED],
+                audience=Audience.PUBLIC,
+                ends_at__gte=timezone.now() - timedelta(days=FEED_PAST_DAYS),
+            )
+            .select_related("room")
+            .order_by("starts_at", "id")[:FEED_MAX_EVENTS]
+        )
+    return station, activities
 
 
 def activity_get(pk: int) -> Activity:

@@ -6,6 +6,7 @@ app_name = "activities"
 urlpatterns = [
     path("", views.activity_list, name="list"),
     path("new/", views.activity_create, name="create"),
+    path("stations/<int:station_pk>/calendar.ics", views.station_feed, name="station_feed"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/publish/", views.activity_publish, name="publish"),

@@ -4,18 +4,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, require, requires
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.people.models import Person
+from yizhan.stations.models import Station
 
-from . import selectors, services
+from . import feeds, selectors, services
 from .forms import ActivityFilterForm, ActivityForm, CancelForm, PersonSearchForm, RegisterForm
 from .models import Activity, Registration
 from .permissions import can_manage_activity, uses_activity_pages
@@ -238,3 +239,15 @@ def registration_cancel(request, pk, registration_pk):
     else:
         messages.success(request, _("Registration cancelled."))
     return redirect("activities:detail", pk=activity.pk)
+
+
+@require_GET
+def station_feed(request, station_pk):
+    """A station's public activities as an iCalendar feed, for anyone (a calendar app subscribes without signing in)."""
+    try:
+        station, activities = selectors.public_feed(station_pk)
+    except Station.DoesNotExist as exc:
+        raise Http404 from exc
+    response = HttpResponse(feeds.station_calendar(station, activities), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="station-{station.pk}.ics"'
+    return response

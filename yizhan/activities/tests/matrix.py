@@ -83,6 +83,9 @@ ROWS = [
     # --- pages ---
     ("activity list", "GET", lambda w: (build_activities(w), "/activities/")[1], {**ANON_PAGE, **LIST}),
     ("plan an activity form", "GET", lambda w: "/activities/new/", {**ANON_PAGE, **LIST}),
+    # the public calendar feed: the same for everyone, signed in or not
+    ("station calendar feed", "GET", lambda w: f"/activities/stations/{station(w)}/calendar.ics", {"default": 200}),
+    ("calendar feed of no station", "GET", lambda w: "/activities/stations/999999/calendar.ics", {"default": 404}),
     (
         "plan an activity at 隆园社区",
         "POST",
