@@ -37,7 +37,7 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/people/services yizhan/people/selectors.py \
 	yizhan/stations/services yizhan/stations/selectors.py \
 	yizhan/mediation/services yizhan/mediation/selectors.py \
-	yizhan/activities/services.py yizhan/activities/selectors.py \
+	yizhan/activities/services yizhan/activities/selectors.py \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py
 

@@ -30,8 +30,8 @@ from yizhan.notifications import services as notifications
 from yizhan.people.models import Person, TargetGroup
 from yizhan.stations.models import BrandItem, Room, ServiceLine, Station
 
-from .models import ACTIVE, REASON_MAX, Activity, ActivityStatus, Audience, Registration, RegistrationStatus
-from .permissions import can_manage_activity, can_plan_at
+from ..models import ACTIVE, REASON_MAX, Activity, ActivityStatus, Audience, Registration, RegistrationStatus
+from ..permissions import can_manage_activity, can_plan_at
 
 if TYPE_CHECKING:
     from yizhan.core.types import User

@@ -16,10 +16,10 @@ from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.people.models import Person
 from yizhan.stations.models import Station
 
-from . import feeds, selectors, services
-from .forms import ActivityFilterForm, ActivityForm, CancelForm, PersonSearchForm, RegisterForm
-from .models import Activity, Registration
-from .permissions import can_manage_activity, uses_activity_pages
+from .. import feeds, selectors, services
+from ..forms import ActivityFilterForm, ActivityForm, CancelForm, PersonSearchForm, RegisterForm
+from ..models import Activity, Registration
+from ..permissions import can_manage_activity, uses_activity_pages
 
 
 def _activity(pk, *, manage=False) -> Activity:

@@ -1,0 +1,21 @@
+"""Writes of the activities app: keyword-only, atomic, audited. Split by topic; import from here."""
+
+from .activities import (
+    activity_cancel,
+    activity_complete,
+    activity_create,
+    activity_publish,
+    activity_update,
+    registration_add,
+    registration_cancel,
+)
+
+__all__ = [
+    "activity_create",
+    "activity_update",
+    "activity_publish",
+    "activity_complete",
+    "activity_cancel",
+    "registration_add",
+    "registration_cancel",
+]
