@@ -20,6 +20,7 @@ import shutil
 import subprocess  # noqa: S404 - fc-match only, with fixed arguments
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -61,7 +62,9 @@ _KNOWN_FONTS = (
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 )
 
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+Align = Literal["left", "center", "right"]
+_TEXT_ALIGN: dict[Align, Literal[0, 1, 2]] = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+_H_ALIGN: dict[Align, Literal["LEFT", "CENTER", "RIGHT"]] = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
 Text = str | Promise | int | float | None
 
 
@@ -114,30 +117,46 @@ class PdfDocument:
         self.subject = str(subject)
         self.footer = str(footer or "")
         self.story: list[Flowable] = []
-        base = {"fontName": self.font, "wordWrap": "CJK"}
+        grey = colors.HexColor("#444444")
         self.styles = {
-            "h1": ParagraphStyle("h1", fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=6 * mm, **base),
-            "h2": ParagraphStyle("h2", fontSize=14, leading=20, spaceBefore=4 * mm, spaceAfter=2 * mm, **base),
-            "h3": ParagraphStyle("h3", fontSize=12, leading=17, spaceBefore=3 * mm, spaceAfter=1.5 * mm, **base),
-            "body": ParagraphStyle("body", fontSize=11, leading=17, spaceAfter=2 * mm, **base),
-            "cell": ParagraphStyle("cell", fontSize=10, leading=14, **base),
-            "small": ParagraphStyle("small", fontSize=9, leading=12, textColor=colors.HexColor("#444444"), **base),
+            "h1": self._style("h1", 20, alignment="center", space_after=6 * mm),
+            "h2": self._style("h2", 14, space_before=4 * mm, space_after=2 * mm),
+            "h3": self._style("h3", 12, space_before=3 * mm, space_after=1.5 * mm),
+            "body": self._style("body", 11, space_after=2 * mm),
+            "cell": self._style("cell", 10),
+            "small": self._style("small", 9, color=grey),
         }
+
+    def _style(
+        self,
+        name: str,
+        size: float,
+        *,
+        alignment: Align = "left",
+        space_before: float = 0,
+        space_after: float = 0,
+        color: colors.Color = colors.black,
+    ) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            fontName=self.font,
+            fontSize=size,
+            leading=size * 1.45,
+            alignment=_TEXT_ALIGN[alignment],
+            spaceBefore=space_before,
+            spaceAfter=space_after,
+            textColor=color,
+            wordWrap="CJK",
+        )
 
     # ---- blocks ---------------------------------------------------------------------------------------------
     def heading(self, text: Text, *, level: int = 1) -> None:
         self.story.append(Paragraph(_text(text), self.styles[f"h{min(max(level, 1), 3)}"]))
 
-    def paragraph(self, text: Text, *, size: float | None = None, align: str = "left") -> None:
+    def paragraph(self, text: Text, *, size: float | None = None, align: Align = "left") -> None:
         style = self.styles["body"]
         if size is not None or align != "left":
-            style = ParagraphStyle(
-                "custom",
-                parent=style,
-                fontSize=size or style.fontSize,
-                leading=(size or style.fontSize) * 1.5,
-                alignment=_ALIGN[align],
-            )
+            style = self._style("custom", size or 11, alignment=align, space_after=2 * mm)
         self.story.append(Paragraph(_text(text), style))
 
     def small(self, text: Text) -> None:
@@ -174,7 +193,7 @@ class PdfDocument:
         data = [[self._cell(value) for value in row] for row in rows]
         widths = [w * mm for w in col_widths_mm] if col_widths_mm else None
         table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
-        style = [
+        style: list[Any] = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
@@ -184,13 +203,13 @@ class PdfDocument:
         self.story.append(table)
         self.story.append(Spacer(1, 3 * mm))
 
-    def image(self, data: bytes, *, width_mm: float, align: str = "center") -> None:
+    def image(self, data: bytes, *, width_mm: float, align: Align = "center") -> None:
         """A PNG or JPEG scaled to ``width_mm``, its proportions kept."""
         picture = Image(io.BytesIO(data))
         ratio = picture.imageHeight / picture.imageWidth
         picture.drawWidth = width_mm * mm
         picture.drawHeight = width_mm * mm * ratio
-        picture.hAlign = align.upper()
+        picture.hAlign = _H_ALIGN[align]
         self.story.append(picture)
 
     def spacer(self, height_mm: float = 5) -> None:
