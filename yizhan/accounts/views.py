@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core import registry
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
@@ -268,6 +269,7 @@ def home(request):
         request,
         "accounts/home.html",
         {
+            "panels": registry.home_panels(request),
             "memberships": selectors.memberships_with_places(request.user.active_memberships()),
             "notifications": list(notification_list().filter(read_at__isnull=True)[:5]),
         },

@@ -52,6 +52,17 @@ class PlaceKind:
         return apps.get_model(self.model)
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A section an app adds to a signed-in user's home page: the day's work of that app for this user (a work
+    queue, figures, quick actions). ``template`` is rendered with ``context`` under the heading ``title``."""
+
+    title: Any  # a lazy or translated string
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
 class YizhanAppConfig(AppConfig):
     """Base of every project app's config. Everything is optional; an app declares what it has.
 
@@ -62,6 +73,9 @@ class YizhanAppConfig(AppConfig):
     - ``scope_places``: ``PlaceKind`` items, the places of this app where roles are held.
     - ``reference``: dotted path to a ``load()`` that creates this app's reference data where it is missing (what its
       data migrations add); ``manage.py seed_demo`` runs every app's first.
+    - ``home_panels``: dotted paths to callables ``(request) -> HomePanel | None``: what this app shows on the
+      signed-in user's home page (``None`` when it has nothing for this user). Each reads through its app's
+      selectors, so the home page's query count grows with the number of panels, not with the data.
     - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
       ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
     """
@@ -72,6 +86,7 @@ class YizhanAppConfig(AppConfig):
     notification_kinds: str | None = None
     scope_places: tuple[PlaceKind, ...] = ()
     reference: str | None = None
+    home_panels: tuple[str, ...] = ()
     demo: str | None = None
 
 
@@ -91,6 +106,17 @@ def api_routers() -> list[tuple[str, Any]]:
 def navigation() -> list[tuple[NavEntry, Predicate]]:
     entries = [entry for config in project_apps() for entry in config.navigation]
     return [(entry, entry.resolved_rule()) for entry in sorted(entries, key=lambda e: e.order)]
+
+
+@cache
+def _home_panel_builders() -> list[Any]:
+    return [import_string(path) for config in project_apps() for path in config.home_panels]
+
+
+def home_panels(request: Any) -> list[HomePanel]:
+    """The home page's panels for this request's user, in ``order``."""
+    panels = [panel for build in _home_panel_builders() if (panel := build(request)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def reference_loaders() -> list[str]:

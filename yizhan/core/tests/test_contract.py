@@ -210,3 +210,23 @@ def test_a_new_kind_of_place_reaches_the_scope_without_a_new_column(world):
     user.__dict__.pop("_memberships_cache", None)
     user.__dict__.pop("_yizhan_scope", None)
     assert scope_for_user(user).place_ids("team") == frozenset({7})
+
+
+def test_home_panels_come_from_the_apps_in_order_and_skip_empty_ones(monkeypatch, rf):
+    seen = []
+
+    def queue(request):
+        seen.append(request)
+        return registry.HomePanel(title="我的案件", template="x.html", context={"n": 1}, order=20)
+
+    def figures(request):
+        return registry.HomePanel(title="本月数字", template="y.html", context={}, order=10)
+
+    def nothing(request):
+        return None
+
+    monkeypatch.setattr(registry, "_home_panel_builders", lambda: [queue, nothing, figures])
+    request = rf.get("/")
+    panels = registry.home_panels(request)
+    assert [panel.title for panel in panels] == ["本月数字", "我的案件"]
+    assert seen == [request]
