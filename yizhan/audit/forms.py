@@ -1,17 +1,25 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form
 
+from . import display
 from .models import AuditLog
+
+# Above this many people in the reader's scope, "by" is typed (part of a username) instead of picked from a list.
+ACTOR_CHOICES_MAX = 300
 
 
 class AuditFilterForm(Form):
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + AuditLog.Action.choices)
-    target_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    """The audit log's filters as choices: who, what kind of record, what was done, when."""
+
     actor = forms.CharField(label=_("By"), required=False, max_length=150)
+    target_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + AuditLog.Action.choices)
+    target_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     region = forms.RegexField(
         label=_("Region code"),
         required=False,
@@ -22,9 +30,20 @@ class AuditFilterForm(Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["target_type"]).choices = [("", _("All")), *display.object_kinds()]
+        people = list(get_user_model().objects.order_by("name", "username")[: ACTOR_CHOICES_MAX + 1])
+        if len(people) <= ACTOR_CHOICES_MAX:
+            choices = [(user.get_username(), getattr(user, "name", "") or user.get_username()) for user in people]
+            anyone = [("", _("Anyone")), *choices]
+            self.fields["actor"] = forms.ChoiceField(label=_("By"), required=False, choices=anyone)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if isinstance(self.fields["actor"], forms.ChoiceField):  # picked from the list: that account exactly
+            data["actor_username"], data["actor"] = data.get("actor", ""), ""
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data

@@ -11,6 +11,7 @@ def audit_list(
     action: str = "",
     target_type: str = "",
     actor: str = "",
+    actor_username: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
     target_id: str = "",
@@ -27,6 +28,8 @@ def audit_list(
         qs = qs.filter(region_code__startswith=region)
     if actor:
         qs = qs.filter(actor_label__icontains=actor)
+    if actor_username:
+        qs = qs.filter(actor_label=actor_username)
     if date_from:
         qs = qs.filter(at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
     if date_to:
@@ -34,8 +37,8 @@ def audit_list(
     return qs.order_by("-at", "-id")
 
 
-def audit_target_types() -> list[str]:
-    return list(AuditLog.objects.order_by().values_list("target_type", flat=True).distinct())
+def audit_get(pk: int) -> AuditLog:
+    return AuditLog.objects.select_related("actor").get(pk=pk)
 
 
 def reveal_history(obj: models.Model) -> AuditQuerySet:

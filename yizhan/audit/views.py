@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,11 +12,14 @@ from django.views.decorators.http import require_POST
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
 
-from . import selectors
+from . import display, selectors
 from .exports import ExportTooLargeError, audit_export
 from .forms import AuditFilterForm, RevealForm
 from .models import AuditLog
 from .reveal import is_revealable_field, reveal, revealable_model
+
+# Fewer rows per page than elsewhere: a record can carry many changed fields.
+AUDIT_PAGE_SIZE = 25
 
 
 @requires(is_admin)
@@ -24,13 +29,25 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.audit_list(**form.cleaned_data)
     else:
         rows = selectors.audit_list() if not form.is_bound else AuditLog.objects.none()
-    page = paginate(request, rows.select_related(None))
+    page = paginate(request, rows.select_related("actor"), per_page=AUDIT_PAGE_SIZE)
     return render(
         request,
         "audit/audit_list.html",
-        {"form": form, "page": page},
+        {"form": form, "page": page, "groups": display.grouped(list(page.object_list))},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@requires(is_admin)
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One record as it is stored, for auditors: the raw kind, ids, region code and changes."""
+    try:
+        row = selectors.audit_get(pk)
+    except AuditLog.DoesNotExist as exc:
+        raise Http404 from exc
+    (entry,) = display.entries([row])
+    raw = json.dumps(row.changes, ensure_ascii=False, indent=2, sort_keys=True)
+    return render(request, "audit/audit_detail.html", {"row": row, "entry": entry, "raw": raw})
 
 
 @requires(is_admin)
