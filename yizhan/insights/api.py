@@ -38,8 +38,10 @@ class TownCoverageOut(Schema):
     villages: int
     operating_stations: int
     under_construction: int
-    planned: int
-    without_station: int
+    planned: int = Field(description="villages whose best station is registered with the status planned")
+    target_date_only: int = Field(description="villages with no station record but a target date")
+    not_started: int = Field(description="villages with no station and no target date")
+    without_station: int = Field(description="villages without an operating station")
     operating_studios: int
     rate: float
     village_rows: list[VillageCoverageOut]
@@ -116,6 +118,8 @@ def get_coverage(request, query: Query[CoverageQuery]):
                 "operating_stations": t.operating_stations,
                 "under_construction": t.building_stations,
                 "planned": t.planned_stations,
+                "target_date_only": t.targeted,
+                "not_started": t.unplanned,
                 "without_station": t.without_station,
                 "operating_studios": t.operating_studios,
                 "rate": round(t.rate, 4),

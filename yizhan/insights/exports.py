@@ -20,8 +20,9 @@ def coverage_workbook(coverage) -> bytes:
             str(_("Villages and communities")),
             str(_("With an operating station")),
             str(_("Under construction")),
-            str(_("Planned")),
-            str(_("No station yet")),
+            str(_("Station planned")),
+            str(_("Target date set")),
+            str(_("Not started")),
             str(_("With an operating studio")),
             str(_("Coverage rate")),
         ]
@@ -36,7 +37,8 @@ def coverage_workbook(coverage) -> bytes:
                     town.operating_stations,
                     town.building_stations,
                     town.planned_stations,
-                    town.without_station,
+                    town.targeted,
+                    town.unplanned,
                     town.operating_studios,
                     round(town.rate, 4),
                 ]
@@ -50,12 +52,13 @@ def coverage_workbook(coverage) -> bytes:
                 coverage.operating_stations,
                 coverage.building_stations,
                 coverage.planned_stations,
-                coverage.without_station,
+                coverage.targeted,
+                coverage.unplanned,
                 coverage.operating_studios,
                 round(coverage.rate, 4),
             ]
         )
-    for row in summary.iter_rows(min_row=2, min_col=8, max_col=8):
+    for row in summary.iter_rows(min_row=2, min_col=9, max_col=9):
         for cell in row:
             cell.number_format = "0.0%"
 

@@ -55,6 +55,19 @@ class VillageCoverage:
         return any(s.status == Status.OPERATING for s in self.studios)
 
     @property
+    def category(self) -> str:
+        """Exactly one of operating / building / planned / targeted / none (the chart's and table's columns)."""
+        if self.has_operating_station:
+            return "operating"
+        if self.station_status == Status.UNDER_CONSTRUCTION:
+            return "building"
+        if self.station_status == Status.PLANNED:
+            return "planned"
+        if self.plan and self.plan.station_target:
+            return "targeted"
+        return "none"
+
+    @property
     def overdue(self) -> bool:
         target = self.plan.station_target if self.plan else None
         return bool(target and target < timezone.localdate() and not self.has_operating_station)
@@ -82,17 +95,23 @@ class TownCoverage:
 
     @property
     def planned_stations(self) -> int:
-        return self._count(
-            lambda v: (
-                not v.has_operating_station
-                and v.station_status not in (Status.UNDER_CONSTRUCTION,)
-                and (v.station_status == Status.PLANNED or (v.plan and v.plan.station_target))
-            )
-        )
+        """A station registered with the status 计划中 (the word means what it means on the station list)."""
+        return self._count(lambda v: not v.has_operating_station and v.station_status == Status.PLANNED)
+
+    @property
+    def targeted(self) -> int:
+        """No station being planned or built, but a target date in the rollout plan."""
+        return self._count(lambda v: v.category == "targeted")
+
+    @property
+    def unplanned(self) -> int:
+        """No station at all and no target date: the villages nobody has started on."""
+        return self._count(lambda v: v.category == "none")
 
     @property
     def without_station(self) -> int:
-        return self.village_count - self.operating_stations - self.building_stations - self.planned_stations
+        """Villages without an operating station, whatever else is under way there."""
+        return self.village_count - self.operating_stations
 
     @property
     def operating_studios(self) -> int:
@@ -132,6 +151,14 @@ class Coverage:
         return self._sum("planned_stations")
 
     @property
+    def targeted(self):
+        return self._sum("targeted")
+
+    @property
+    def unplanned(self):
+        return self._sum("unplanned")
+
+    @property
     def without_station(self):
         return self._sum("without_station")
 
@@ -152,22 +179,21 @@ class Coverage:
         return self.region.level == Region.Level.TOWN
 
     def chart_data(self) -> dict:
-        """Data for the ECharts chart (read by static/insights/coverage.js from a json_script element)."""
+        """Data for the ECharts chart (read by static/insights/coverage.js from a json_script element): a stacked bar
+        per town for a district, the shares of one town's villages for a town."""
+        series = [
+            ("operating", _("Operating station"), "operating_stations"),
+            ("building", _("Under construction"), "building_stations"),
+            ("planned", _("Station planned"), "planned_stations"),
+            ("targeted", _("Target date set"), "targeted"),
+            ("none", _("Not started"), "unplanned"),
+        ]
         return {
+            "kind": "shares" if self.is_town else "towns",
             "categories": [t.region.name for t in self.towns],
             "series": [
-                {
-                    "key": "operating",
-                    "name": str(_("Operating station")),
-                    "data": [t.operating_stations for t in self.towns],
-                },
-                {
-                    "key": "building",
-                    "name": str(_("Under construction")),
-                    "data": [t.building_stations for t in self.towns],
-                },
-                {"key": "planned", "name": str(_("Planned")), "data": [t.planned_stations for t in self.towns]},
-                {"key": "none", "name": str(_("No station yet")), "data": [t.without_station for t in self.towns]},
+                {"key": key, "name": str(name), "data": [getattr(t, attr) for t in self.towns]}
+                for key, name, attr in series
             ],
             "rate": {"name": str(_("Coverage rate (%)")), "data": [round(t.rate * 100, 1) for t in self.towns]},
         }

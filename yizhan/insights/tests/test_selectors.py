@@ -25,8 +25,15 @@ def test_coverage_of_a_town(net, world):
     rows = {v.region.name: v for v in town.villages}
     assert town.village_count == 3
     assert town.operating_stations == 1
-    assert town.planned_stations == 2
-    assert town.without_station == 0
+    # each village counts once: a target date alone is not "planned" (the word the station list uses for a
+    # registered station), and villages without an operating station are all counted as such (issue 9, finding 6)
+    assert town.planned_stations == 1
+    assert town.targeted == 1
+    assert town.unplanned == 0
+    assert town.without_station == 2
+    assert rows["东灵社区"].category == "targeted"
+    assert rows["友谊村"].category == "planned"
+    assert sum(1 for v in town.villages if v.category == "operating") == town.operating_stations
     assert town.operating_studios == 1
     assert data.rate == pytest.approx(1 / 3)
     assert rows["隆园社区"].station_status == Status.OPERATING
@@ -35,6 +42,14 @@ def test_coverage_of_a_town(net, world):
     assert rows["东灵社区"].overdue
     chart = data.chart_data()
     assert chart["categories"] == ["瓜沥镇"]
+    assert chart["kind"] == "shares"  # one town: shares of its villages, not one giant bar
+    assert {serie["key"]: serie["data"] for serie in chart["series"]} == {
+        "operating": [1],
+        "building": [0],
+        "planned": [1],
+        "targeted": [1],
+        "none": [0],
+    }
     assert chart["rate"]["data"] == [33.3]
 
 
