@@ -192,6 +192,11 @@ def names_as_seen(people) -> dict[int, str]:
     return {p.pk: p.name if p.pk in visible else mask("name", p.name) for p in people}
 
 
+def has_active_consent(person: Person, purpose: str) -> bool:
+    # unscoped: the consents of a person the caller already holds (in scope)
+    return Consent.all_objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists()
+
+
 def consents_shown(person: Person) -> list[tuple[Consent, str]]:
     """The person's consents for their page, each with its guardian's name as the viewer may see it ("" if none)."""
     consents = list(person_consents(person))

@@ -1,6 +1,7 @@
 """Writes of the people app: atomic and audited. Split by topic; import from here."""
 
-from .consents import consent_record, consent_withdraw, has_active_consent
+from ..selectors import has_active_consent
+from .consents import consent_record, consent_withdraw
 from .people import (
     DuplicatePersonError,
     find_duplicate,

@@ -14,10 +14,6 @@ from ..models import Consent, Person, ScheduledVisit, TargetGroupMembership
 from ..permissions import can_write_residents_in
 
 
-def has_active_consent(person: Person, purpose: str) -> bool:
-    return Consent.all_objects.filter(person=person, purpose=purpose, withdrawn_on__isnull=True).exists()
-
-
 def consent_record(
     *,
     recorded_by,

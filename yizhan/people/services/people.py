@@ -15,8 +15,8 @@ from yizhan.core.versioning import bump_version
 
 from ..models import Household, Person, Relation, ScheduledVisit, TargetGroup, TargetGroupMembership
 from ..permissions import can_manage_target_groups, can_write_residents_in
+from ..selectors import has_active_consent
 from ..validators import birth_date_from_id, gender_from_id, normalize_id_number, normalize_mobile
-from .consents import has_active_consent
 from .visits import schedule_due_visits
 
 PERSON_FIELDS = [

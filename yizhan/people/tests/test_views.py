@@ -569,3 +569,44 @@ def test_full_width_numbers_are_normalised_not_duplicated(world, client_for):
         "/api/people/search", json.dumps({"q": "１３９１２３４５６７８"}), content_type="application/json"
     )
     assert found.json()["meta"]["count"] == 1
+
+
+def test_a_visit_asks_for_the_consent_first_and_then_opens(world, client_for):
+    """Issue 9, finding 2: the precondition comes before the form, with the consent form on the same page."""
+    person = longyuan_person(world)
+    with scopes_disabled():
+        Consent.all_objects.filter(person=person).delete()
+    client = client_for(world.users["station_manager"])
+    detail = client.get(f"/people/{person.pk}/").content.decode()
+    assert 'data-testid="consent-hint"' in detail
+    page = client.get(f"/people/{person.pk}/visits/new/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="consent-needed"' in html
+    assert 'name="next" value="visit"' in html
+    assert 'name="findings"' not in html  # the visit form is not offered yet
+    assert page.context["consent_form"].initial["purpose"] == "care"
+    # a visit posted anyway is refused with the same page and nothing is written
+    with scopes_disabled():
+        visits_before = person.visits.count()
+    refused = client.post(f"/people/{person.pk}/visits/new/", {"kind": "care", "visit_date": "2026-11-01"})
+    assert refused.status_code == 409
+    with scopes_disabled():
+        assert person.visits.count() == visits_before
+    today = timezone.localdate().isoformat()
+    recorded = client.post(
+        f"/people/{person.pk}/consents/",
+        {
+            "purpose": "care",
+            "data_scope": "关怀走访记录",
+            "given_on": today,
+            "given_by": "self",
+            "separate": "on",
+            "next": "visit",
+        },
+    )
+    assert recorded.status_code == 302
+    assert recorded["Location"] == f"/people/{person.pk}/visits/new/"
+    opened = client.get(recorded["Location"]).content.decode()
+    assert 'name="findings"' in opened
+    assert 'data-testid="consent-hint"' not in client.get(f"/people/{person.pk}/").content.decode()

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +31,7 @@ from ..forms import (
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
 from ..permissions import can_manage_target_groups, works_with_residents
 from ..validators import normalize_id_number
-from .common import get_person_or_404
+from .common import consent_form_for, get_person_or_404
 
 
 def _filter_form(request):
@@ -182,11 +181,7 @@ def person_detail(request, pk):
     scope = require_scope()
     admin = is_admin(scope)
     guardians = selectors.guardians_of(person)
-    consent_form = ConsentForm(
-        initial={"given_on": timezone.localdate(), "given_by": "guardian" if person.needs_guardian_consent else "self"},
-        guardians=guardians,
-        guardian_names=selectors.names_as_seen(guardians),
-    )
+    consents = selectors.consents_shown(person)
     context = {
         "person": person,
         "guardians": Person.objects.filter(pk__in=guardians.values("pk")).select_related("region")
@@ -194,7 +189,8 @@ def person_detail(request, pk):
         else [],
         "relations": selectors.person_relations(person),
         "groups": selectors.person_groups(person),
-        "consents": selectors.consents_shown(person),
+        "consents": consents,
+        "has_care_consent": any(c.purpose == Consent.Purpose.CARE and not c.withdrawn_on for c, _name in consents),
         "visits": selectors.person_visits(person)[:20],
         "due_visits": selectors.person_due_visits(person),
         "needs": selectors.person_needs(person)[:20],
@@ -204,7 +200,7 @@ def person_detail(request, pk):
         "is_admin": admin,
         "relation_form": RelationForm(),
         "group_form": GroupAddForm(),
-        "consent_form": consent_form,
+        "consent_form": consent_form_for(person),
         "household_form": HouseholdForm(initial={"name": _("%(name)s's household") % {"name": person.name}}),
         "withdraw_form": WithdrawForm(),
         "can_reveal": person.can_reveal(request.user, "id_number"),
@@ -325,6 +321,8 @@ def consent_add(request, pk):
             messages.success(request, _("Consent recorded."))
     else:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    if request.POST.get("next") == "visit":  # recorded from the visit form, which needs it: back there
+        return redirect("people:visit_create", pk=person.pk)
     return redirect("people:detail", pk=person.pk)
 
 

@@ -16,15 +16,21 @@ from yizhan.regions.models import Region
 
 from .. import selectors, services
 from ..forms import ActionForm, VisitForm, VisitPlanForm
-from ..models import FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
+from ..models import Consent, FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
 from ..permissions import works_with_residents
-from .common import get_person_or_404, staff_for
+from .common import consent_form_for, get_person_or_404, staff_for
 
 
 @requires(works_with_residents)
 def visit_create(request, pk):
     person = get_person_or_404(pk)
+    if not person.is_anonymised and not selectors.has_active_consent(person, Consent.Purpose.CARE):
+        # the precondition first: record the consent here, then the form opens (issue 9, finding 2)
+        context = {"person": person, "consent_form": consent_form_for(person, purpose=Consent.Purpose.CARE)}
+        return render(
+            request, "people/visit_consent_needed.html", context, status=409 if request.method == "POST" else 200
+        )
     staff = staff_for(person.region.code)
     form = VisitForm(
         request.POST or None,
