@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,10 @@ class Notification(ScopedModel):
     params = models.JSONField(default=dict, blank=True)
     # Makes delivery idempotent: a task that runs twice finds the notification it already made.
     dedup_key = models.CharField(max_length=100, unique=True)
+    # Where the notification leads: a URL name and its arguments, reversed when shown (no URL is stored, so a moved
+    # page still resolves). Empty for a notification about nothing in particular.
+    link_name = models.CharField(_("leads to"), max_length=100, blank=True)
+    link_args = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -44,13 +51,23 @@ class Notification(ScopedModel):
         return str(self.title)
 
     @property
+    def url(self) -> str:
+        """The page of what the notification is about, or "" when it has none (or the page no longer exists)."""
+        if not self.link_name:
+            return ""
+        try:
+            return reverse(self.link_name, args=self.link_args or [])
+        except NoReverseMatch:
+            return ""
+
+    @property
     def title(self):
         return registry.notification_kinds().get(self.kind, (self.kind, ""))[0]
 
     @property
     def body(self):
         template = registry.notification_kinds().get(self.kind, ("", ""))[1]
-        try:
-            return str(template) % self.params
-        except (KeyError, TypeError, ValueError):
+        try:  # a parameter an older notification lacks reads as empty rather than showing the raw template
+            return str(template) % defaultdict(str, self.params or {})
+        except (TypeError, ValueError):
             return str(template)

@@ -6,8 +6,19 @@ from yizhan.core import registry
 from .models import Notification
 
 
-def notify(*, user, kind: str, params: dict, dedup_key: str, channel=Notification.Channel.IN_APP) -> Notification:
-    """Create a notification once per dedup key (safe to call again from a retried task)."""
+def notify(
+    *,
+    user,
+    kind: str,
+    params: dict,
+    dedup_key: str,
+    channel=Notification.Channel.IN_APP,
+    link: tuple[str, list] | None = None,
+) -> Notification:
+    """Create a notification once per dedup key (safe to call again from a retried task).
+
+    ``link`` is where it leads: ``(url_name, args)``, e.g. ``("people:visit_detail", [visit.pk])``; the reader opens
+    it through ``notifications:open``, which marks it read."""
     if kind not in registry.notification_kinds():
         raise ValueError(f"Unknown notification kind {kind!r}")
     existing = Notification.all_objects.filter(dedup_key=dedup_key).first()
@@ -15,8 +26,15 @@ def notify(*, user, kind: str, params: dict, dedup_key: str, channel=Notificatio
         return existing
     try:
         with transaction.atomic():
+            link_name, link_args = link if link else ("", [])
             return Notification.all_objects.create(
-                user=user, kind=kind, params=params, dedup_key=dedup_key, channel=channel
+                user=user,
+                kind=kind,
+                params=params,
+                dedup_key=dedup_key,
+                channel=channel,
+                link_name=link_name,
+                link_args=list(link_args),
             )
     except IntegrityError:  # the same task ran twice at once
         return Notification.all_objects.get(dedup_key=dedup_key)

@@ -28,6 +28,17 @@ def notification_read(request, pk):
 
 
 @login_required
+def notification_open(request, pk):
+    """Follow a notification to what it is about; opening it marks it read."""
+    try:
+        notification = Notification.objects.get(pk=pk)
+    except Notification.DoesNotExist as exc:
+        raise Http404 from exc
+    services.mark_read(notification=notification)
+    return redirect(notification.url or "notifications:list")
+
+
+@login_required
 @require_POST
 def notification_read_all(request):
     services.mark_all_read(user=request.user)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 PEOPLE_KINDS = {
     "followup_overdue": (
         _("A follow-up action is overdue"),
-        _("The follow-up action “%(action)s” (visit #%(visit_id)s) was due on %(due)s. Open the overdue list to act."),
+        _("The follow-up action “%(action)s” from the visit of %(visit_date)s was due on %(due)s."),
     ),
     "visits_overdue": (
         _("Care visits are overdue"),
-        _("%(count)s care visit(s) in %(place)s are overdue. Open the overdue list to plan them."),
+        _("%(count)s care visit(s) in %(place)s are overdue."),
     ),
 }

@@ -15,7 +15,7 @@ from .models import FollowUpAction, ScheduledVisit
 def remind_followup(action_id: int) -> int | None:
     """Remind the owner of one follow-up action if it is still open after its due date."""
     with scopes_disabled():
-        action = FollowUpAction.all_objects.select_related("owner").filter(pk=action_id).first()
+        action = FollowUpAction.all_objects.select_related("owner", "visit").filter(pk=action_id).first()
         if action is None or not action.is_overdue:
             return None
         return _notify_action(action).pk
@@ -25,8 +25,13 @@ def _notify_action(action):
     return notify(
         user=action.owner,
         kind="followup_overdue",
-        params={"action": action.description, "visit_id": action.visit_id, "due": action.due_date.isoformat()},
+        params={
+            "action": action.description,
+            "visit_date": action.visit.visit_date.isoformat(),
+            "due": action.due_date.isoformat(),
+        },
         dedup_key=f"followup_overdue:{action.pk}",
+        link=("people:visit_detail", [action.visit_id]),
     )
 
 
@@ -37,7 +42,7 @@ def send_overdue_reminders() -> dict:
     sent = {"actions": 0, "villages": 0}
     with scopes_disabled():
         for action in FollowUpAction.all_objects.filter(done_on__isnull=True, due_date__lt=today).select_related(
-            "owner"
+            "owner", "visit"
         ):
             _notify_action(action)
             sent["actions"] += 1
@@ -57,6 +62,7 @@ def send_overdue_reminders() -> dict:
                     kind="visits_overdue",
                     params={"count": row["count"], "place": row["person__region__name"]},
                     dedup_key=f"visits_overdue:{code}:{membership.user_id}:{today.isoformat()}",
+                    link=("people:overdue", []),
                 )
             sent["villages"] += 1
     return sent

@@ -33,4 +33,10 @@ ROWS = [
         lambda w: f"/notifications/{w.notification.pk}/read/",
         ONLY_ITS_RECIPIENT,
     ),
+    (
+        "open one (the 隆园 station manager's)",
+        "GET",
+        lambda w: f"/notifications/{w.notification.pk}/open/",
+        ONLY_ITS_RECIPIENT,
+    ),
 ]

@@ -105,3 +105,18 @@ def test_welcome_notification_runs_on_the_rq_backend(settings):
     assert Notification.all_objects.get().user == world.users["volunteer"]
     result.refresh()
     assert result.status == "SUCCESSFUL"
+
+
+def test_a_notification_without_a_link_or_with_a_lost_one_opens_the_list(world, client_for):
+    from yizhan.notifications.services import notify
+
+    user = world.users["station_manager"]
+    plain = notify(user=user, kind="welcome", params={"name": "陈芳", "username": "x"}, dedup_key="plain")
+    lost = notify(user=user, kind="welcome", params={"name": "陈芳"}, dedup_key="lost", link=("people:nowhere", [1]))
+    assert plain.url == ""
+    assert lost.url == ""
+    assert "%(" not in str(lost.body)  # a parameter it lacks reads as empty, not as the raw template
+    client = client_for(user)
+    for notification in (plain, lost):
+        response = client.get(f"/notifications/{notification.pk}/open/")
+        assert response["Location"] == "/notifications/"

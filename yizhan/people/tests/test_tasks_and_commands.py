@@ -16,7 +16,7 @@ from .helpers import longyuan_person
 pytestmark = pytest.mark.django_db
 
 
-def test_overdue_reminders_reach_owner_and_manager_once(world):
+def test_overdue_reminders_reach_owner_and_manager_once(world, client_for):
     person = longyuan_person(world)
     Visit.all_objects.filter(person=person).delete()  # never visited
     manager = world.users["station_manager"]
@@ -55,8 +55,23 @@ def test_overdue_reminders_reach_owner_and_manager_once(world):
     assert person.id_number not in text
     assert person.mobile not in text
     with scopes_disabled():
-        html = str(Notification.all_objects.filter(kind="followup_overdue").first().body)
-    assert "送米送油" in html
+        followup = Notification.all_objects.get(kind="followup_overdue")
+        overdue = Notification.all_objects.get(kind="visits_overdue")
+    # each notification leads to its object, in words a person reads (no internal ids; issue 9, finding 4)
+    body = str(followup.body)
+    assert "送米送油" in body
+    assert "#" not in body
+    assert str(visit.visit_date) in body
+    assert followup.url == f"/people/visits/{visit.pk}/"
+    assert overdue.url == "/people/visits/overdue/"
+    client = client_for(manager)
+    opened = client.get(f"/notifications/{followup.pk}/open/")
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/people/visits/{visit.pk}/"
+    followup.refresh_from_db()
+    assert followup.read_at is not None
+    page = client.get("/notifications/").content.decode()
+    assert f"/notifications/{overdue.pk}/open/" in page
 
 
 def test_apply_retention_command_dry_run_reports(world):
