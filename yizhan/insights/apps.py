@@ -14,3 +14,4 @@ class InsightsConfig(registry.YizhanAppConfig):
     urls = (("stations/coverage/", "yizhan.insights.urls"),)
     api_routers = (("/coverage/", "yizhan.insights.api.coverage_router"),)
     navigation = (NavEntry("insights:coverage", _("Coverage"), "yizhan.insights.permissions.sees_coverage", order=60),)
+    home_panels = ("yizhan.insights.home.coverage_panel",)

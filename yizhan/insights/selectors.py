@@ -231,3 +231,15 @@ def coverage(region: Region) -> Coverage:
         if village.parent_id in town_rows:
             town_rows[village.parent_id].villages.append(by_village[village.pk])
     return Coverage(region=region, towns=[town_rows[t.pk] for t in towns])
+
+
+def coverage_summary() -> dict[str, int]:
+    """Villages in the reader's scope and how many have an operating station (home page figure): two queries."""
+    villages = Region.objects.filter(level=Region.Level.VILLAGE).count()
+    covered = (
+        Station.objects.filter(status=Status.OPERATING, region__level=Region.Level.VILLAGE)
+        .values("region_id")
+        .distinct()
+        .count()
+    )
+    return {"villages": villages, "covered": covered, "without": villages - covered}

@@ -13,3 +13,4 @@ class PeopleConfig(registry.YizhanAppConfig):
     api_routers = (("/people/", "yizhan.people.api.router"),)
     navigation = (NavEntry("people:list", _("Residents"), "yizhan.people.permissions.works_with_residents", order=70),)
     notification_kinds = "yizhan.people.notifications.PEOPLE_KINDS"
+    home_panels = ("yizhan.people.home.residents_panel",)

@@ -224,8 +224,9 @@ def test_home_query_count(world, client_for, django_assert_num_queries, roles):
             )
     client = client_for(user)
     client.get("/accounts/home/")
-    # session, user, memberships, unread notifications, session save (3)
-    with django_assert_num_queries(7):
+    # session, user, memberships, unread notifications, session save (3); the apps' home panels: residents (care
+    # visits, my follow-ups) and coverage (villages, covered villages)
+    with django_assert_num_queries(11):
         assert client.get("/accounts/home/").status_code == 200
 
 
