@@ -1,7 +1,6 @@
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form
@@ -30,11 +29,12 @@ class AuditFilterForm(Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
+        """``people``: the accounts in the reader's scope (``selectors.audit_people``); "by" is a choice among them
+        unless there are more than ``ACTOR_CHOICES_MAX`` (or none were given), else a text box."""
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["target_type"]).choices = [("", _("All")), *display.object_kinds()]
-        people = list(get_user_model().objects.order_by("name", "username")[: ACTOR_CHOICES_MAX + 1])
-        if len(people) <= ACTOR_CHOICES_MAX:
+        if people is not None and len(people) <= ACTOR_CHOICES_MAX:
             choices = [(user.get_username(), getattr(user, "name", "") or user.get_username()) for user in people]
             anyone = [("", _("Anyone")), *choices]
             self.fields["actor"] = forms.ChoiceField(label=_("By"), required=False, choices=anyone)

@@ -1,5 +1,7 @@
 from datetime import date, datetime, time
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
@@ -35,6 +37,11 @@ def audit_list(
     if date_to:
         qs = qs.filter(at__lte=timezone.make_aware(datetime.combine(date_to, time.max)))
     return qs.order_by("-at", "-id")
+
+
+def audit_people(limit: int) -> list[Any]:
+    """Accounts in the reader's scope, by name, at most ``limit`` (the audit filter's "by" choices)."""
+    return list(get_user_model().objects.order_by("name", "username")[:limit])
 
 
 def audit_get(pk: int) -> AuditLog:

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from yizhan.core.permissions import is_admin, is_signed_in, requires
 
 from . import display, selectors
 from .exports import ExportTooLargeError, audit_export
-from .forms import AuditFilterForm, RevealForm
+from .forms import ACTOR_CHOICES_MAX, AuditFilterForm, RevealForm
 from .models import AuditLog
 from .reveal import is_revealable_field, reveal, revealable_model
 
@@ -22,9 +22,13 @@ from .reveal import is_revealable_field, reveal, revealable_model
 AUDIT_PAGE_SIZE = 25
 
 
+def _filter_form(data: QueryDict | None) -> AuditFilterForm:
+    return AuditFilterForm(data, people=selectors.audit_people(ACTOR_CHOICES_MAX + 1))
+
+
 @requires(is_admin)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = _filter_form(request.GET or None)
     if form.is_bound and form.is_valid():
         rows = selectors.audit_list(**form.cleaned_data)
     else:
@@ -53,7 +57,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(is_admin)
 def audit_list_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered audit log (the list's filters) as an Excel file; the export is logged."""
-    form = AuditFilterForm(request.GET)
+    form = _filter_form(request.GET)
     if not form.is_valid():
         page = paginate(request, AuditLog.objects.none())
         return render(request, "audit/audit_list.html", {"form": form, "page": page}, status=400)
