@@ -10,7 +10,7 @@ PORT ?= 8000
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --host $(HOST) --port $(PORT)
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/run
 
 setup: $(VENV)/.installed node_modules/.installed

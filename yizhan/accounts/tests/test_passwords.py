@@ -192,3 +192,18 @@ def test_demo_logins_need_no_password_change(db):
     client = Client()
     assert client.post("/accounts/login/", {"username": "volunteer", "password": DEMO_PASSWORD}).status_code == 302
     assert client.get("/accounts/home/").status_code == 200
+
+
+def test_demo_logins_print_the_address_the_server_runs_on(db, monkeypatch):
+    from io import StringIO
+
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.delenv("HOST", raising=False)
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo_logins", "--port", "8080", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("Demo logins at http://127.0.0.1:8080/")
+    out = StringIO()
+    call_command("demo_logins", "--host", "0.0.0.0", stdout=out)  # noqa: S104 - what a user types to share it
+    assert "http://0.0.0.0:8000/" in out.getvalue()
