@@ -51,3 +51,32 @@ def test_station_manager_sees_no_admin_navigation(live_server, page, transaction
     assert page.get_by_role("link", name="审计日志").count() == 0
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "home-station-manager-phone")
+
+
+@pytest.mark.browser
+def test_the_header_leaves_room_for_the_page_on_a_phone(live_server, page, transactional_db):
+    """Issue 9, findings 7, 8 and 13: who is signed in is shown, the account links sit in a menu opened by keyboard,
+    the main navigation is one line on a phone, and anonymous visitors are led to the public pages."""
+    from yizhan.core.scoping import scopes_disabled
+    from yizhan.tests.browser import axe_violations
+    from yizhan.tests.factories import build_world
+
+    with scopes_disabled():
+        world = build_world()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_by_test_id("public-link").get_by_role("link").get_attribute("href") == "/public/"
+    assert page.locator("a.brand").get_attribute("href") == "/public/"
+    login(page, live_server, "town_admin", PASSWORD)  # the admin with the longest navigation
+    menu = page.get_by_test_id("user-menu")
+    assert world.users["town_admin"].name in menu.locator("summary").inner_text()
+    assert not page.get_by_role("link", name="密码").is_visible()
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name="密码").is_visible()
+    page.keyboard.press("Enter")  # closes again
+    heading_top = page.locator("h1").bounding_box()["y"]
+    assert heading_top < 200, heading_top  # was 300–420 px of links before any content
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    screenshot(page, "header-town-admin-phone")
