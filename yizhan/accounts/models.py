@@ -168,7 +168,7 @@ class RoleMembership(ScopedModel):
         indexes = [models.Index(fields=["place_kind", "place_id"], name="membership_place")]
 
     def __str__(self):
-        return f"{self.get_role_display()} @ {self.region}"
+        return f"{self.region} · {self.get_role_display()}"
 
     @property
     def region_code(self) -> str:

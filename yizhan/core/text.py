@@ -8,9 +8,11 @@ string field). The document writers still strip control characters (``core.docum
 """
 
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 CONTROL_CHARACTERS_MESSAGE = _("This text may not contain control characters.")
@@ -46,3 +48,14 @@ class ControlCharacterValidator:
 
 SEARCH_MAX_LENGTH = 100  # a search term in a filter form or an API query; longer ones are refused, never run
 CODE_MAX_LENGTH = 40  # a code (region, status, role, group, …) in a filter form or an API query
+
+
+def join_sentences(messages: Iterable[object]) -> str:
+    """Several messages as one text in the reader's language: in Chinese "甲；乙。" (not "甲。；乙。"), in English
+    "A. B." — each message's own final full stop is dropped before joining."""
+    parts = [str(m).strip().rstrip("。.；;") for m in messages if str(m).strip()]
+    if not parts:
+        return ""
+    if (get_language() or "").startswith("zh"):
+        return "；".join(parts) + "。"
+    return ". ".join(parts) + "."

@@ -2,8 +2,10 @@ from typing import Any
 
 from django import template
 from django.template.context import Context
+from django.utils.translation import pgettext
 
 from yizhan.core.fields import SensitiveFieldsMixin
+from yizhan.core.text import join_sentences
 
 register = template.Library()
 
@@ -37,3 +39,15 @@ def reveal(context: Context, obj: SensitiveFieldsMixin, field_name: str) -> dict
         "value": None,
         "can_reveal": raw not in (None, "") and obj.can_reveal(user, field_name),
     }
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label in the reader's language: full-width "：" in Chinese, ": " in English."""
+    return pgettext("label colon", ": ")
+
+
+@register.filter
+def sentences(messages: Any) -> str:
+    """Messages joined as one text in the reader's language (``core.text.join_sentences``)."""
+    return join_sentences(messages or [])

@@ -230,3 +230,30 @@ def test_home_panels_come_from_the_apps_in_order_and_skip_empty_ones(monkeypatch
     panels = registry.home_panels(request)
     assert [panel.title for panel in panels] == ["本月数字", "我的案件"]
     assert seen == [request]
+
+
+def test_messages_join_as_one_text_in_the_readers_language():
+    from django.utils import translation
+
+    from yizhan.core.text import join_sentences
+
+    with translation.override("zh-hans"):
+        assert join_sentences(["身份证号校验码不对，请核实。", "手机号应为 11 位数字。", ""]) == (
+            "身份证号校验码不对，请核实；手机号应为 11 位数字。"
+        )
+        assert join_sentences([]) == ""
+    with translation.override("en"):
+        assert join_sentences(["Check the ID number.", "A mobile number has 11 digits."]) == (
+            "Check the ID number. A mobile number has 11 digits."
+        )
+
+
+def test_a_label_colon_follows_the_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load yizhan %}{{ label }}{% colon %}{{ value }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"label": "地点", "value": "家中"})) == "地点：家中"
+    with translation.override("en"):
+        assert template.render(Context({"label": "Place", "value": "home"})) == "Place: home"

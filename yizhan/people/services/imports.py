@@ -28,6 +28,7 @@ from yizhan.core.documents import clean_row, new_workbook, workbook_bytes
 from yizhan.core.masking import mask
 from yizhan.core.permissions import require
 from yizhan.core.scoping import require_scope
+from yizhan.core.text import join_sentences
 from yizhan.regions.models import Region
 
 from ..models import ImportBatch, Person
@@ -526,7 +527,7 @@ def error_report_workbook(batch: ImportBatch) -> bytes:
                     mask("mobile", v.get("mobile", "")),
                     v.get("village", ""),
                     str(STATUS_LABELS[r["status"]]),
-                    "；".join(r["errors"]),
+                    join_sentences(r["errors"]),
                 ]
             )
         )
