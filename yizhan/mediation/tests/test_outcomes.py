@@ -4,17 +4,20 @@ every party's consent; follow-ups after the agreement only; reopening; idempoten
 
 import base64
 import json
+import sqlite3
+import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.utils import timezone
 
 from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.core.versioning import StaleVersionError
-from yizhan.mediation import services, tasks
+from yizhan.mediation import reference, services, tasks
 from yizhan.mediation.models import (
     Agreement,
     AgreementParty,
@@ -30,7 +33,9 @@ from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
 from yizhan.mediation.tests.outcomes import CONTENT, PDF_BYTES, make_agreement_case, make_follow_ups
 from yizhan.notifications.models import Notification
+from yizhan.stations import reference as station_reference
 from yizhan.stations.tests.network import png_bytes
+from yizhan.tests.factories import build_world
 
 
 @pytest.fixture
@@ -659,3 +664,71 @@ def test_page_extension_without_every_consent_shows_the_message(world, net, clie
     assert "每一方当事人" in response.content.decode()
     with scopes_disabled():
         assert not CaseExtension.all_objects.exists()
+
+
+# --- two mediators save the first agreement at once: one wins, the other is told, one version exists ---------------
+
+
+def _race(case_pk, world):
+    outcomes, barrier = [], threading.Barrier(2)
+    mediator = world.users["mediator"]
+
+    def save(terms):
+        try:
+            with scope_for(mediator):
+                case = Case.objects.get(pk=case_pk)
+                barrier.wait()
+                services.agreement_save(case=case, saved_by=mediator, version=1, terms=terms)
+            outcomes.append("saved")
+        except StaleVersionError:
+            outcomes.append("stale")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(terms,)) for terms in ("甲方案", "乙方案")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_mediators_saving_the_agreement_at_once_make_one_version(tmp_path):
+    with scopes_disabled():
+        reference.load()
+        station_reference.load()  # earlier transactional tests may have flushed the reference tables
+        world = build_world()
+        build_studio_network(world)
+        case = make_case(world, status=Case.Status.AGREEMENT, lead=True)
+        Case.all_objects.filter(pk=case.pk).update(agreement_form="written", closed_at=timezone.now())
+    if connection.vendor == "sqlite":
+        # As in test_cases.py: threads on a file copy of the in-memory test database (IMMEDIATE transactions).
+        path = tmp_path / "race.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        db = connection.settings_dict
+        saved = db["NAME"]
+        db["NAME"] = str(path)
+        db.setdefault("OPTIONS", {})["timeout"] = 30
+        try:
+            outcomes = _race(case.pk, world)
+        finally:
+            db["NAME"] = saved
+            db["OPTIONS"].pop("timeout", None)
+        reader = sqlite3.connect(path)
+        rows = reader.execute("SELECT revision FROM mediation_agreement WHERE case_id = ?", (case.pk,)).fetchall()
+        version = reader.execute("SELECT version FROM mediation_case WHERE id = ?", (case.pk,)).fetchone()[0]
+        reader.close()
+    else:
+        outcomes = _race(case.pk, world)
+        with scopes_disabled():
+            rows = list(Agreement.all_objects.filter(case=case).values_list("revision"))
+            version = Case.all_objects.get(pk=case.pk).version
+    assert outcomes == ["saved", "stale"]
+    assert [tuple(row) for row in rows] == [(1,)]
+    assert version == 2
