@@ -128,7 +128,9 @@ def agreement_get(case: Case, revision) -> Agreement:
 
 
 def case_confirmations(case: Case) -> list[JudicialConfirmation]:
-    return list(JudicialConfirmation.objects.filter(case=case).select_related("agreement").order_by("-applied_on"))
+    return list(
+        JudicialConfirmation.objects.filter(case=case).select_related("agreement").order_by("-applied_on", "-pk")
+    )
 
 
 def case_extensions(case: Case) -> list[CaseExtension]:
@@ -141,7 +143,11 @@ def case_extensions(case: Case) -> list[CaseExtension]:
 
 
 def case_follow_ups(case: Case) -> list[FollowUp]:
-    return list(FollowUp.objects.filter(case=case).select_related("performed_by").order_by("due_on", "pk"))
+    return list(
+        FollowUp.objects.filter(case=case)
+        .select_related("performed_by", "case__studio__region")
+        .order_by("due_on", "pk")
+    )
 
 
 def follow_up_get(case: Case, pk) -> FollowUp:

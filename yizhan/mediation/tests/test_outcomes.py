@@ -34,7 +34,7 @@ from yizhan.mediation.tests.network import build_studio_network
 from yizhan.mediation.tests.outcomes import CONTENT, PDF_BYTES, make_agreement_case, make_follow_ups
 from yizhan.notifications.models import Notification
 from yizhan.stations import reference as station_reference
-from yizhan.stations.tests.network import png_bytes
+from yizhan.stations.tests.network import count_queries, png_bytes
 from yizhan.tests.factories import build_world
 
 
@@ -732,3 +732,21 @@ def test_two_mediators_saving_the_agreement_at_once_make_one_version(tmp_path):
     assert outcomes == ["saved", "stale"]
     assert [tuple(row) for row in rows] == [(1,)]
     assert version == 2
+
+
+@pytest.mark.parametrize("role", ["mediator", "town_admin"])
+def test_the_case_page_costs_the_same_with_more_versions_extensions_and_visits(world, net, client_for, role):
+    case, agreement = make_agreement_case(world, locked=True)
+    client = client_for(world.users[role])
+    url = f"/stations/studios/cases/{case.pk}/"
+    make_follow_ups(case, done=True)
+    few = count_queries(client, url)
+    with scopes_disabled():
+        for revision in (2, 3):
+            old = Agreement.all_objects.get(case=case, superseded_at__isnull=True)
+            Agreement.all_objects.filter(pk=old.pk).update(superseded_at=timezone.now())
+            Agreement.all_objects.create(case=case, revision=revision, created_by=world.users["mediator"], terms="新")
+    for _ in range(3):
+        make_follow_ups(case, done=True)
+        make_follow_ups(case)
+    assert count_queries(client, url) == few
