@@ -750,3 +750,21 @@ def test_the_case_page_costs_the_same_with_more_versions_extensions_and_visits(w
         make_follow_ups(case, done=True)
         make_follow_ups(case)
     assert count_queries(client, url) == few
+
+
+def test_follow_up_notes_are_masked_for_admins_and_revealed_with_a_reason(world, net, client_for):
+    case, _agreement = make_agreement_case(world)
+    row = make_follow_ups(case, done=True)
+    url = f"/stations/studios/cases/{case.pk}/"
+    assert "王强称收入减少" in client_for(world.users["mediator"]).get(url).content.decode()
+    admin = client_for(world.users["town_admin"])
+    html = admin.get(url).content.decode()
+    assert "王强称收入减少" not in html
+    reveal = f"/reveal/mediation.followup/{row.pk}/notes/"
+    assert reveal in html
+    assert admin.post(reveal, {"reason": ""}).status_code == 400
+    response = admin.post(reveal, {"reason": "回访督导"})
+    assert response.status_code == 200
+    assert "王强称收入减少" in response.content.decode()
+    with scopes_disabled():
+        assert AuditLog.all_objects.filter(action="reveal", target_type="mediation.followup").count() == 1
