@@ -11,11 +11,13 @@ class MediationConfig(registry.YizhanAppConfig):
     verbose_name = _("Family mediation")
     reference = "yizhan.mediation.reference.load"
     demo = "yizhan.mediation.demo.seed"
+    notification_kinds = "yizhan.mediation.notifications.MEDIATION_KINDS"
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)
     api_routers = (
         ("/studios/", "yizhan.mediation.api.studios_router"),
         ("/cases/", "yizhan.mediation.api.cases_router"),
+        ("/cases/", "yizhan.mediation.api_outcomes.outcomes_router"),
     )
     scope_places = (PlaceKind("studio", "mediation.Studio", "mediation:studio_detail"),)
     navigation = (

@@ -8,13 +8,16 @@ from yizhan.stations.models import Station
 from .models import (
     DEFAULT_CASE_NUMBER_FORMAT,
     DEFAULT_CASE_TIME_LIMIT_DAYS,
+    AgreementParty,
     Case,
     CaseParty,
     DisputeType,
+    FollowUp,
+    JudicialConfirmation,
     StudioMember,
     validate_case_number_format,
 )
-from .services import PartyData
+from .services import PartyData, PartyDetails
 from .services.cases import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MAX_LENGTH
 
 
@@ -216,4 +219,175 @@ class CaseCloseForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- outcomes: agreement, judicial confirmation, extension, follow-up visits --------------------------------------
+
+OUTCOME_TEXT_ROWS = 4
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class AgreementForm(Form):
+    """The agreement's content (art. 29) and each party's basic details (``party_<id>_gender|age|address``)."""
+
+    facts = forms.CharField(
+        label=_("Main facts of the dispute"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": OUTCOME_TEXT_ROWS}),
+    )
+    matters = forms.CharField(
+        label=_("Disputed matters"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": OUTCOME_TEXT_ROWS}),
+    )
+    responsibilities = forms.CharField(
+        label=_("Each party's responsibility"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": OUTCOME_TEXT_ROWS}),
+    )
+    terms = forms.CharField(
+        label=_("Agreed terms"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    performance = forms.CharField(
+        label=_("How the terms are performed"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": OUTCOME_TEXT_ROWS}),
+    )
+    perform_by = forms.DateField(label=_("Performed by (date)"), required=False, **DATE_WIDGET)
+    copies = forms.IntegerField(
+        label=_("Number of copies"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("One for each party and one for the archive."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = list(parties)
+        for party in self.parties:
+            name = party.name
+            self.fields[f"party_{party.pk}_gender"] = forms.ChoiceField(
+                label=_("Gender of %(name)s") % {"name": name},
+                choices=[("", "—"), *AgreementParty.Gender.choices],
+                required=False,
+            )
+            self.fields[f"party_{party.pk}_age"] = forms.IntegerField(
+                label=_("Age of %(name)s") % {"name": name}, min_value=0, max_value=130, required=False
+            )
+            self.fields[f"party_{party.pk}_address"] = forms.CharField(
+                label=_("Address of %(name)s") % {"name": name},
+                max_length=200,
+                required=False,
+                help_text=_("Printed on the agreement; the village or community is enough."),
+            )
+
+    def party_rows(self):
+        """The bound fields of each party, for the template: (party, gender, age, address)."""
+        return [
+            (p, self[f"party_{p.pk}_gender"], self[f"party_{p.pk}_age"], self[f"party_{p.pk}_address"])
+            for p in self.parties
+        ]
+
+    def party_details(self) -> list[PartyDetails]:
+        data = self.cleaned_data
+        return [
+            PartyDetails(
+                party=p,
+                gender=data.get(f"party_{p.pk}_gender") or "",
+                age=data.get(f"party_{p.pk}_age"),
+                address=data.get(f"party_{p.pk}_address") or "",
+            )
+            for p in self.parties
+        ]
+
+
+class AgreementScanForm(Form):
+    scan = forms.FileField(
+        label=_("Scan of the signed agreement (PDF or image, at most 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+    signed_on = forms.DateField(label=_("Signed (takes effect) on"), required=False, **DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConfirmationApplyForm(Form):
+    applied_on = forms.DateField(label=_("The parties applied on"), required=False, **DATE_WIDGET)
+    court = forms.CharField(label=_("Court (through the shared court)"), max_length=100, required=False)
+    joint = forms.BooleanField(label=_("The parties applied jointly"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConfirmationDecideForm(Form):
+    decision = forms.ChoiceField(
+        label=_("The court's decision"),
+        choices=[
+            ("", "—"),
+            (JudicialConfirmation.Decision.CONFIRMED, JudicialConfirmation.Decision.CONFIRMED.label),
+            (JudicialConfirmation.Decision.NOT_CONFIRMED, JudicialConfirmation.Decision.NOT_CONFIRMED.label),
+        ],
+        required=False,
+    )
+    decided_on = forms.DateField(label=_("Decided on"), required=False, **DATE_WIDGET)
+    ruling_number = forms.CharField(label=_("Ruling number (调确字)"), max_length=80, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseExtensionForm(Form):
+    new_deadline = forms.DateField(label=_("New deadline"), required=False, **DATE_WIDGET)
+    consenting_parties = forms.ModelMultipleChoiceField(
+        label=_("Parties who consented"),
+        queryset=CaseParty.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consented_on = forms.DateField(label=_("Consented on"), required=False, **DATE_WIDGET)
+    reason = forms.CharField(
+        label=_("Reason for the extension"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = CaseParty.objects.filter(case=case).order_by("role", "pk") if case else CaseParty.objects.none()
+        self.fields["consenting_parties"].queryset = parties
+        self.fields["consenting_parties"].label_from_instance = lambda p: f"{p.get_role_display()} {p.name}"
+
+
+class FollowUpForm(Form):
+    performed_on = forms.DateField(label=_("Visited on"), required=False, **DATE_WIDGET)
+    performance = forms.ChoiceField(
+        label=_("Is the agreement performed?"), choices=_choices(FollowUp.Performance.choices, "—"), required=False
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"), choices=_choices(FollowUp.Satisfaction.choices, "—"), required=False
+    )
+    escalation = forms.BooleanField(label=_("Signs of escalation"), required=False)
+    notes = forms.CharField(
+        label=_("Notes (kept encrypted)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FollowUpActionForm(Form):
+    action = forms.ChoiceField(
+        label=_("Further step"),
+        choices=[
+            ("", "—"),
+            (FollowUp.Action.REOPENED, _("Reopen the case")),
+            (FollowUp.Action.COURT, _("Refer to court")),
+        ],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    referral = forms.CharField(label=_("Court referred to"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)

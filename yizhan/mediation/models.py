@@ -384,3 +384,235 @@ class CaseNumberCounter(ScopedModel):
         verbose_name = _("case number counter")
         verbose_name_plural = _("case number counters")
         constraints = [models.UniqueConstraint(fields=["studio", "year"], name="case_counter_unique")]
+
+
+# --- outcomes (issue 11: agreement, judicial confirmation, time limit, follow-ups) ----------------------------------
+
+
+class Agreement(ScopedModel, SensitiveFieldsMixin):
+    """A version of a case's 人民调解协议书 (People's Mediation Law art. 29). Its content is kept encrypted; once the
+    signed scan is uploaded it is locked and takes effect on the day it was signed (art. 29: signed or fingerprinted
+    by the parties, signed by the mediator and sealed by the committee); a change then needs a new version, and the
+    old versions are kept."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="agreements")
+    revision = models.PositiveSmallIntegerField(_("version of the agreement"), default=1)
+    facts = EncryptedField(_("main facts of the dispute"), kind="text", blank=True)
+    matters = EncryptedField(_("disputed matters"), kind="text", blank=True)
+    responsibilities = EncryptedField(_("each party's responsibility"), kind="text", blank=True)
+    terms = EncryptedField(_("agreed terms"), kind="text", blank=True)
+    performance = EncryptedField(_("how the terms are performed"), kind="text", blank=True)
+    perform_by = models.DateField(_("performed by"), null=True, blank=True)
+    copies = models.PositiveSmallIntegerField(_("number of copies"), null=True, blank=True)
+    signed_on = models.DateField(_("signed (takes effect) on"), null=True, blank=True)
+    scan = models.CharField(_("signed scan"), max_length=255, blank=True)
+    scan_content_type = models.CharField(_("type of the scan"), max_length=30, blank=True)
+    scan_uploaded_at = models.DateTimeField(_("scan uploaded"), null=True, blank=True)
+    scan_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scan uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    superseded_at = models.DateTimeField(_("replaced by a new version"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("mediation agreement")
+        verbose_name_plural = _("mediation agreements")
+        ordering = ["case", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["case", "revision"], name="agreement_unique_revision")]
+
+    def __str__(self):
+        return f"{self.case.number} · {self.revision}"
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.scan)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+    @property
+    def confirmation_last_day(self):
+        """The last day the parties may apply for judicial confirmation (art. 33: within 30 days of effect)."""
+        return self.signed_on + timedelta(days=CONFIRMATION_DAYS) if self.signed_on else None
+
+
+CONFIRMATION_DAYS = 30  # People's Mediation Law art. 33
+
+
+class AgreementParty(ScopedModel, SensitiveFieldsMixin):
+    """A party's basic details as the agreement prints them: name, gender, age, address (as far as the parties want
+    it printed; the village or community is enough) and relation. Mobile and ID numbers are never printed."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="party_details"
+    )
+    party = models.ForeignKey(CaseParty, verbose_name=_("party"), on_delete=models.CASCADE, related_name="+")
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    age = models.PositiveSmallIntegerField(
+        _("age"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(130)]
+    )
+    address = EncryptedField(_("address"), kind="address", blank=True)
+
+    scoped_by = InStudioCases("agreement__case")
+    audit_via = ("agreement",)
+
+    class Meta:
+        verbose_name = _("party in an agreement")
+        verbose_name_plural = _("parties in an agreement")
+        ordering = ["agreement", "party__role", "party_id"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "party"], name="agreement_party_unique")]
+
+
+class JudicialConfirmation(ScopedModel):
+    """The parties' joint application to the court (through the community's 共享法庭) to confirm an agreement
+    (art. 33), and the court's decision with its ruling number (调确字)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting for the court")
+        CONFIRMED = "confirmed", _("Confirmed")
+        NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="confirmations")
+    agreement = models.OneToOneField(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="confirmation"
+    )
+    applied_on = models.DateField(_("applied on"))
+    court = models.CharField(_("court"), max_length=100)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    ruling_number = models.CharField(_("ruling number"), max_length=80, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("judicial confirmation")
+        verbose_name_plural = _("judicial confirmations")
+        ordering = ["case", "-applied_on", "-id"]
+
+    def __str__(self):
+        return f"{self.case.number} · {self.court}"
+
+
+class CaseExtension(ScopedModel):
+    """An extension of a case's time limit, with the consent of every party (who, when, the new deadline, why)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions")
+    old_deadline = models.DateField(_("deadline before"))
+    new_deadline = models.DateField(_("new deadline"))
+    reason = models.CharField(_("reason"), max_length=500)
+    consented_on = models.DateField(_("parties consented on"))
+    consenting_parties = models.ManyToManyField(CaseParty, verbose_name=_("parties who consented"), related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("extension of the time limit")
+        verbose_name_plural = _("extensions of the time limit")
+        ordering = ["case", "recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.case.number} → {self.new_deadline.isoformat()}"
+
+
+class FollowUp(ScopedModel, SensitiveFieldsMixin):
+    """A follow-up visit (回访) after an agreement: planned automatically, then recorded (when, by whom, whether the
+    agreement is performed, satisfaction, signs of escalation, notes kept encrypted). A failed performance can reopen
+    the case or record a referral to court."""
+
+    class Performance(models.TextChoices):
+        FULL = "full", _("Fully performed")
+        PARTIAL = "partial", _("Partly performed")
+        NONE = "none", _("Not performed")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Not satisfied")
+
+    class Action(models.TextChoices):
+        NONE = "", _("No further step")
+        REOPENED = "reopened", _("Case reopened")
+        COURT = "court", _("Referred to court")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField(_("due on"))
+    performed_on = models.DateField(_("visited on"), null=True, blank=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visited by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    performance = models.CharField(_("performance"), max_length=10, choices=Performance.choices, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    escalation = models.BooleanField(_("signs of escalation"), default=False)
+    notes = EncryptedField(_("notes"), kind="text", blank=True)
+    action = models.CharField(_("further step"), max_length=10, choices=Action.choices, blank=True)
+    action_reason = models.CharField(_("reason for the step"), max_length=500, blank=True)
+    referral = models.CharField(_("referred to"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        ordering = ["case", "due_on", "id"]
+
+    def __str__(self):
+        return f"{self.case.number} · {self.due_on.isoformat()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.performed_on is not None
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        return field_name == "notes" and is_admin_over(scope_for_user(user), self.case.studio.region)
+
+
+class CaseAlert(ScopedModel):
+    """A sent-marker: an alert of one kind about one case (and one deadline or agreement) was sent. Alert tasks
+    create it in the same transaction as their notifications, so a task run twice alerts once."""
+
+    class Kind(models.TextChoices):
+        DEADLINE_SOON = "deadline_soon", _("Time limit ends soon")
+        OVERDUE = "overdue", _("Time limit passed")
+        CONFIRMATION = "confirmation", _("Judicial confirmation window closes soon")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("for"), max_length=40)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("case alert")
+        verbose_name_plural = _("case alerts")
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "key"], name="case_alert_unique")]

@@ -5,7 +5,19 @@ from django.db.models import Count, Q, QuerySet
 from yizhan.core.scoping import require_scope
 from yizhan.stations.selectors import filter_places, with_place
 
-from .models import Case, CaseMember, CaseParty, DisputeType, Studio, StudioContact, StudioMember
+from .models import (
+    Agreement,
+    Case,
+    CaseExtension,
+    CaseMember,
+    CaseParty,
+    DisputeType,
+    FollowUp,
+    JudicialConfirmation,
+    Studio,
+    StudioContact,
+    StudioMember,
+)
 from .permissions import can_take_intake
 
 
@@ -92,3 +104,51 @@ def intake_studios() -> list[Studio]:
 def studio_roster(studio: Studio) -> list[StudioMember]:
     """The active team of a studio, for choosing a case's team."""
     return studio_team(studio)
+
+
+# --- outcomes: agreement versions, judicial confirmation, extensions, follow-up visits -----------------------------
+
+
+def case_agreements(case: Case) -> list[Agreement]:
+    """Every version of the case's agreement, newest first, with its parties' details."""
+    return list(
+        Agreement.objects.filter(case=case)
+        .select_related("case", "case__studio", "scan_uploaded_by")
+        .prefetch_related("party_details")
+        .order_by("-revision")
+    )
+
+
+def agreement_get(case: Case, revision) -> Agreement:
+    return (
+        Agreement.objects.select_related("case", "case__studio", "case__studio__region")
+        .prefetch_related("party_details")
+        .get(case=case, revision=revision)
+    )
+
+
+def case_confirmations(case: Case) -> list[JudicialConfirmation]:
+    return list(
+        JudicialConfirmation.objects.filter(case=case).select_related("agreement").order_by("-applied_on", "-pk")
+    )
+
+
+def case_extensions(case: Case) -> list[CaseExtension]:
+    return list(
+        CaseExtension.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("consenting_parties")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def case_follow_ups(case: Case) -> list[FollowUp]:
+    return list(
+        FollowUp.objects.filter(case=case)
+        .select_related("performed_by", "case__studio__region")
+        .order_by("due_on", "pk")
+    )
+
+
+def follow_up_get(case: Case, pk) -> FollowUp:
+    return FollowUp.objects.select_related("case", "case__studio", "case__studio__region").get(case=case, pk=pk)

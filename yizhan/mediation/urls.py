@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, studios
+from .views import cases, outcomes, studios
 
 app_name = "mediation"
 urlpatterns = [
@@ -21,4 +21,14 @@ urlpatterns = [
     path("cases/<int:case_pk>/not-accept/", cases.case_not_accept, name="case_not_accept"),
     path("cases/<int:case_pk>/team/", cases.case_team, name="case_team"),
     path("cases/<int:case_pk>/close/", cases.case_close, name="case_close"),
+    # outcomes: agreement, judicial confirmation, time limit, follow-up visits
+    path("cases/<int:case_pk>/agreement/", outcomes.agreement_edit, name="agreement_edit"),
+    path("cases/<int:case_pk>/agreement/scan/", outcomes.agreement_scan_upload, name="agreement_scan_upload"),
+    path("cases/<int:case_pk>/agreement/<int:revision>/pdf/", outcomes.agreement_pdf_download, name="agreement_pdf"),
+    path("cases/<int:case_pk>/agreement/<int:revision>/scan/", outcomes.agreement_scan, name="agreement_scan"),
+    path("cases/<int:case_pk>/confirmation/", outcomes.confirmation_apply, name="confirmation_apply"),
+    path("cases/<int:case_pk>/confirmation/decision/", outcomes.confirmation_decide, name="confirmation_decide"),
+    path("cases/<int:case_pk>/extend/", outcomes.case_extend, name="case_extend"),
+    path("cases/<int:case_pk>/follow-ups/<int:item_pk>/", outcomes.follow_up_record, name="follow_up_record"),
+    path("cases/<int:case_pk>/follow-ups/<int:item_pk>/step/", outcomes.follow_up_act, name="follow_up_act"),
 ]

@@ -9,6 +9,18 @@ from .cases import (
     case_not_accept,
     case_update,
 )
+from .outcomes import (
+    PartyDetails,
+    agreement_missing,
+    agreement_save,
+    agreement_upload_scan,
+    case_extend,
+    confirmation_apply,
+    confirmation_decide,
+    current_agreement,
+    follow_up_act,
+    follow_up_record,
+)
 from .studios import (
     studio_contact_create,
     studio_contact_delete,
@@ -32,4 +44,15 @@ __all__ = [
     "studio_member_add",
     "studio_member_remove",
     "studio_update",
+    # outcomes
+    "PartyDetails",
+    "agreement_missing",
+    "agreement_save",
+    "agreement_upload_scan",
+    "case_extend",
+    "confirmation_apply",
+    "confirmation_decide",
+    "current_agreement",
+    "follow_up_act",
+    "follow_up_record",
 ]

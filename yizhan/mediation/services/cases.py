@@ -27,6 +27,8 @@ from yizhan.core.versioning import StaleVersionError, bump_version
 
 from ..models import Case, CaseMember, CaseNumberCounter, CaseParty, DisputeType, Studio, StudioMember
 from ..permissions import can_take_intake, can_work_on_case
+from ..tasks import plan_deadline_alerts
+from .outcomes import schedule_follow_ups
 
 if TYPE_CHECKING:
     from yizhan.core.types import User
@@ -221,6 +223,7 @@ def case_accept(*, case: Case, accepted_by: User, version: int, willingness_reco
         case.accepted_at = timezone.now()
         case.save()
         audit.log_update(accepted_by, case, before)
+        plan_deadline_alerts(case)
     return case
 
 
@@ -440,4 +443,6 @@ def case_close(
         case.closed_at = timezone.now()
         case.save()
         audit.log_update(closed_by, case, before)
+        if outcome == Case.Status.AGREEMENT:
+            schedule_follow_ups(case=case, by=closed_by)
     return case

@@ -1,12 +1,18 @@
 """Permission-matrix rows for the studio pages and endpoints: the 东灵社区 studio (瓜沥镇; mediator and advisor are on
 its team) against admins of its town and district and of another town, and the roles of other places."""
 
+import base64
+from datetime import timedelta
 from types import SimpleNamespace
+
+from django.utils import timezone
 
 from yizhan.core.scoping import scopes_disabled
 from yizhan.mediation.models import Case, DisputeType, StudioContact, StudioMember
 from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
+from yizhan.mediation.tests.outcomes import lock, make_agreement_case, make_follow_ups
+from yizhan.stations.tests.network import png_bytes
 from yizhan.tests.factories import ADMINS_OK as ADMINS
 from yizhan.tests.factories import NON_ADMINS_403
 
@@ -39,6 +45,7 @@ def prepare(w):
         )
     )
     prepare_cases(w)
+    prepare_outcomes(w)
 
 
 def _advisor_member(w):
@@ -288,4 +295,208 @@ ROWS += [
     ),
     ("API case team", "POST", lambda w: ca(w, ON, "/team"), {**ANON_API, **case(403, 200, 403)}, _team),
     ("API case close", "POST", lambda w: ca(w, ACC, "/close"), {**ANON_API, **case(403, 200, 403)}, lambda w: CLOSE),
+]
+
+
+# --- outcomes: agreement, PDF, signed scan, judicial confirmation, extension, follow-up visits ---
+# ``agreed``: a case closed with a complete written agreement, the advisor on it; ``agreed_off``: the same without
+# the advisor; ``signed``: its agreement signed and locked 10 days ago; ``visited``: a follow-up found the agreement
+# not performed. ``case_accepted`` (above) is extended.
+
+
+def prepare_outcomes(w):
+    m = w.mediation
+    m.agreed, m.agreement = make_agreement_case(w)
+    m.agreed_off, m.agreement_off = make_agreement_case(w, advisor_on=False)
+    m.signed, m.signed_agreement = make_agreement_case(w, locked=True, signed_days_ago=10)
+    m.pending_visit = make_follow_ups(m.agreed)
+    m.visited, _ = make_agreement_case(w)
+    m.failed_visit = make_follow_ups(m.visited, done=True)
+    # Pages post forms urlencoded one value per field: a case whose only party is the applicant gets a valid consent.
+    m.accepted_alone = make_case(w, status=Case.Status.ACCEPTED, lead=True, advisor_on=True)
+    with scopes_disabled():
+        m.accepted_alone.parties.filter(role="respondent").delete()
+
+
+def _signed_scan(w, suffix):
+    """The locked agreement's scan is made again here: files in storage are not rolled back between rows."""
+    with scopes_disabled():
+        lock(w.mediation.signed_agreement, signed_on=w.mediation.signed_agreement.signed_on)
+    return suffix
+
+
+def _png_base64():
+    return base64.b64encode(png_bytes()).decode()
+
+
+def _agreement_form(w):
+    data = {"version": 1, "copies": 3, "perform_by": "2026-12-31", "terms": "王强每月支付抚养费一千元。"}
+    return data
+
+
+def _parties(w, which):
+    with scopes_disabled():
+        return [p.pk for p in getattr(w.mediation, which).parties.all()]
+
+
+def _extension(w, which=ACC, form=False):
+    parties = _parties(w, which)
+    return {
+        "version": 1,
+        "new_deadline": (getattr(w.mediation, which).deadline + timedelta(days=15)).isoformat(),
+        "consented_on": timezone.localdate().isoformat(),
+        "consenting_parties": parties[0] if form else parties,
+        "reason": "双方同意延长调解期限",
+    }
+
+
+def _visit():
+    return {
+        "version": 1,
+        "performed_on": timezone.localdate().isoformat(),
+        "performance": "full",
+        "satisfaction": "satisfied",
+    }
+
+
+OK_WORK = case(403, 302, 403)  # pages: mediators act, admins oversee (403), the advisor on the case reads only
+API_WORK = case(403, 200, 403)
+AGR, AGR_OFF, SIGNED, VISITED = "agreed", "agreed_off", "signed", "visited"
+
+ROWS += [
+    ("agreement form", "GET", lambda w: cp(w, AGR, "agreement/"), {**ANON_PAGE, **case(403, 200, 403)}),
+    ("agreement save", "POST", lambda w: cp(w, AGR, "agreement/"), {**ANON_PAGE, **OK_WORK}, _agreement_form),
+    ("agreement PDF (advisor on it)", "GET", lambda w: cp(w, AGR, "agreement/1/pdf/"), {**ANON_PAGE, **case()}),
+    (
+        "agreement PDF (advisor not on it)",
+        "GET",
+        lambda w: cp(w, AGR_OFF, "agreement/1/pdf/"),
+        {**ANON_PAGE, **case(advisor=404)},
+    ),
+    (
+        "agreement signed scan",
+        "GET",
+        lambda w: _signed_scan(w, cp(w, SIGNED, "agreement/1/scan/")),
+        {**ANON_PAGE, **case()},
+    ),
+    (
+        "agreement scan upload (no file: 400)",
+        "POST",
+        lambda w: cp(w, AGR, "agreement/scan/"),
+        {**ANON_PAGE, **case(403, 400, 403)},
+        lambda w: {"version": 1, "signed_on": timezone.localdate().isoformat()},
+    ),
+    (
+        "judicial confirmation",
+        "POST",
+        lambda w: cp(w, SIGNED, "confirmation/"),
+        {**ANON_PAGE, **OK_WORK},
+        lambda w: {
+            "version": 1,
+            "applied_on": timezone.localdate().isoformat(),
+            "court": "萧山区人民法院",
+            "joint": "on",
+        },
+    ),
+    (
+        "judicial confirmation decision (none applied: 400)",
+        "POST",
+        lambda w: cp(w, SIGNED, "confirmation/decision/"),
+        {**ANON_PAGE, **case(403, 400, 403)},
+        lambda w: {
+            "version": 1,
+            "decision": "confirmed",
+            "decided_on": timezone.localdate().isoformat(),
+            "ruling_number": "x",
+        },
+    ),
+    (
+        "case extension",
+        "POST",
+        lambda w: cp(w, "accepted_alone", "extend/"),
+        {**ANON_PAGE, **OK_WORK},
+        lambda w: _extension(w, "accepted_alone", form=True),
+    ),
+    (
+        "follow-up visit",
+        "POST",
+        lambda w: cp(w, AGR, f"follow-ups/{w.mediation.pending_visit.pk}/"),
+        {**ANON_PAGE, **OK_WORK},
+        lambda w: _visit(),
+    ),
+    (
+        "follow-up step (advisor not on it)",
+        "POST",
+        lambda w: cp(w, VISITED, f"follow-ups/{w.mediation.failed_visit.pk}/step/"),
+        {**ANON_PAGE, **case(403, 302, 403)},
+        lambda w: {"version": 1, "action": "court", "reason": "未履行", "referral": "萧山区人民法院"},
+    ),
+    # --- API ---
+    ("API case outcome (advisor on it)", "GET", lambda w: ca(w, AGR, "/outcome"), {**ANON_API, **case()}),
+    (
+        "API case outcome (advisor not on it)",
+        "GET",
+        lambda w: ca(w, AGR_OFF, "/outcome"),
+        {**ANON_API, **case(advisor=404)},
+    ),
+    (
+        "API agreement save",
+        "POST",
+        lambda w: ca(w, AGR, "/agreement"),
+        {**ANON_API, **API_WORK},
+        lambda w: {"version": 1, "terms": "王强每月支付抚养费一千元。", "copies": 3},
+    ),
+    ("API agreement PDF", "GET", lambda w: ca(w, AGR, "/agreement/1/pdf"), {**ANON_API, **case()}),
+    (
+        "API agreement signed scan",
+        "GET",
+        lambda w: _signed_scan(w, ca(w, SIGNED, "/agreement/1/scan")),
+        {**ANON_API, **case()},
+    ),
+    (
+        "API agreement scan upload",
+        "POST",
+        lambda w: ca(w, AGR, "/agreement/scan"),
+        {**ANON_API, **API_WORK},
+        lambda w: {"version": 1, "signed_on": timezone.localdate().isoformat(), "content": _png_base64()},
+    ),
+    (
+        "API judicial confirmation",
+        "POST",
+        lambda w: ca(w, SIGNED, "/confirmation"),
+        {**ANON_API, **case(403, 201, 403)},
+        lambda w: {
+            "version": 1,
+            "applied_on": timezone.localdate().isoformat(),
+            "court": "萧山区人民法院",
+            "joint": True,
+        },
+    ),
+    (
+        "API judicial confirmation decision (none applied: 400)",
+        "POST",
+        lambda w: ca(w, SIGNED, "/confirmation/decision"),
+        {**ANON_API, **case(403, 400, 403)},
+        lambda w: {
+            "version": 1,
+            "decision": "confirmed",
+            "decided_on": timezone.localdate().isoformat(),
+            "ruling_number": "x",
+        },
+    ),
+    ("API case extension", "POST", lambda w: ca(w, ACC, "/extension"), {**ANON_API, **case(403, 201, 403)}, _extension),
+    (
+        "API follow-up visit",
+        "POST",
+        lambda w: ca(w, AGR, f"/follow-ups/{w.mediation.pending_visit.pk}"),
+        {**ANON_API, **API_WORK},
+        lambda w: _visit(),
+    ),
+    (
+        "API follow-up step",
+        "POST",
+        lambda w: ca(w, VISITED, f"/follow-ups/{w.mediation.failed_visit.pk}/step"),
+        {**ANON_API, **API_WORK},
+        lambda w: {"version": 1, "action": "reopened", "reason": "王强未履行协议"},
+    ),
 ]

@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..models import Case, Studio
 from ..permissions import can_take_intake, can_work_on_case, uses_case_pages
+from .outcome_sections import outcome_context
 
 
 def _case(case_pk) -> Case:
@@ -96,6 +97,7 @@ def _detail(request, case: Case, status=200, **forms):
     if can_work and case.status == Case.Status.ACCEPTED:
         forms.setdefault("close_form", CaseCloseForm(initial=version))
     team_users = {row.member.user_id for row in team}
+    outcomes = outcome_context(case, can_work, forms)
     return render(
         request,
         "mediation/case_detail.html",
@@ -106,6 +108,7 @@ def _detail(request, case: Case, status=200, **forms):
             "can_work": can_work,
             "shows_narrative": case.shows_narrative(require_scope(), team_users),
             "today": timezone.localdate(),
+            **outcomes,
             **forms,
         },
         status=status,

@@ -1,0 +1,27 @@
+"""Notification texts of the mediation app, declared in MediationConfig.notification_kinds
+(yizhan/core/registry.py). Parameters carry case numbers, ids and dates only — never parties' details."""
+
+from django.utils.translation import gettext_lazy as _
+
+OUTCOME_KINDS = {
+    "case_deadline_soon": (
+        _("A case's time limit ends soon"),
+        _(
+            "The time limit of case %(case)s ends on %(deadline)s. Close it, or record an extension "
+            "with the consent of every party."
+        ),
+    ),
+    "case_overdue": (
+        _("A mediation case is overdue"),
+        _("Case %(case)s of %(studio)s passed its time limit on %(deadline)s without an outcome."),
+    ),
+    "case_confirmation_window": (
+        _("Judicial confirmation: the window closes soon"),
+        _(
+            "The parties of case %(case)s may apply for judicial confirmation of their agreement until %(last_day)s "
+            "(within %(days)s days of it taking effect)."
+        ),
+    ),
+}
+
+MEDIATION_KINDS = {**OUTCOME_KINDS}
