@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, studios
+from .views import cases, insight, studios
 
 app_name = "mediation"
 urlpatterns = [
@@ -21,4 +21,8 @@ urlpatterns = [
     path("cases/<int:case_pk>/not-accept/", cases.case_not_accept, name="case_not_accept"),
     path("cases/<int:case_pk>/team/", cases.case_team, name="case_team"),
     path("cases/<int:case_pk>/close/", cases.case_close, name="case_close"),
+    # overview: early warning and statistics
+    path("cases/warnings/", insight.case_warnings, name="case_warnings"),
+    path("cases/statistics/", insight.case_statistics, name="case_statistics"),
+    path("cases/statistics.xlsx", insight.case_statistics_export, name="case_statistics_export"),
 ]
