@@ -13,7 +13,7 @@ GROUP BY query, each warning kind one query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,7 +32,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -52,17 +51,53 @@ MEDIATED_CLOSED = (Case.Status.AGREEMENT, Case.Status.NO_AGREEMENT, Case.Status.
 
 
 class DayNumber(Func):
-    """A date (or a local date from ``TruncDate``) as the number of days since 1970-01-01, on both databases."""
+    """A date as the number of days since 1970-01-01, on both databases."""
 
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL: date - date is an integer
+    def as_sql(  # PostgreSQL: date - date is an integer
+        self,
+        compiler: Any,
+        connection: Any,
+        function: Any = None,
+        template: Any = None,
+        arg_joiner: Any = None,
+        **extra_context: Any,
+    ) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql})::date - DATE '1970-01-01')", params
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"CAST(julianday({sql}) - 2440587.5 AS INTEGER)", params
+
+
+class LocalDayNumber(Func):
+    """The local date (the current time zone's) of a timestamp as a day number: ``DayNumber(TruncDate(...))``
+    written natively. PostgreSQL converts with ``AT TIME ZONE``; SQLite (which Django gives a Python function per row
+    for ``TruncDate``, 30 times slower at 100,000 cases) shifts by the zone's current UTC offset, exact for zones
+    without daylight saving time such as Asia/Shanghai."""
+
+    output_field = IntegerField()
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: Any = None,
+        template: Any = None,
+        arg_joiner: Any = None,
+        **extra_context: Any,
+    ) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        zone = timezone.get_current_timezone_name()
+        return f"((({sql}) AT TIME ZONE %s)::date - DATE '1970-01-01')", (*params, zone)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = timezone.localtime().utcoffset()
+        seconds = int(offset.total_seconds()) if offset is not None else 0
+        return f"CAST(julianday({sql}, %s) - 2440587.5 AS INTEGER)", (*params, f"{seconds:+d} seconds")
 
 
 def day_number(day: date) -> int:
@@ -72,11 +107,11 @@ def day_number(day: date) -> int:
 def deadline_day_expression(prefix: str = "") -> ExpressionWrapper:
     """The last day of the time limit as a day number (NULL before acceptance): ``Case.deadline`` in SQL."""
     return ExpressionWrapper(
-        DayNumber(TruncDate(f"{prefix}accepted_at")) + F(f"{prefix}time_limit_days"), output_field=IntegerField()
+        LocalDayNumber(f"{prefix}accepted_at") + F(f"{prefix}time_limit_days"), output_field=IntegerField()
     )
 
 
-def with_deadlines(qs: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
+def with_deadlines(qs: QuerySet[Case], today: date | None = None) -> QuerySet[Any]:
     """Cases annotated with ``deadline_day`` and ``days_left`` (negative: overdue by that many days)."""
     today_n = day_number(today or timezone.localdate())
     return qs.annotate(deadline_day=deadline_day_expression()).annotate(
@@ -84,12 +119,12 @@ def with_deadlines(qs: QuerySet[Case], today: date | None = None) -> QuerySet[Ca
     )
 
 
-def _due(cases: QuerySet[Case]) -> list[Case]:
+def _due(cases: QuerySet[Any]) -> list[Case]:
     """The cases with ``overdue_days`` (0 unless past the deadline) beside ``days_left``."""
     rows = list(cases)
     for case in rows:
         left = getattr(case, "days_left", None)
-        case.overdue_days = -left if left is not None and left < 0 else 0  # type: ignore[attr-defined]
+        case.overdue_days = -left if left is not None and left < 0 else 0
     return rows
 
 
@@ -124,7 +159,7 @@ class Queue:
     is_admin: bool = False
 
 
-def _urgency(qs: QuerySet[Case]) -> QuerySet[Case]:
+def _urgency(qs: QuerySet[Any]) -> QuerySet[Any]:
     """Accepted cases by days left (overdue first), then cases in intake, oldest first."""
     return qs.order_by(F("deadline_day").asc(nulls_last=True), "received_on", "pk")
 
@@ -281,7 +316,7 @@ class Statistics:
         return self.agreements / self.closed if self.closed else None
 
 
-def _type_name(row: dict[str, Any]) -> str:
+def _type_name(row: Mapping[str, Any]) -> str:
     """A dispute type's name in the active language (as ``LookupType.name``)."""
     english = (translation.get_language() or "").startswith("en") and row["dispute_type__name_en"]
     return str(row["dispute_type__name_en"] if english else row["dispute_type__name_zh"])
@@ -301,7 +336,7 @@ def case_statistics(*, year: int | None = None, studio: Studio | None = None, to
     today_n = day_number(today or timezone.localdate())
     qs = statistics_cases(year=year, studio_id=studio.pk if studio else None)
     deadline = deadline_day_expression()
-    closed_day = DayNumber(TruncDate("closed_at"))
+    closed_day = LocalDayNumber("closed_at")
     summary = qs.annotate(deadline_day=deadline, closed_day=closed_day).aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(status__in=MEDIATED_CLOSED)),
@@ -315,18 +350,15 @@ def case_statistics(*, year: int | None = None, studio: Studio | None = None, to
             ),
         ),
         average_days=Avg(
-            ExpressionWrapper(F("closed_day") - DayNumber(TruncDate("accepted_at")), output_field=IntegerField()),
+            ExpressionWrapper(F("closed_day") - LocalDayNumber("accepted_at"), output_field=IntegerField()),
             filter=Q(status__in=MEDIATED_CLOSED, accepted_at__isnull=False, closed_at__isnull=False),
         ),
     )
     if year:
-        months = dict(
-            qs.annotate(month=ExtractMonth("received_on"))
-            .values("month")
-            .annotate(n=Count("pk"))
-            .values_list("month", "n")
-        )
-        by_month = [{"month": m, "label": f"{m}", "count": months.get(m, 0)} for m in range(1, 13)]
+        months = dict.fromkeys(range(1, 13), 0)
+        for day, n in qs.values("received_on").annotate(n=Count("pk")).values_list("received_on", "n"):
+            months[day.month] += n  # grouped by day (a plain column), summed by month here: at most 366 rows
+        by_month = [{"month": m, "label": f"{m}", "count": months[m]} for m in range(1, 13)]
     else:
         years = qs.values("year").annotate(n=Count("pk")).order_by("year").values_list("year", "n")
         by_month = [{"month": y, "label": f"{y}", "count": n} for y, n in years]

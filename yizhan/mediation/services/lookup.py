@@ -113,9 +113,12 @@ def person_from_token(token: str, *, studio: Studio, user: User) -> Person:
         raise ValidationError({"parties": message}) from exc
     if not isinstance(data, dict) or data.get("s") != studio.pk or data.get("u") != user.pk:
         raise ValidationError({"parties": message})
+    person_id = data.get("p")
+    if not isinstance(person_id, int):
+        raise ValidationError({"parties": message})
     # unscoped: the token proves the audited lookup; the village is checked again
     person = (
-        Person.all_objects.filter(pk=data.get("p"), region_id=studio.region_id, anonymised_at__isnull=True)
+        Person.all_objects.filter(pk=person_id, region_id=studio.region_id, anonymised_at__isnull=True)
         .select_related("region")
         .first()
     )
