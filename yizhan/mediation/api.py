@@ -64,6 +64,7 @@ class StudioOut(Schema):
     case_number_format: str
     case_time_limit_days: int
     version: int
+    repeat_window_days: int
 
 
 class StudioDetailOut(StudioOut):
@@ -103,6 +104,7 @@ class StudioPatch(InputSchema):
     shared_station: int | None = None
     case_number_format: str | None = Field(None, min_length=1, max_length=60)
     case_time_limit_days: int | None = Field(None, ge=1, le=365)
+    repeat_window_days: int | None = Field(None, ge=1, le=3650, description="Early warning: repeat-dispute window")
 
 
 class StudioMemberIn(InputSchema):
@@ -172,7 +174,7 @@ def update_studio(request, studio_id: int, payload: StudioPatch):
         data["region"] = village_by_code(data["region"]) if data["region"] else studio.region
     if "shared_station" in data:
         data["shared_station"] = _shared_station(data["shared_station"])
-    for required in ("name", "status", "is_public", "case_number_format", "case_time_limit_days"):
+    for required in ("name", "status", "is_public", "case_number_format", "case_time_limit_days", "repeat_window_days"):
         if required in data and data[required] is None:
             data.pop(required)
     services.studio_update(studio=studio, updated_by=request.user, version=version, **data)

@@ -39,6 +39,14 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    repeat_window_days = forms.IntegerField(
+        label=_("Repeat-dispute window (days)"),
+        min_value=1,
+        max_value=3650,
+        initial=365,
+        required=False,
+        help_text=_("A new case is flagged as a repeat dispute when a party had another case within this period."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +55,11 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
 
     def clean(self):
         data = super().clean()
-        for name in ("case_number_format", "case_time_limit_days"):  # left empty: the studio keeps its setting
+        for name in (
+            "case_number_format",
+            "case_time_limit_days",
+            "repeat_window_days",
+        ):  # left empty: the studio keeps its setting
             if data.get(name) in (None, ""):
                 data.pop(name, None)
         return data

@@ -671,3 +671,19 @@ def test_api_lookup_and_intake_with_the_token(net, world, client_for, residents)
         )
         assert response.status_code == status
     assert response.json() == {"found": False, "matches": []}
+
+
+def test_admins_set_the_repeat_window_of_a_studio(net, world, client_for):
+    client = client_for(world.users["town_admin"])
+    response = client.patch(
+        f"/api/studios/{net.studio.pk}", {"version": 1, "repeat_window_days": 90}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["repeat_window_days"] == 90
+    bad = client.patch(
+        f"/api/studios/{net.studio.pk}", {"version": 2, "repeat_window_days": 0}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    html = client.get(f"/stations/studios/{net.studio.pk}/edit/").content.decode()
+    assert 'name="repeat_window_days"' in html
+    assert 'value="90"' in html
