@@ -179,9 +179,10 @@ def my_queue(user, *, today: date | None = None) -> Queue:
             .filter(studio_id__in=studios, status=Case.Status.INTAKE)
             .order_by("received_on", "pk")[:QUEUE_LIMIT]
         )
-    on_case = CaseMember.objects.filter(case=OuterRef("pk"), member__user_id=user.pk)
-    mine = with_deadlines(_cases(), today).filter(status__in=Case.OPEN).filter(Q(lead_id=user.pk) | Exists(on_case))
-    queue.mine = _due(_urgency(mine)[:QUEUE_LIMIT])
+    if scope.place_ids("studio"):  # only a studio's team members lead or are put on cases
+        on_case = CaseMember.objects.filter(case=OuterRef("pk"), member__user_id=user.pk)
+        mine = with_deadlines(_cases(), today).filter(status__in=Case.OPEN)
+        queue.mine = _due(_urgency(mine.filter(Q(lead_id=user.pk) | Exists(on_case)))[:QUEUE_LIMIT])
     if queue.is_admin:
         today_n = day_number(today)
         accepted = with_deadlines(
