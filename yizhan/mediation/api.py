@@ -14,14 +14,25 @@ from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_o
 from yizhan.core.permissions import is_admin, require, requires
 from yizhan.core.scoping import require_scope
 from yizhan.core.text import CODE_MAX_LENGTH
+from yizhan.core.throttling import UserThrottle
 from yizhan.people.models import Person
 from yizhan.stations.api import ContactOut, PlaceFilters, RegionRef, village_by_code
 from yizhan.stations.models import Station, Status
 
-from . import selectors, services
+from . import selectors, selectors_insight, services
 from .models import Case, CaseParty, DisputeType, Studio, StudioMember
-from .permissions import can_edit_studio, can_take_intake, can_work_on_case, uses_case_pages, uses_studio_pages
+from .permissions import (
+    can_edit_studio,
+    can_take_intake,
+    can_work_on_case,
+    sees_case_overview,
+    uses_case_pages,
+    uses_studio_pages,
+)
 from .services.cases import MAX_PARTIES, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MAX_LENGTH
+from .services.lookup import person_from_token
+from .services.lookup import registry_lookup as lookup_service
+from .throttling import RegistryLookupThrottle
 
 studios_router = Router(tags=["studios"])
 
@@ -53,6 +64,7 @@ class StudioOut(Schema):
     case_number_format: str
     case_time_limit_days: int
     version: int
+    repeat_window_days: int
 
 
 class StudioDetailOut(StudioOut):
@@ -92,6 +104,7 @@ class StudioPatch(InputSchema):
     shared_station: int | None = None
     case_number_format: str | None = Field(None, min_length=1, max_length=60)
     case_time_limit_days: int | None = Field(None, ge=1, le=365)
+    repeat_window_days: int | None = Field(None, ge=1, le=3650, description="Early warning: repeat-dispute window")
 
 
 class StudioMemberIn(InputSchema):
@@ -161,7 +174,7 @@ def update_studio(request, studio_id: int, payload: StudioPatch):
         data["region"] = village_by_code(data["region"]) if data["region"] else studio.region
     if "shared_station" in data:
         data["shared_station"] = _shared_station(data["shared_station"])
-    for required in ("name", "status", "is_public", "case_number_format", "case_time_limit_days"):
+    for required in ("name", "status", "is_public", "case_number_format", "case_time_limit_days", "repeat_window_days"):
         if required in data and data[required] is None:
             data.pop(required)
     services.studio_update(studio=studio, updated_by=request.user, version=version, **data)
@@ -261,6 +274,11 @@ class CasePartyIn(InputSchema):
     name: str = Field("", max_length=100)
     mobile: str = Field("", max_length=11)
     relation: str = Field("", max_length=50)
+    person_token: str = Field(
+        "",
+        max_length=500,
+        description="The token of a registry lookup (POST /api/cases/overview/registry-lookup) at this studio",
+    )
 
 
 class CaseIn(InputSchema):
@@ -359,6 +377,8 @@ def intake_case(request, payload: CaseIn):
             person = Person.objects.filter(pk=party.person).first()
             if person is None:
                 raise ValidationError({"parties": _("Unknown person in the registry.")})
+        elif party.person_token:
+            person = person_from_token(party.person_token, studio=studio, user=request.user)
         parties.append(
             services.PartyData(
                 role=party.role, name=party.name, mobile=party.mobile, relation=party.relation, person=person
@@ -437,3 +457,140 @@ def close_case(request, case_id: int, payload: CaseCloseIn):
     case = _case(case_id)
     services.case_close(case=case, closed_by=request.user, **payload.dict())
     return _case_detail(_case(case_id))
+
+
+# --- overview: work queue, early warning, statistics; the registry lookup of intake --------------------------------
+
+
+# Its own router, mounted at /api/cases/overview/ (apps.py): under /api/cases/ the path "/{case_id}" would take "queue".
+case_overview_router = Router(tags=["cases"])
+
+
+class QueueCaseOut(CaseOut):
+    days_left: int | None = Field(None, description="Days until the deadline; negative when overdue")
+
+
+class QueueOut(Schema):
+    is_mediator: bool
+    is_admin: bool
+    awaiting_intake: list[CaseOut] = Field(..., description="Mediators: the studios' cases awaiting a decision")
+    mine: list[QueueCaseOut] = Field(..., description="Open cases you lead or are on, most urgent first")
+    region_overdue: int = Field(..., description="Admins: open cases past their deadline in your region")
+    region_near: int = Field(..., description="Admins: open cases with at most 5 days left in your region")
+    region_cases: list[QueueCaseOut]
+
+
+class WarningOut(Schema):
+    kind: str
+    case: CaseOut
+    detail: str
+    days: int | None
+
+
+class WarningGroupOut(Schema):
+    code: str
+    label: str
+    rows: list[WarningOut]
+
+
+class CountOut(Schema):
+    code: str | int
+    name: str
+    count: int
+
+
+class StudioCountOut(Schema):
+    id: int
+    name: str
+    count: int
+    closed: int
+    agreements: int
+
+
+class StatisticsOut(Schema):
+    year: int | None
+    studio: int | None
+    total: int
+    closed: int = Field(..., description="Closed after mediation: agreement, no agreement or withdrawn")
+    agreements: int
+    success_rate: float | None = Field(..., description="agreements / closed")
+    average_days: float | None = Field(..., description="Average days from acceptance to closing")
+    overdue: int = Field(..., description="Past the deadline while open, or closed after it")
+    by_month: list[CountOut] = Field(..., description="By month of intake with a year, else by year")
+    by_type: list[CountOut]
+    by_source: list[CountOut]
+    by_outcome: list[CountOut]
+    by_studio: list[StudioCountOut]
+
+
+class StatisticsQuery(InputSchema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    studio: int | None = None
+
+
+class RegistryLookupIn(InputSchema):
+    studio: int
+    number: str = Field(..., max_length=30, description="A full mobile number or a full resident ID number")
+
+
+class RegistryMatchOut(Schema):
+    token: str = Field(..., description="Links a party to this person at intake (person_token), for two hours")
+    masked_name: str
+    age: int | None
+    village: str
+
+
+class RegistryLookupOut(Schema):
+    found: bool
+    matches: list[RegistryMatchOut]
+
+
+@case_overview_router.get("/queue", response=QueueOut, summary="My cases: the work queue")
+@requires(uses_case_pages)
+def my_case_queue(request):
+    return selectors_insight.my_queue(request.user)
+
+
+@case_overview_router.get("/warnings", response=list[WarningGroupOut], summary="Early warnings")
+@requires(sees_case_overview)
+def case_warnings(request):
+    return [
+        {"code": g.code, "label": str(g.label), "rows": [{**vars(row), "detail": str(row.detail)} for row in g.rows]}
+        for g in selectors_insight.case_warnings()
+    ]
+
+
+@case_overview_router.get("/statistics", response=StatisticsOut, summary="Case statistics (your scope)")
+@requires(sees_case_overview)
+def case_statistics(request, filters: Query[StatisticsQuery]):
+    studio = None
+    if filters.studio is not None:
+        studio = Studio.objects.filter(pk=filters.studio).first()
+        if studio is None:
+            raise ValidationError({"studio": _("Unknown studio.")})
+    stats = selectors_insight.case_statistics(year=filters.year, studio=studio)
+    return {
+        **{key: value for key, value in vars(stats).items() if not key.startswith("by_") and key != "studio"},
+        "studio": studio.pk if studio else None,
+        "success_rate": stats.success_rate,
+        "by_month": [{"code": r["month"], "name": r["label"], "count": r["count"]} for r in stats.by_month],
+        "by_type": stats.by_type,
+        "by_source": stats.by_source,
+        "by_outcome": stats.by_outcome,
+        "by_studio": stats.by_studio,
+    }
+
+
+@case_overview_router.post(
+    "/registry-lookup",
+    response=RegistryLookupOut,
+    summary="Find a party in the people registry by a full mobile or ID number (intake; audited, rate-limited)",
+    throttle=[RegistryLookupThrottle(), UserThrottle()],
+)
+@requires(uses_case_pages)
+def registry_lookup(request, payload: RegistryLookupIn):
+    studio = Studio.objects.select_related("region").filter(pk=payload.studio).first()
+    if studio is None:
+        raise ValidationError({"studio": _("Unknown studio.")})
+    matches = lookup_service(studio=studio, user=request.user, number=payload.number)
+    return {"found": bool(matches), "matches": matches}

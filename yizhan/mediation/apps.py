@@ -18,9 +18,17 @@ class MediationConfig(registry.YizhanAppConfig):
         ("/studios/", "yizhan.mediation.api.studios_router"),
         ("/cases/", "yizhan.mediation.api.cases_router"),
         ("/cases/", "yizhan.mediation.api_outcomes.outcomes_router"),
+        ("/cases/overview/", "yizhan.mediation.api.case_overview_router"),
     )
     scope_places = (PlaceKind("studio", "mediation.Studio", "mediation:studio_detail"),)
     navigation = (
         NavEntry("mediation:studio_list", _("Studios"), "yizhan.mediation.permissions.uses_studio_pages", order=50),
         NavEntry("mediation:case_list", _("Mediation cases"), "yizhan.mediation.permissions.uses_case_pages", order=51),
+        NavEntry(
+            "mediation:case_statistics",
+            _("Case statistics"),
+            "yizhan.mediation.permissions.sees_case_overview",
+            order=52,
+        ),
     )
+    home_panels = ("yizhan.mediation.home.my_cases_panel",)

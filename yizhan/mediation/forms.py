@@ -14,6 +14,7 @@ from .models import (
     DisputeType,
     FollowUp,
     JudicialConfirmation,
+    Studio,
     StudioMember,
     validate_case_number_format,
 )
@@ -41,6 +42,14 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    repeat_window_days = forms.IntegerField(
+        label=_("Repeat-dispute window (days)"),
+        min_value=1,
+        max_value=3650,
+        initial=365,
+        required=False,
+        help_text=_("A new case is flagged as a repeat dispute when a party had another case within this period."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +58,11 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
 
     def clean(self):
         data = super().clean()
-        for name in ("case_number_format", "case_time_limit_days"):  # left empty: the studio keeps its setting
+        for name in (
+            "case_number_format",
+            "case_time_limit_days",
+            "repeat_window_days",
+        ):  # left empty: the studio keeps its setting
             if data.get(name) in (None, ""):
                 data.pop(name, None)
         return data
@@ -122,6 +135,11 @@ class CaseIntakeForm(Form):
     other_relation = forms.CharField(
         label=_("Another party's relation to the applicant"), max_length=50, required=False
     )
+    # Registry links from a lookup (views/insight.py): a signed token per party, resolved into ``linked``.
+    applicant_person = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    respondent_person = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    other_person = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    linked: dict = {}  # noqa: RUF012 - set per form by the view: {"applicant": Person, …}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,17 +148,21 @@ class CaseIntakeForm(Form):
     def parties(self) -> list[PartyData]:
         data = self.cleaned_data
         applicant = PartyData(
-            role=CaseParty.Role.APPLICANT, name=data["applicant_name"], mobile=data["applicant_mobile"]
+            role=CaseParty.Role.APPLICANT,
+            name=data["applicant_name"],
+            mobile=data["applicant_mobile"],
+            person=self.linked.get("applicant"),
         )
         parties = [applicant]
         for prefix, role in (("respondent", CaseParty.Role.RESPONDENT), ("other", CaseParty.Role.OTHER)):
-            if data.get(f"{prefix}_name") or data.get(f"{prefix}_mobile"):
+            if data.get(f"{prefix}_name") or data.get(f"{prefix}_mobile") or self.linked.get(prefix):
                 parties.append(
                     PartyData(
                         role=role,
                         name=data.get(f"{prefix}_name", ""),
                         mobile=data.get(f"{prefix}_mobile", ""),
                         relation=data.get(f"{prefix}_relation", ""),
+                        person=self.linked.get(prefix),
                     )
                 )
         return parties
@@ -391,3 +413,25 @@ class FollowUpActionForm(Form):
     )
     referral = forms.CharField(label=_("Court referred to"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- overview and the registry picker (selectors_insight, services/lookup) ---------------------------------------
+
+INTAKE_LOOKUP_PARTIES = ("applicant", "respondent", "other")
+
+
+class CaseStatisticsForm(Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    studio = forms.ModelChoiceField(label=_("Studio"), required=False, queryset=Studio.objects.none(), empty_label=ALL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].queryset = Studio.objects.select_related("region").order_by("region__code", "name")
+        self.fields["studio"].label_from_instance = lambda s: s.display_name
+
+
+class RegistryLookupForm(Form):
+    """One number looked up at intake (the intake page posts it with the rest of the form)."""
+
+    lookup = forms.ChoiceField(choices=[(p, p) for p in INTAKE_LOOKUP_PARTIES])
+    number = forms.CharField(label=_("Mobile or ID number"), max_length=30, required=False)

@@ -72,6 +72,12 @@ class Studio(PlaceBase):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("From acceptance; one month by default."),
     )
+    repeat_window_days = models.PositiveSmallIntegerField(
+        _("repeat-dispute window (days)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("A new case is flagged as a repeat dispute when a party had another case within this period."),
+    )
 
     scoped_by = InPlace("studio")
 

@@ -35,3 +35,16 @@ can_take_intake = is_studio_mediator
 can_work_on_case = Predicate(lambda scope, case: _mediator_at(scope, case.studio), "can_work_on_case")
 # Federation admins over the studio's village oversee its cases: they open a narrative only with a reason (audited).
 can_oversee_case = Predicate(lambda scope, case: is_admin_over(scope, case.studio.region), "can_oversee_case")
+
+
+# --- the overview: early warning and statistics ------------------------------------------------------------------
+# For the studio's mediators (their studio) and federation admins (the studios under their region). Advisors work on
+# the cases they are put on and see those in their work queue; the studio-wide figures and warnings are not theirs.
+
+
+def _mediates_somewhere(scope: Scope) -> bool:
+    return bool(scope.place_ids("studio")) and bool(scope.regions_for(Role.MEDIATOR))
+
+
+is_a_studio_mediator = Predicate(_mediates_somewhere, "is_a_studio_mediator")
+sees_case_overview = is_admin | is_a_studio_mediator

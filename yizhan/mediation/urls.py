@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, outcomes, studios
+from .views import cases, insight, outcomes, studios
 
 app_name = "mediation"
 urlpatterns = [
@@ -31,4 +31,8 @@ urlpatterns = [
     path("cases/<int:case_pk>/extend/", outcomes.case_extend, name="case_extend"),
     path("cases/<int:case_pk>/follow-ups/<int:item_pk>/", outcomes.follow_up_record, name="follow_up_record"),
     path("cases/<int:case_pk>/follow-ups/<int:item_pk>/step/", outcomes.follow_up_act, name="follow_up_act"),
+    # overview: early warning and statistics
+    path("cases/warnings/", insight.case_warnings, name="case_warnings"),
+    path("cases/statistics/", insight.case_statistics, name="case_statistics"),
+    path("cases/statistics.xlsx", insight.case_statistics_export, name="case_statistics_export"),
 ]

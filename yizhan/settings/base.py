@@ -236,6 +236,8 @@ RETENTION = {
 API_THROTTLE_RATES = {
     "user": env("API_THROTTLE_USER", default="600/min"),
     "anon": env("API_THROTTLE_ANON", default="60/min"),
+    # Registry lookups at mediation intake, by full mobile or ID number (yizhan/mediation/throttling.py), per user.
+    "registry_lookup": env("API_THROTTLE_REGISTRY_LOOKUP", default="20/hour"),
 }
 
 # The audit log is kept (等保 2.0 level 3: at least six months). AUDIT_RETENTION_DAYS is the policy's period, never

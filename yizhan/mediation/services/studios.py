@@ -76,7 +76,14 @@ def studio_create(
     return studio
 
 
-STUDIO_FIELDS = [*PROFILE_FIELDS, *ADMIN_FIELDS, "shared_station", "case_number_format", "case_time_limit_days"]
+STUDIO_FIELDS = [
+    *PROFILE_FIELDS,
+    *ADMIN_FIELDS,
+    "shared_station",
+    "case_number_format",
+    "case_time_limit_days",
+    "repeat_window_days",
+]
 
 
 def studio_update(*, studio: Studio, updated_by, version, **changes) -> Studio:

@@ -500,3 +500,48 @@ ROWS += [
         lambda w: {"version": 1, "action": "reopened", "reason": "王强未履行协议"},
     ),
 ]
+
+
+# --- overview: work queue, early warnings, statistics, the registry picker of intake (views/insight.py) ---
+# Warnings and statistics are for the studio's mediators and for admins (the other town's admin sees an empty list);
+# advisors see the cases they are on in their queue only.
+
+OVERVIEW = {**ANON_PAGE, **ADMINS, "mediator": 200, "advisor": 403, **NOT_STUDIO}
+OVERVIEW_API = {**ANON_API, **ADMINS, "mediator": 200, "advisor": 403, **NOT_STUDIO}
+
+
+def _lookup_form(w):
+    return {**_intake_form(w), "lookup": "applicant", "applicant_lookup_number": "13912345678"}
+
+
+ROWS += [
+    ("case warnings", "GET", lambda w: "/stations/studios/cases/warnings/", OVERVIEW),
+    ("case statistics", "GET", lambda w: "/stations/studios/cases/statistics/?year=2026", OVERVIEW),
+    ("case statistics Excel", "GET", lambda w: "/stations/studios/cases/statistics.xlsx", OVERVIEW),
+    (
+        "registry lookup at intake 东灵",
+        "POST",
+        lambda w: f"/stations/studios/{sd(w)}/cases/new/",
+        {**ANON_PAGE, **WORK, "mediator": 200, "advisor": 403, **NOT_STUDIO},
+        _lookup_form,
+    ),
+    ("API my case queue", "GET", lambda w: "/api/cases/overview/queue", CASE_LIST | ANON_API),
+    ("API case warnings", "GET", lambda w: "/api/cases/overview/warnings", OVERVIEW_API),
+    ("API case statistics", "GET", lambda w: "/api/cases/overview/statistics?year=2026", OVERVIEW_API),
+    (
+        "API registry lookup 东灵",
+        "POST",
+        lambda w: "/api/cases/overview/registry-lookup",
+        # The other town's admin does not see the studio: the same answer as for a studio that does not exist.
+        {
+            **ANON_API,
+            "district_admin": 403,
+            "town_admin": 403,
+            "other_town_admin": 400,
+            "mediator": 200,
+            "advisor": 403,
+            **NOT_STUDIO,
+        },
+        lambda w: {"studio": sd(w), "number": "13912345678"},
+    ),
+]

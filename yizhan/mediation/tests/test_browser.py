@@ -42,7 +42,7 @@ def test_case_from_intake_to_agreement_on_a_phone(live_server, page, transaction
         page.fill("input[name=applicant_mobile]", "13900001002")
         page.fill("input[name=respondent_name]", "孙志强")
         page.fill("input[name=respondent_relation]", "长子")
-        page.click("[data-testid=intake-form] button[type=submit]")
+        page.click("[data-testid=intake-submit]")
         expect(page.get_by_test_id("case-status")).to_have_text("登记中")
         assert "139****1002" in page.content()
         assert not page.evaluate(OVERFLOW)

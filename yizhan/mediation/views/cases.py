@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..models import Case, Studio
 from ..permissions import can_take_intake, can_work_on_case, uses_case_pages
+from . import insight
 from .outcome_sections import outcome_context
 
 
@@ -58,8 +59,10 @@ def case_intake(request, pk):
     except Studio.DoesNotExist as exc:
         raise Http404 from exc
     require(can_take_intake, studio)
+    if request.method == "POST" and request.POST.get("lookup"):
+        return insight.intake_lookup(request, studio)  # the registry picker: look up one party, show the form again
     form = CaseIntakeForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and insight.link_parties(request, studio, form):
         data = form.cleaned_data
         try:
             case = services.case_intake(
@@ -77,7 +80,10 @@ def case_intake(request, pk):
             messages.success(request, _("Case %(number)s taken in.") % {"number": case.number})
             return redirect("mediation:case_detail", case_pk=case.pk)
     return render(
-        request, "mediation/case_intake.html", {"form": form, "studio": studio}, status=400 if form.errors else 200
+        request,
+        "mediation/case_intake.html",
+        {"form": form, "studio": studio, "lookup_cards": insight.intake_cards(request, studio, request.POST)},
+        status=400 if form.errors else 200,
     )
 
 

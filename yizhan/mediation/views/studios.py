@@ -98,6 +98,7 @@ def studio_edit(request, pk):
         "shared_station": studio.shared_station_id,
         "case_number_format": studio.case_number_format,
         "case_time_limit_days": studio.case_time_limit_days,
+        "repeat_window_days": studio.repeat_window_days,
         "version": studio.version,
     }
     form = StudioForm(request.POST or None, initial=initial)
