@@ -11,6 +11,7 @@ class MediationConfig(registry.YizhanAppConfig):
     verbose_name = _("Family mediation")
     reference = "yizhan.mediation.reference.load"
     demo = "yizhan.mediation.demo.seed"
+    notification_kinds = "yizhan.mediation.notifications.MEDIATION_KINDS"
     # Same addresses as when studios were part of the stations app: /stations/studios/…
     urls = (("stations/studios/", "yizhan.mediation.urls"),)
     api_routers = (
@@ -21,4 +22,7 @@ class MediationConfig(registry.YizhanAppConfig):
     navigation = (
         NavEntry("mediation:studio_list", _("Studios"), "yizhan.mediation.permissions.uses_studio_pages", order=50),
         NavEntry("mediation:case_list", _("Mediation cases"), "yizhan.mediation.permissions.uses_case_pages", order=51),
+        NavEntry(
+            "mediation:appointment_list", _("Appointments"), "yizhan.mediation.permissions.uses_appointments", order=52
+        ),
     )
