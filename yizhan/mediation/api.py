@@ -399,13 +399,13 @@ def intake_case(request, payload: CaseIn):
     return HttpStatus(201, _case_detail(_case(case.pk)))
 
 
-@cases_router.get("/{case_id}", response=CaseDetailOut)
+@cases_router.get("/{int:case_id}", response=CaseDetailOut)  # int: /risk-items, /appointments pass
 @requires(uses_case_pages)
 def get_case(request, case_id: int):
     return _case_detail(_case(case_id))
 
 
-@cases_router.patch("/{case_id}", response=CaseDetailOut, summary="Correct a case (version-checked)")
+@cases_router.patch("/{int:case_id}", response=CaseDetailOut, summary="Correct a case (version-checked)")
 @requires(uses_case_pages)
 def update_case(request, case_id: int, payload: CasePatch):
     case = _case(case_id)

@@ -515,6 +515,7 @@ class PoliceReferral(ScopedModel):
 PROTECTION_ORDER_MAX_MONTHS = 6  # Anti-Domestic Violence Law art. 30
 PROTECTION_ORDER_RULING_HOURS = 72  # art. 28: within 72 hours, 24 in urgent cases
 PROTECTION_ORDER_URGENT_RULING_HOURS = 24
+PROTECTION_ORDER_ALERT_DAYS = 7  # the lead mediator and the town admin are told a week before an order expires
 
 
 class ProtectionOrder(ScopedModel):

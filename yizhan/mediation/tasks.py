@@ -7,16 +7,16 @@ from yizhan.accounts.models import Role, RoleMembership
 from yizhan.core.scoping import scopes_disabled
 from yizhan.notifications.services import notify
 
-from .models import ProtectionOrder
+from .models import PROTECTION_ORDER_ALERT_DAYS, ProtectionOrder
 
 
 @task()
 def protection_order_expiry_alert(order_id: int, expires_on: str) -> int:
     """Tell the case's lead mediator and the admins of the studio's town that a protection order expires soon.
 
-    Runs once per order and expiry date (the dedup key): a retried or repeated task sends nothing new, and a task
-    queued for an expiry that has since changed (or an order no longer granted) does nothing. Returns the number of
-    people told."""
+    Sends nothing before the alert day (a week before expiry) or after expiry, nor for an order no longer granted or
+    whose expiry has changed since the task was queued (a new task is queued then). Once per order, expiry date and
+    person (the dedup key): a retried or repeated task sends nothing new. Returns the number of people told."""
     with scopes_disabled():
         order = (
             ProtectionOrder.all_objects.select_related("case", "case__lead", "case__studio__region")
@@ -29,6 +29,7 @@ def protection_order_expiry_alert(order_id: int, expires_on: str) -> int:
             or order.expires_on is None
             or order.expires_on.isoformat() != expires_on
             or order.expires_on < timezone.localdate()
+            or (order.expires_on - timezone.localdate()).days > PROTECTION_ORDER_ALERT_DAYS
         ):
             return 0
         case = order.case

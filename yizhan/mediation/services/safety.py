@@ -29,6 +29,7 @@ from yizhan.core.versioning import StaleVersionError, bump_version
 
 from ..models import (
     BLOCKING_LEVELS,
+    PROTECTION_ORDER_ALERT_DAYS,
     PROTECTION_ORDER_MAX_MONTHS,
     RISK_LEVEL_RANK,
     Case,
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 NOTE_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 500
 NAME_MAX_LENGTH = 100
-EXPIRY_ALERT_DAYS = 7  # the lead mediator and the town admin are told a week before an order expires
 ALERT_HOUR = 9
 
 
@@ -376,12 +376,14 @@ def schedule_expiry_alert(order: ProtectionOrder) -> None:
     """Enqueue the expiry alert after commit, to run a week before the order expires (at once if that is past)."""
     if order.expires_on is None:
         return
-    alert_day = order.expires_on - timedelta(days=EXPIRY_ALERT_DAYS)
+    alert_day = order.expires_on - timedelta(days=PROTECTION_ORDER_ALERT_DAYS)
     run_after = max(timezone.make_aware(datetime.combine(alert_day, time(ALERT_HOUR))), timezone.now())
     order_id, expires = order.pk, order.expires_on.isoformat()
-    transaction.on_commit(
-        lambda: protection_order_expiry_alert.using(run_after=run_after).enqueue(order_id=order_id, expires_on=expires)
-    )
+    task = protection_order_expiry_alert
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    # Without deferral (the immediate backend of the tests) the task runs at once and sends only when it is due.
+    transaction.on_commit(lambda: task.enqueue(order_id=order_id, expires_on=expires))
 
 
 # --- mandatory report (art. 14) -----------------------------------------------------------------------------------
