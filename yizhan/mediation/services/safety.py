@@ -90,6 +90,13 @@ def check_open(case: Case) -> None:
         raise ValidationError(_("This case is closed; it can no longer be changed."))
 
 
+def aware(value: datetime | None) -> datetime | None:
+    """A date and time as given (the API may send one without a zone offset): read in the local time zone."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _check_past(errors: dict[str, list[str]], field: str, value: datetime | date | None, *, required=True) -> None:
     if value is None:
         if required:
@@ -183,7 +190,7 @@ def screening_record(
         errors["answers"] = [_("Answer only the screening's items.")]
     note = _text(note)
     check_text(errors, "note", note, max_length=NOTE_MAX_LENGTH, required=False, multiline=True)
-    screened_at = screened_at or timezone.now()
+    screened_at = aware(screened_at) or timezone.now()
     _check_past(errors, "screened_at", screened_at)
     raise_errors(errors)
     result = score_answers(items, RiskBand.objects.all(), codes)
@@ -266,7 +273,7 @@ def police_referral_record(
     *, case: Case, referred_by: User, referred_at: datetime | None, station: str, note: str = ""
 ) -> PoliceReferral:
     require(can_screen_case, case)
-    station, note = _text(station), _text(note)
+    station, note, referred_at = _text(station), _text(note), aware(referred_at)
     errors: dict[str, list[str]] = {}
     _check_past(errors, "referred_at", referred_at)
     check_text(
@@ -308,7 +315,7 @@ def protection_order_apply(
 ) -> ProtectionOrder:
     """Record an application for a personal safety protection order made for (or with) a party of the case."""
     require(can_screen_case, case)
-    court = _text(court)
+    court, applied_at = _text(court), aware(applied_at)
     errors: dict[str, list[str]] = {}
     if protected_party is None or protected_party.case_id != case.pk:
         errors["protected_party"] = [_("Choose the party the order protects.")]
@@ -416,7 +423,7 @@ def mandatory_report_record(
     require(can_screen_case, report.case)
     if not report.is_pending:
         raise ValidationError(_("This report is already recorded."))
-    reported_to = _text(reported_to)
+    reported_to, reported_at = _text(reported_to), aware(reported_at)
     errors: dict[str, list[str]] = {}
     check_text(
         errors,

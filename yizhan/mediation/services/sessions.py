@@ -32,7 +32,16 @@ from ..permissions import (
     can_screen_case,
     can_update_appointment,
 )
-from .safety import _text, active_override, check_open, check_text, joint_block, raise_errors, require_mandatory_reports
+from .safety import (
+    _text,
+    active_override,
+    aware,
+    check_open,
+    check_text,
+    joint_block,
+    raise_errors,
+    require_mandatory_reports,
+)
 
 if TYPE_CHECKING:
     from yizhan.core.types import User
@@ -82,6 +91,7 @@ def session_record(
     if case.status != Case.Status.ACCEPTED:
         raise ValidationError(_("Sessions are held once the case is accepted."))
     require_mandatory_reports(case)
+    starts_at = aware(starts_at)
     override = None
     if kind == CaseSession.Kind.JOINT:
         blocking = joint_block(case)
@@ -284,7 +294,7 @@ def appointment_create(
     own = member is not None and member.user_id == created_by.pk and member.studio_id == studio.pk
     if not own:
         require(can_make_appointments, studio)
-    person_name, mobile = _text(person_name), _text(mobile)
+    person_name, mobile, starts_at = _text(person_name), _text(mobile), aware(starts_at)
     errors: dict[str, list[str]] = {}
     if member is None or member.studio_id != studio.pk or not member.is_active:
         errors["member"] = [_("Choose a member of this studio's team.")]
