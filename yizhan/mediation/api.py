@@ -399,13 +399,13 @@ def intake_case(request, payload: CaseIn):
     return HttpStatus(201, _case_detail(_case(case.pk)))
 
 
-@cases_router.get("/{int:case_id}", response=CaseDetailOut)  # int: /risk-items, /appointments pass
+@cases_router.get("/{case_id}", response=CaseDetailOut)
 @requires(uses_case_pages)
 def get_case(request, case_id: int):
     return _case_detail(_case(case_id))
 
 
-@cases_router.patch("/{int:case_id}", response=CaseDetailOut, summary="Correct a case (version-checked)")
+@cases_router.patch("/{case_id}", response=CaseDetailOut, summary="Correct a case (version-checked)")
 @requires(uses_case_pages)
 def update_case(request, case_id: int, payload: CasePatch):
     case = _case(case_id)
@@ -935,3 +935,10 @@ def set_appointment_status(request, appointment_id: int, payload: AppointmentSta
         raise Http404 from exc
     sessions_services.appointment_set_status(appointment=appointment, updated_by=request.user, **payload.dict())
     return selectors_safety.appointment_get(appointment_id)
+
+
+# Fixed paths (/risk-items, /appointments …) are served before "/{case_id}", which would otherwise take them for an id
+# (422). Django tries URL patterns in order; ninja builds them from this dict in its order.
+cases_router.path_operations = dict(
+    sorted(cases_router.path_operations.items(), key=lambda item: item[0].split("/")[1].startswith("{"))
+)
