@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +78,16 @@ def check_text(
         errors.setdefault(field, []).append(_("Use at most %(max_length)d characters.") % {"max_length": max_length})
     elif has_control_characters(value, multiline=multiline):
         errors.setdefault(field, []).append(_("This text may not contain control characters."))
+
+
+_T = TypeVar("_T")
+
+
+def required(value: _T | None) -> _T:
+    """A value the checks above found present (refused with the errors already), narrowed for the type checker."""
+    if value is None:
+        raise ValidationError(_("This field is required."))
+    return value
 
 
 def raise_errors(errors: dict[str, list[str]]) -> None:
@@ -288,7 +298,7 @@ def police_referral_record(
     raise_errors(errors)
     with transaction.atomic():
         referral = PoliceReferral.objects.create(
-            case=case, referred_at=referred_at, station=station, note=note, referred_by=referred_by
+            case=case, referred_at=required(referred_at), station=station, note=note, referred_by=referred_by
         )
         audit.log_create(referred_by, referral)
     return referral
@@ -325,8 +335,8 @@ def protection_order_apply(
     with transaction.atomic():
         order = ProtectionOrder.objects.create(
             case=case,
-            protected_party=protected_party,
-            applied_at=applied_at,
+            protected_party=required(protected_party),
+            applied_at=required(applied_at),
             court=court,
             urgent=bool(urgent),
             recorded_by=recorded_by,

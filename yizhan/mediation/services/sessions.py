@@ -41,6 +41,7 @@ from .safety import (
     joint_block,
     raise_errors,
     require_mandatory_reports,
+    required,
 )
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def session_record(
         session = CaseSession.objects.create(
             case=case,
             kind=kind,
-            starts_at=starts_at,
+            starts_at=required(starts_at),
             room=room,
             place=place,
             heard_party=heard_party,
@@ -225,7 +226,11 @@ def recusal_request(
     raise_errors(errors)
     with transaction.atomic():
         recusal = Recusal.objects.create(
-            case=case, member=member, requested_by=requested_by, reason=reason, recorded_by=recorded_by
+            case=case,
+            member=required(member),
+            requested_by=required(requested_by),
+            reason=reason,
+            recorded_by=recorded_by,
         )
         audit.log_create(recorded_by, recusal)
     return recusal
@@ -316,8 +321,8 @@ def appointment_create(
         appointment = Appointment.objects.create(
             studio=studio,
             case=case,
-            member=member,
-            starts_at=starts_at,
+            member=required(member),
+            starts_at=required(starts_at),
             person_name=person_name,
             mobile=mobile,
             topic=topic,
