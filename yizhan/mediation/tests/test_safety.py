@@ -3,18 +3,20 @@ town admin, police referrals, protection orders (ruling clock, 6-month limit, ex
 gate; the safety page and API; bad input changes nothing."""
 
 import json
+import sqlite3
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.core.versioning import StaleVersionError
-from yizhan.mediation import selectors_safety, services
+from yizhan.mediation import reference, selectors_safety, services
 from yizhan.mediation.models import (
     Case,
     CaseParty,
@@ -31,6 +33,8 @@ from yizhan.mediation.tasks import protection_order_expiry_alert
 from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
 from yizhan.notifications.models import Notification
+from yizhan.stations import reference as station_reference
+from yizhan.tests.factories import build_world
 
 RED = ["weapon", "prior_violence"]  # a weapon forces red
 ORANGE = ["threats_to_kill"]  # forces orange
@@ -464,3 +468,110 @@ def test_api_override_by_a_mediator_is_refused(world, case, client_for):
     )
     answer = client_for(world.users["town_admin"]).post(url, {"reason": "同意"}, content_type="application/json")
     assert answer.status_code == 201
+
+
+# --- two people record the same report, or rule the same order, at once: exactly one wins -------------------------
+
+
+def _race(calls):
+    """Run the calls at the same moment in threads; the names of the exceptions they raised (None for success)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append(None)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcomes.append(type(exc).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_report_records_and_rulings_let_exactly_one_through(tmp_path):
+    with scopes_disabled():
+        reference.load()
+        station_reference.load()
+        world = build_world()
+        case = make_case(world, status=Case.Status.ACCEPTED, lead=True, advisor_on=True)
+        report_pk = MandatoryReport.all_objects.create(
+            case=case, grounds="儿童在场", opened_by=world.users["mediator"]
+        ).pk
+        party = CaseParty.all_objects.filter(case=case).first()
+        order_pk = ProtectionOrder.all_objects.create(
+            case=case,
+            protected_party=party,
+            applied_at=timezone.now() - timedelta(hours=1),
+            court="萧山区人民法院",
+            recorded_by=world.users["mediator"],
+        ).pk
+
+    def record(user):
+        def call():
+            with scope_for(world.users[user]):
+                report = MandatoryReport.objects.get(pk=report_pk)
+                safety.mandatory_report_record(
+                    report=report, reported_by=world.users[user], reported_to="瓜沥派出所", reported_at=timezone.now()
+                )
+
+        return call
+
+    def rule(user, ruling):
+        def call():
+            with scope_for(world.users[user]):
+                order = ProtectionOrder.objects.get(pk=order_pk)
+                safety.protection_order_rule(
+                    order=order,
+                    recorded_by=world.users[user],
+                    version=1,
+                    ruling=ruling,
+                    ruling_on=timezone.localdate(),
+                    expires_on=timezone.localdate() + timedelta(days=90) if ruling == "granted" else None,
+                )
+
+        return call
+
+    def both():
+        return _race([record("mediator"), record("advisor")]), _race(
+            [rule("mediator", "granted"), rule("advisor", "refused")]
+        )
+
+    if connection.vendor == "sqlite":  # as in test_cases: threads need the database in a file
+        path = tmp_path / "race.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        db = connection.settings_dict
+        saved = db["NAME"]
+        db["NAME"] = str(path)
+        db.setdefault("OPTIONS", {})["timeout"] = 30
+        try:
+            reports, rulings = both()
+        finally:
+            db["NAME"] = saved
+            db["OPTIONS"].pop("timeout", None)
+        reader = sqlite3.connect(path)
+        audit_rows = reader.execute(
+            "SELECT COUNT(*) FROM audit_auditlog WHERE target_type = 'mediation.mandatoryreport'"
+        ).fetchone()[0]
+        version = reader.execute("SELECT version FROM mediation_protectionorder WHERE id = ?", [order_pk]).fetchone()[0]
+        reader.close()
+    else:
+        reports, rulings = both()
+        with scopes_disabled():
+            audit_rows = AuditLog.all_objects.filter(target_type="mediation.mandatoryreport").count()
+            version = ProtectionOrder.all_objects.get(pk=order_pk).version
+    assert sorted(reports, key=str) == [None, "ValidationError"]
+    assert audit_rows == 1
+    assert sorted(rulings, key=str) == [None, "StaleVersionError"]
+    assert version == 2
