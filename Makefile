@@ -36,7 +36,7 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/notifications/services.py yizhan/notifications/selectors.py \
 	yizhan/people/services yizhan/people/selectors.py \
 	yizhan/stations/services yizhan/stations/selectors.py \
-	yizhan/mediation/services yizhan/mediation/selectors.py yizhan/mediation/selectors_insight.py \
+	yizhan/mediation/services yizhan/mediation/selectors.py yizhan/mediation/selectors_insight.py yizhan/mediation/selectors_safety.py \
 	yizhan/activities/services yizhan/activities/selectors.py \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py

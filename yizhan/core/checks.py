@@ -22,6 +22,8 @@ UNSCOPED_MODELS = {
     "stations.serviceline": "reference data: the five standard service lines of 5+X",
     "people.targetgroup": "reference data: names of target groups (留守儿童 …), no members",
     "mediation.disputetype": "reference data: kinds of family dispute (离婚, 赡养 …), no cases",
+    "mediation.riskitem": "reference data: the questions and weights of the risk screening, no answers",
+    "mediation.riskband": "reference data: the lowest score of each risk colour level",
     # Bookkeeping of the scheduler: job names and days, no personal data.
     "core.scheduledrun": "scheduler bookkeeping: which daily job was queued on which day",
 }

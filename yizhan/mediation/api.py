@@ -11,7 +11,7 @@ from ninja.responses import Status as HttpStatus
 
 from yizhan.accounts.models import User
 from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_of
-from yizhan.core.permissions import is_admin, require, requires
+from yizhan.core.permissions import allows, is_admin, require, requires
 from yizhan.core.scoping import require_scope
 from yizhan.core.text import CODE_MAX_LENGTH
 from yizhan.core.throttling import UserThrottle
@@ -19,16 +19,33 @@ from yizhan.people.models import Person
 from yizhan.stations.api import ContactOut, PlaceFilters, RegionRef, village_by_code
 from yizhan.stations.models import Station, Status
 
-from . import selectors, selectors_insight, services
-from .models import Case, CaseParty, DisputeType, Studio, StudioMember
+from . import selectors, selectors_insight, selectors_safety, services
+from .models import (
+    Appointment,
+    Case,
+    CaseParty,
+    CaseSession,
+    DisputeType,
+    MandatoryReport,
+    ProtectionOrder,
+    Recusal,
+    RiskScreening,
+    Studio,
+    StudioMember,
+)
 from .permissions import (
     can_edit_studio,
+    can_record_sessions,
+    can_screen_case,
     can_take_intake,
     can_work_on_case,
     sees_case_overview,
+    uses_appointments,
     uses_case_pages,
     uses_studio_pages,
 )
+from .services import safety as safety_services
+from .services import sessions as sessions_services
 from .services.cases import MAX_PARTIES, NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MAX_LENGTH
 from .services.lookup import person_from_token
 from .services.lookup import registry_lookup as lookup_service
@@ -594,3 +611,485 @@ def registry_lookup(request, payload: RegistryLookupIn):
         raise ValidationError({"studio": _("Unknown studio.")})
     matches = lookup_service(studio=studio, user=request.user, number=payload.number)
     return {"found": bool(matches), "matches": matches}
+
+
+# --- safety, sessions, recusal, appointments (issue 11) -------------------------------------------------------------
+# Same services, selectors and scope as the case's safety and sessions pages. Screening answers and session records
+# are given in full to the studio's mediators and the case team, masked to admins (who use the audited reveal).
+
+
+class RiskItemOut(Schema):
+    code: str
+    name: str
+    weight: int
+    forces_level: str
+    opens_mandatory_report: bool
+
+
+class ScreeningOut(Schema):
+    id: int
+    level: str
+    score: int
+    screened_at: datetime
+    screened_by: str = Field(..., alias="screened_by.username")
+    opens_mandatory_report: bool
+    answers: list[str] = Field(..., alias="answers_shown", description="Item codes; empty when masked")
+    answers_masked: bool
+
+
+class OverrideOut(Schema):
+    id: int
+    screening: int = Field(..., alias="screening_id")
+    reason: str
+    granted_by: str = Field(..., alias="granted_by.username")
+    granted_at: datetime
+
+
+class PoliceReferralOut(Schema):
+    id: int
+    referred_at: datetime
+    station: str
+    referred_by: str = Field(..., alias="referred_by.username")
+    note: str
+
+
+class ProtectionOrderOut(Schema):
+    id: int
+    protected_party: int = Field(..., alias="protected_party_id")
+    applied_at: datetime
+    court: str
+    urgent: bool
+    ruling: str
+    ruling_due_at: datetime
+    ruling_overdue: bool
+    ruling_on: date | None
+    expires_on: date | None
+    version: int
+
+
+class MandatoryReportOut(Schema):
+    id: int
+    grounds: str
+    opened_at: datetime
+    is_pending: bool
+    reported_to: str
+    reported_at: datetime | None
+    reported_by: str | None = Field(None, alias="reported_by.username")
+
+
+class SafetyOut(Schema):
+    latest_level: str | None
+    joint_sessions_blocked: bool
+    override: OverrideOut | None
+    screenings: list[ScreeningOut]
+    police_referrals: list[PoliceReferralOut]
+    protection_orders: list[ProtectionOrderOut]
+    mandatory_reports: list[MandatoryReportOut]
+
+
+class ScreeningIn(InputSchema):
+    answers: list[Annotated[str, Field(max_length=CODE_MAX_LENGTH)]] = Field(
+        [], max_length=50, description="Codes of the items that apply (see /risk-items)"
+    )
+    note: Annotated[str, MULTI_LINE] = Field("", max_length=safety_services.NOTE_MAX_LENGTH)
+
+
+class OverrideIn(InputSchema):
+    reason: Annotated[str, MULTI_LINE] = Field(..., max_length=safety_services.REASON_MAX_LENGTH)
+
+
+class PoliceReferralIn(InputSchema):
+    referred_at: datetime
+    station: str = Field(..., max_length=safety_services.NAME_MAX_LENGTH)
+    note: str = Field("", max_length=safety_services.REASON_MAX_LENGTH)
+
+
+class ProtectionOrderIn(InputSchema):
+    protected_party: int = Field(..., description="Id of the party the order protects")
+    applied_at: datetime
+    court: str = Field(..., max_length=safety_services.NAME_MAX_LENGTH)
+    urgent: bool = False
+
+
+class RulingIn(InputSchema):
+    version: int
+    ruling: Literal["granted", "refused"]
+    ruling_on: date
+    expires_on: date | None = None
+
+
+class ReportOpenIn(InputSchema):
+    grounds: str = Field(..., max_length=safety_services.REASON_MAX_LENGTH)
+
+
+class ReportRecordIn(InputSchema):
+    reported_to: str = Field(..., max_length=safety_services.NAME_MAX_LENGTH)
+    reported_at: datetime
+
+
+class SessionOut(Schema):
+    id: int
+    kind: str
+    starts_at: datetime
+    room: int | None = Field(None, alias="room_id")
+    place: str
+    heard_party: int | None = Field(None, alias="heard_party_id")
+    parties: list[int] = Field(..., alias="party_ids")
+    team: list[int] = Field(..., alias="team_ids")
+    record: str = Field(..., alias="record_shown", description="In full for the case team, else masked")
+    confidential: bool = Field(..., alias="is_confidential")
+    shared_consent_at: datetime | None
+    override: int | None = Field(None, alias="override_id")
+    version: int
+
+
+class SessionIn(InputSchema):
+    kind: CaseSession.Kind
+    starts_at: datetime
+    room: int | None = Field(None, description="A room of the studio's station")
+    place: str = Field("", max_length=sessions_services.PLACE_MAX_LENGTH)
+    heard_party: int | None = Field(None, description="The party heard (separate session)")
+    parties: list[int] = Field([], max_length=MAX_PARTIES, description="Parties present (joint session)")
+    team: list[int] = Field([], max_length=20, description="Studio team members present (on the case team)")
+    record: Annotated[str, MULTI_LINE] = Field("", max_length=sessions_services.RECORD_MAX_LENGTH)
+
+
+class SessionRecordIn(InputSchema):
+    version: int
+    record: Annotated[str, MULTI_LINE] = Field(..., max_length=sessions_services.RECORD_MAX_LENGTH)
+
+
+class VersionIn(InputSchema):
+    version: int
+
+
+class RecusalOut(Schema):
+    id: int
+    member: int = Field(..., alias="member_id")
+    requested_by: int = Field(..., alias="requested_by_id")
+    reason: str
+    requested_at: datetime
+    decision: str
+    decision_note: str
+    decided_at: datetime | None
+
+
+class RecusalIn(InputSchema):
+    member: int = Field(..., description="Id of the studio team member on the case")
+    requested_by: int = Field(..., description="Id of the party who asks")
+    reason: Annotated[str, MULTI_LINE] = Field(..., max_length=sessions_services.REASON_MAX_LENGTH)
+
+
+class RecusalDecisionIn(InputSchema):
+    version: int = Field(..., description="The case's version")
+    decision: Literal["granted", "refused"]
+    note: Annotated[str, MULTI_LINE] = Field("", max_length=sessions_services.REASON_MAX_LENGTH)
+
+
+class AppointmentOut(Schema):
+    id: int
+    studio: int = Field(..., alias="studio_id")
+    case: int | None = Field(None, alias="case_id")
+    member: int = Field(..., alias="member_id")
+    member_name: str = Field(..., alias="member.user.name")
+    starts_at: datetime
+    person_name: str
+    mobile: str = Field(..., description="Masked (138****8000)")
+    topic: str
+    status: str
+    version: int
+
+    @staticmethod
+    def resolve_mobile(obj) -> str:
+        return obj.masked("mobile")
+
+
+class AppointmentPage(Schema):
+    meta: PageMeta
+    items: list[AppointmentOut]
+
+
+class AppointmentFilters(PageQuery):
+    status: str = Field("", max_length=CODE_MAX_LENGTH)
+
+
+class AppointmentIn(InputSchema):
+    studio: int
+    member: int = Field(..., description="Id of the studio team member")
+    starts_at: datetime
+    person_name: str = Field(..., max_length=100)
+    mobile: str = Field("", max_length=11)
+    topic: Appointment.Topic
+    case: int | None = Field(None, description="A case of the studio, if the appointment is for one")
+
+
+class AppointmentStatusIn(InputSchema):
+    version: int
+    status: Appointment.Status
+
+
+def _screening_out(screening: RiskScreening, shows: bool) -> RiskScreening:
+    screening.answers_shown = safety_services.answer_codes(screening) if shows else []
+    screening.answers_masked = not shows
+    return screening
+
+
+def _session_out(session: CaseSession, shows: bool) -> CaseSession:
+    session.record_shown = session.record if shows else session.masked("record")
+    session.party_ids = sorted(p.pk for p in session.parties.all())
+    session.team_ids = sorted(m.pk for m in session.team.all())
+    return session
+
+
+def _safety_out(case: Case) -> dict:
+    info = selectors_safety.case_safety(case)
+    shows = allows(can_screen_case, case)
+    return {
+        "latest_level": info.latest.level if info.latest else None,
+        "joint_sessions_blocked": info.blocking is not None,
+        "override": info.override,
+        "screenings": [_screening_out(s, shows) for s in info.screenings],
+        "police_referrals": info.referrals,
+        "protection_orders": info.orders,
+        "mandatory_reports": info.reports,
+    }
+
+
+def _party(case: Case, party_id: int | None, field: str) -> CaseParty | None:
+    if party_id is None:
+        return None
+    party = CaseParty.objects.filter(case=case, pk=party_id).first()
+    if party is None:
+        raise ValidationError({field: _("Choose a party of this case.")})
+    return party
+
+
+@cases_router.get("/risk-items", response=list[RiskItemOut], summary="Risk screening items and their weights")
+@requires(uses_case_pages)
+def list_risk_items(request):
+    return list(selectors_safety.risk_items())
+
+
+@cases_router.get("/{case_id}/safety", response=SafetyOut, summary="Risk level, screenings and safety steps")
+@requires(uses_case_pages)
+def get_case_safety(request, case_id: int):
+    return _safety_out(_case(case_id))
+
+
+@cases_router.post("/{case_id}/screenings", response={201: ScreeningOut}, summary="Record a risk screening")
+@requires(uses_case_pages)
+def screen_case(request, case_id: int, payload: ScreeningIn):
+    case = _case(case_id)
+    screening = safety_services.screening_record(
+        case=case, screened_by=request.user, answers=payload.answers, note=payload.note
+    )
+    return HttpStatus(201, _screening_out(screening, True))
+
+
+@cases_router.post(
+    "/{case_id}/joint-override", response={201: OverrideOut}, summary="Allow joint sessions despite red/orange risk"
+)
+@requires(uses_case_pages)
+def override_joint_block(request, case_id: int, payload: OverrideIn):
+    case = _case(case_id)
+    return HttpStatus(
+        201, safety_services.joint_override_grant(case=case, granted_by=request.user, reason=payload.reason)
+    )
+
+
+@cases_router.post("/{case_id}/police-referrals", response={201: PoliceReferralOut}, summary="Record a police referral")
+@requires(uses_case_pages)
+def refer_to_police(request, case_id: int, payload: PoliceReferralIn):
+    case = _case(case_id)
+    return HttpStatus(
+        201, safety_services.police_referral_record(case=case, referred_by=request.user, **payload.dict())
+    )
+
+
+@cases_router.post(
+    "/{case_id}/protection-orders", response={201: ProtectionOrderOut}, summary="Record a protection order application"
+)
+@requires(uses_case_pages)
+def apply_for_protection_order(request, case_id: int, payload: ProtectionOrderIn):
+    case = _case(case_id)
+    require(can_screen_case, case)
+    data = payload.dict()
+    data["protected_party"] = _party(case, data["protected_party"], "protected_party")
+    return HttpStatus(201, safety_services.protection_order_apply(case=case, recorded_by=request.user, **data))
+
+
+@cases_router.post(
+    "/{case_id}/protection-orders/{order_id}/ruling", response=ProtectionOrderOut, summary="Record the court's ruling"
+)
+@requires(uses_case_pages)
+def rule_protection_order(request, case_id: int, order_id: int, payload: RulingIn):
+    case = _case(case_id)
+    order = ProtectionOrder.objects.filter(case=case, pk=order_id).first()
+    if order is None:
+        raise Http404
+    return safety_services.protection_order_rule(order=order, recorded_by=request.user, **payload.dict())
+
+
+@cases_router.post(
+    "/{case_id}/mandatory-reports", response={201: MandatoryReportOut}, summary="Open a mandatory report (art. 14)"
+)
+@requires(uses_case_pages)
+def open_mandatory_report(request, case_id: int, payload: ReportOpenIn):
+    case = _case(case_id)
+    return HttpStatus(201, safety_services.mandatory_report_open(case=case, opened_by=request.user, **payload.dict()))
+
+
+@cases_router.post(
+    "/{case_id}/mandatory-reports/{report_id}", response=MandatoryReportOut, summary="Record that the report was made"
+)
+@requires(uses_case_pages)
+def record_mandatory_report(request, case_id: int, report_id: int, payload: ReportRecordIn):
+    case = _case(case_id)
+    report = MandatoryReport.objects.filter(case=case, pk=report_id).first()
+    if report is None:
+        raise Http404
+    return safety_services.mandatory_report_record(report=report, reported_by=request.user, **payload.dict())
+
+
+@cases_router.get("/{case_id}/sessions", response=list[SessionOut], summary="Sessions of a case (the team's view)")
+@requires(uses_case_pages)
+def list_sessions(request, case_id: int):
+    case = _case(case_id)
+    shows = allows(can_record_sessions, case)
+    return [_session_out(s, shows) for s in selectors_safety.session_records_for(case, audience="team")]
+
+
+@cases_router.post("/{case_id}/sessions", response={201: SessionOut}, summary="Schedule or record a session")
+@requires(uses_case_pages)
+def create_session(request, case_id: int, payload: SessionIn):
+    case = _case(case_id)
+    require(can_record_sessions, case)
+    parties = {p.pk: p for p in CaseParty.objects.filter(case=case, pk__in=sorted(set(payload.parties)))}
+    if set(parties) != set(payload.parties):
+        raise ValidationError({"parties": _("Choose the parties of this case.")})
+    team = list(StudioMember.objects.filter(studio_id=case.studio_id, pk__in=sorted(set(payload.team))))
+    if len(team) != len(set(payload.team)):
+        raise ValidationError({"team": _("Choose members of the case team.")})
+    room = None
+    if payload.room is not None:
+        room = next((r for r in selectors_safety.rooms_for(case) if r.pk == payload.room), None)
+        if room is None:
+            raise ValidationError({"room": _("Choose a room of the studio's station.")})
+    session = sessions_services.session_record(
+        case=case,
+        recorded_by=request.user,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        room=room,
+        place=payload.place,
+        heard_party=_party(case, payload.heard_party, "heard_party"),
+        parties=list(parties.values()),
+        team=team,
+        record=payload.record,
+    )
+    return HttpStatus(201, _session_out(selectors_safety.session_get(case, session.pk), True))
+
+
+def _case_session(case: Case, session_id: int) -> CaseSession:
+    try:
+        return selectors_safety.session_get(case, session_id)
+    except CaseSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@cases_router.patch("/{case_id}/sessions/{session_id}", response=SessionOut, summary="Write a session's record")
+@requires(uses_case_pages)
+def update_session_record(request, case_id: int, session_id: int, payload: SessionRecordIn):
+    case = _case(case_id)
+    session = _case_session(case, session_id)
+    sessions_services.session_update_record(session=session, updated_by=request.user, **payload.dict())
+    return _session_out(_case_session(case, session_id), True)
+
+
+@cases_router.post(
+    "/{case_id}/sessions/{session_id}/consent", response=SessionOut, summary="The party heard consents to share"
+)
+@requires(uses_case_pages)
+def consent_to_share(request, case_id: int, session_id: int, payload: VersionIn):
+    case = _case(case_id)
+    session = _case_session(case, session_id)
+    sessions_services.session_consent_record(session=session, recorded_by=request.user, version=payload.version)
+    return _session_out(_case_session(case, session_id), True)
+
+
+@cases_router.get("/{case_id}/recusals", response=list[RecusalOut], summary="Recusal requests of a case")
+@requires(uses_case_pages)
+def list_recusals(request, case_id: int):
+    return selectors_safety.case_recusals(_case(case_id))
+
+
+@cases_router.post("/{case_id}/recusals", response={201: RecusalOut}, summary="Record a party's recusal request")
+@requires(uses_case_pages)
+def request_recusal(request, case_id: int, payload: RecusalIn):
+    case = _case(case_id)
+    require(can_screen_case, case)
+    member = StudioMember.objects.filter(studio_id=case.studio_id, pk=payload.member).first()
+    recusal = sessions_services.recusal_request(
+        case=case,
+        recorded_by=request.user,
+        member=member,
+        requested_by=_party(case, payload.requested_by, "requested_by"),
+        reason=payload.reason,
+    )
+    return HttpStatus(201, recusal)
+
+
+@cases_router.post("/{case_id}/recusals/{recusal_id}/decide", response=RecusalOut, summary="Decide a recusal request")
+@requires(uses_case_pages)
+def decide_recusal(request, case_id: int, recusal_id: int, payload: RecusalDecisionIn):
+    case = _case(case_id)
+    recusal = Recusal.objects.filter(case=case, pk=recusal_id).select_related("member", "case").first()
+    if recusal is None:
+        raise Http404
+    return sessions_services.recusal_decide(recusal=recusal, decided_by=request.user, **payload.dict())
+
+
+@cases_router.get("/appointments", response=AppointmentPage, summary="Appointments in your scope (yours, as a member)")
+@requires(uses_appointments)
+def list_appointments(request, filters: Query[AppointmentFilters]):
+    meta, items = page_of(selectors_safety.appointment_list(status=filters.status), filters.offset, filters.limit)
+    return {"meta": meta, "items": items}
+
+
+@cases_router.post("/appointments", response={201: AppointmentOut}, summary="Make an appointment with a team member")
+@requires(uses_appointments)
+def create_appointment(request, payload: AppointmentIn):
+    studio = Studio.objects.filter(pk=payload.studio).first()
+    if studio is None:
+        raise ValidationError({"studio": _("Unknown studio.")})
+    member = StudioMember.objects.filter(studio=studio, pk=payload.member).select_related("user").first()
+    case = None
+    if payload.case is not None:
+        case = Case.objects.filter(pk=payload.case, studio=studio).first()
+        if case is None:
+            raise ValidationError({"case": _("Choose a case of this studio.")})
+    data = payload.dict()
+    for key in ("studio", "member", "case"):
+        data.pop(key)
+    appointment = sessions_services.appointment_create(
+        studio=studio, created_by=request.user, member=member, case=case, **data
+    )
+    return HttpStatus(201, selectors_safety.appointment_get(appointment.pk))
+
+
+@cases_router.post("/appointments/{appointment_id}/status", response=AppointmentOut, summary="Update an appointment")
+@requires(uses_appointments)
+def set_appointment_status(request, appointment_id: int, payload: AppointmentStatusIn):
+    try:
+        appointment = selectors_safety.appointment_get(appointment_id)
+    except Appointment.DoesNotExist as exc:
+        raise Http404 from exc
+    sessions_services.appointment_set_status(appointment=appointment, updated_by=request.user, **payload.dict())
+    return selectors_safety.appointment_get(appointment_id)
+
+
+# Fixed paths (/risk-items, /appointments …) are served before "/{case_id}", which would otherwise take them for an id
+# (422). Django tries URL patterns in order; ninja builds them from this dict in its order.
+cases_router.path_operations = dict(
+    sorted(cases_router.path_operations.items(), key=lambda item: item[0].split("/")[1].startswith("{"))
+)

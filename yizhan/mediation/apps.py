@@ -30,5 +30,8 @@ class MediationConfig(registry.YizhanAppConfig):
             "yizhan.mediation.permissions.sees_case_overview",
             order=52,
         ),
+        NavEntry(
+            "mediation:appointment_list", _("Appointments"), "yizhan.mediation.permissions.uses_appointments", order=53
+        ),
     )
     home_panels = ("yizhan.mediation.home.my_cases_panel",)

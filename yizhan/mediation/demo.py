@@ -15,8 +15,8 @@ from yizhan.regions.models import Region
 from yizhan.stations.models import Status
 
 from . import services
-from .models import Case, DisputeType, Studio, StudioMember
-from .services import PartyData
+from .models import Case, CaseParty, DisputeType, RiskScreening, Studio, StudioMember
+from .services import PartyData, safety, sessions
 
 STUDIO = {
     "village": "330109113003",
@@ -181,3 +181,100 @@ def seed() -> str:
     studio = Studio.all_objects.get(region__code=STUDIO["village"], name=STUDIO["name"])
     cases = seed_cases(studio=studio)
     return f"1 studio with a team of {len(TEAM)}, {cases} cases"
+
+
+# --- a domestic-violence case with red risk (issue 11, safety slice): joint sessions blocked, safety steps taken ---
+
+
+def seed_safety(*, studio: Studio) -> int:
+    """A red-risk domestic-violence case run by the studio's mediator: screened red with children present (the
+    mandatory report made), police referral, a protection order granted, a separate session recorded and the joint
+    session blocked; and an appointment with the lawyer. Safe to run again: only at a studio without screenings."""
+    mediator = User.all_objects.filter(username="mediator").first()
+    lead = StudioMember.all_objects.filter(studio=studio, user__username="mediator", can_lead=True).first()
+    lawyer = StudioMember.all_objects.filter(studio=studio, kind=StudioMember.Kind.LAWYER).first()
+    if mediator is None or lead is None or RiskScreening.all_objects.filter(case__studio=studio).exists():
+        return 0
+    now = timezone.now()
+    with scope_for(mediator):
+        case = services.case_intake(
+            studio=studio,
+            taken_by=mediator,
+            source="police",
+            dispute_type=DisputeType.objects.get(code="domestic_violence"),
+            narrative="申请人称丈夫酒后多次殴打，上周持刀威胁，两名未成年子女在场。派出所出警后移送工作室。",
+            received_on=timezone.localdate() - timedelta(days=6),
+            parties=[
+                PartyData(role="applicant", name="何美玲", mobile="13900001007"),
+                PartyData(role="respondent", name="蒋伟", relation="丈夫"),
+            ],
+        )
+        safety.screening_record(
+            case=case,
+            screened_by=mediator,
+            answers=["prior_violence", "frequent_violence", "weapon", "alcohol_drugs", "children_present"],
+            note="申请人情绪紧张，暂住娘家。",
+            screened_at=now - timedelta(days=6),
+        )
+        for report in safety.pending_mandatory_reports(case):
+            safety.mandatory_report_record(
+                report=report, reported_by=mediator, reported_to="瓜沥派出所", reported_at=now - timedelta(days=6)
+            )
+        safety.police_referral_record(
+            case=case, referred_by=mediator, referred_at=now - timedelta(days=6), station="瓜沥派出所"
+        )
+        services.case_accept(
+            case=case, accepted_by=mediator, version=case.version, willingness_recorded=True, notice_given=True
+        )
+        services.case_assign_team(
+            case=case, assigned_by=mediator, version=case.version, lead=lead, members=[lawyer] if lawyer else []
+        )
+        applicant = CaseParty.objects.get(case=case, role="applicant")
+        order = safety.protection_order_apply(
+            case=case,
+            recorded_by=mediator,
+            protected_party=applicant,
+            applied_at=now - timedelta(days=5),
+            court="杭州市萧山区人民法院",
+            urgent=True,
+        )
+        ruled = timezone.localdate() - timedelta(days=5)
+        safety.protection_order_rule(
+            order=order,
+            recorded_by=mediator,
+            version=order.version,
+            ruling="granted",
+            ruling_on=ruled,
+            expires_on=safety.add_months(ruled, 6),
+        )
+        sessions.session_record(
+            case=case,
+            recorded_by=mediator,
+            kind="separate",
+            starts_at=now - timedelta(days=3),
+            place="东灵社区调解室",
+            heard_party=applicant,
+            team=[lead],
+            record="申请人陈述受暴经过，希望先解决子女抚养问题，暂不考虑与被申请人见面。",
+        )
+        if lawyer is not None:
+            sessions.appointment_create(
+                studio=studio,
+                created_by=mediator,
+                member=lawyer,
+                starts_at=now + timedelta(days=2),
+                person_name="何美玲",
+                mobile="13900001007",
+                topic="legal",
+                case=case,
+            )
+    return 1
+
+
+_seed_first_slice = seed
+
+
+def seed() -> str:  # noqa: F811  (the first slice's seed, then the safety slice's case)
+    text = _seed_first_slice()
+    studio = Studio.all_objects.get(region__code=STUDIO["village"], name=STUDIO["name"])
+    return f"{text}, {seed_safety(studio=studio)} red-risk case"

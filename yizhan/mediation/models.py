@@ -29,7 +29,7 @@ from yizhan.core.permissions import is_admin_over
 from yizhan.core.scoping import Scope, ScopedModel, ScopeRule, scope_for_user
 from yizhan.stations.models import ContactBase, InPlace, LookupType, PlaceBase, Station
 
-from .permissions import can_edit_studio, can_work_on_case
+from .permissions import can_edit_studio, can_work_on_case, is_studio_mediator
 
 DEFAULT_CASE_NUMBER_FORMAT = "（{year}）调字第 {seq:03d} 号"
 DEFAULT_CASE_TIME_LIMIT_DAYS = 30  # People's Mediation Law practice: one month from acceptance
@@ -622,3 +622,398 @@ class CaseAlert(ScopedModel):
         verbose_name = _("case alert")
         verbose_name_plural = _("case alerts")
         constraints = [models.UniqueConstraint(fields=["case", "kind", "key"], name="case_alert_unique")]
+
+
+# --- risk screening, safety steps, sessions, recusal, appointments (issue 11, safety slice) -------------------------
+
+
+class RiskLevel(models.TextChoices):
+    """The Zhejiang colour practice for domestic-violence risk, highest first; white is no risk found."""
+
+    RED = "red", _("Red (high risk)")
+    ORANGE = "orange", _("Orange (elevated risk)")
+    YELLOW = "yellow", _("Yellow (some risk)")
+    BLUE = "blue", _("Blue (low risk)")
+    WHITE = "white", _("White (no risk found)")
+
+
+RISK_LEVEL_RANK = {RiskLevel.WHITE: 0, RiskLevel.BLUE: 1, RiskLevel.YELLOW: 2, RiskLevel.ORANGE: 3, RiskLevel.RED: 4}
+BLOCKING_LEVELS = (RiskLevel.RED, RiskLevel.ORANGE)
+
+
+class RiskItem(LookupType):
+    """A question of the domestic-violence risk screening with its weight (reference data, ``reference.py``).
+    A critical item forces at least ``forces_level`` whatever the score; an item that says a child or a person
+    without capacity is at risk opens a mandatory report (Anti-Domestic Violence Law art. 14)."""
+
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=[MaxValueValidator(100)])
+    forces_level = models.CharField(
+        _("forces at least the level"),
+        max_length=10,
+        choices=[(RiskLevel.RED, RiskLevel.RED.label), (RiskLevel.ORANGE, RiskLevel.ORANGE.label)],
+        blank=True,
+    )
+    opens_mandatory_report = models.BooleanField(_("opens a mandatory report"), default=False)
+
+    class Meta(LookupType.Meta):
+        verbose_name = _("risk screening item")
+        verbose_name_plural = _("risk screening items")
+
+
+class RiskBand(models.Model):
+    """The lowest score of a risk level (reference data): a screening's level is the highest band its score reaches."""
+
+    level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices, unique=True)
+    min_score = models.PositiveSmallIntegerField(_("lowest score"), validators=[MaxValueValidator(1000)])
+
+    class Meta:
+        verbose_name = _("risk level band")
+        verbose_name_plural = _("risk level bands")
+        ordering = ["-min_score"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} ≥ {self.min_score}"
+
+
+class RiskScreening(ScopedModel, SensitiveFieldsMixin):
+    """A domestic-violence risk screening of a case, at intake or later. The level and score are in clear (they
+    decide what may be scheduled); the answers and the note are encrypted: the studio's mediators and the case team
+    read them, admins over the studio only through the audited reveal."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="screenings")
+    level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices)
+    score = models.PositiveSmallIntegerField(_("score"))
+    answers = EncryptedField(_("answers"), kind="text")  # JSON list of the codes of the items answered yes
+    note = EncryptedField(_("note"), kind="text", blank=True)
+    opens_mandatory_report = models.BooleanField(_("a child or a person without capacity is at risk"), default=False)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("screened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    screened_at = models.DateTimeField(_("screened"), default=timezone.now)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("risk screening")
+        verbose_name_plural = _("risk screenings")
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_level_display()}"
+
+    @property
+    def blocks_joint_sessions(self) -> bool:
+        return self.level in BLOCKING_LEVELS
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        return field_name in ("answers", "note") and is_admin_over(scope_for_user(user), self.case.studio.region)
+
+
+class JointSessionOverride(ScopedModel):
+    """A town admin's decision to allow joint sessions despite a red or orange screening (reason kept, audited).
+    It holds for that screening only: a new screening at red or orange needs a new decision."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="joint_overrides")
+    screening = models.ForeignKey(
+        RiskScreening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="overrides"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("joint-session override")
+        verbose_name_plural = _("joint-session overrides")
+        ordering = ["-granted_at", "-id"]
+
+
+class PoliceReferral(ScopedModel):
+    """A referral of the case to the police (公安派出所), opened by a screening."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="police_referrals")
+    referred_at = models.DateTimeField(_("referred"))
+    station = models.CharField(_("police station"), max_length=100)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("police referral")
+        verbose_name_plural = _("police referrals")
+        ordering = ["-referred_at", "-id"]
+
+
+PROTECTION_ORDER_MAX_MONTHS = 6  # Anti-Domestic Violence Law art. 30
+PROTECTION_ORDER_RULING_HOURS = 72  # art. 28: within 72 hours, 24 in urgent cases
+PROTECTION_ORDER_URGENT_RULING_HOURS = 24
+PROTECTION_ORDER_ALERT_DAYS = 7  # the lead mediator and the town admin are told a week before an order expires
+
+
+class ProtectionOrder(ScopedModel):
+    """Help with a personal safety protection order (人身安全保护令; the federation may apply for the victim,
+    Anti-Domestic Violence Law art. 23): the application, the court's ruling and the order's expiry."""
+
+    class Ruling(models.TextChoices):
+        PENDING = "pending", _("Awaiting the ruling")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="protection_orders")
+    protected_party = models.ForeignKey(
+        CaseParty, verbose_name=_("for"), on_delete=models.PROTECT, related_name="protection_orders"
+    )
+    applied_at = models.DateTimeField(_("applied"))
+    court = models.CharField(_("court"), max_length=100)
+    urgent = models.BooleanField(_("urgent (ruling within 24 hours)"), default=False)
+    ruling = models.CharField(_("ruling"), max_length=10, choices=Ruling.choices, default=Ruling.PENDING)
+    ruling_on = models.DateField(_("ruling date"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("protection order")
+        verbose_name_plural = _("protection orders")
+        ordering = ["-applied_at", "-id"]
+
+    @property
+    def ruling_due_at(self):
+        hours = PROTECTION_ORDER_URGENT_RULING_HOURS if self.urgent else PROTECTION_ORDER_RULING_HOURS
+        return self.applied_at + timedelta(hours=hours)
+
+    @property
+    def ruling_overdue(self) -> bool:
+        return self.ruling == self.Ruling.PENDING and timezone.now() > self.ruling_due_at
+
+    @property
+    def is_in_force(self) -> bool:
+        return (
+            self.ruling == self.Ruling.GRANTED
+            and self.expires_on is not None
+            and timezone.localdate() <= self.expires_on
+        )
+
+
+class MandatoryReport(ScopedModel):
+    """A mandatory report (强制报告, Anti-Domestic Violence Law art. 14): opened when a child or a person without
+    capacity is at risk (a screening item, or flagged by hand). Until it is recorded as made (to whom, when, by
+    whom), the case cannot proceed: no acceptance, no sessions, no closing."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="mandatory_reports")
+    screening = models.ForeignKey(
+        RiskScreening, verbose_name=_("screening"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    grounds = models.CharField(_("grounds"), max_length=500)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    reported_to = models.CharField(_("reported to"), max_length=100, blank=True)
+    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("mandatory report")
+        verbose_name_plural = _("mandatory reports")
+        ordering = ["-opened_at", "-id"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.reported_at is None
+
+
+class CaseSession(ScopedModel, SensitiveFieldsMixin):
+    """A mediation session: separate (背对背, one party heard) or joint (面对面). The record is encrypted. What a
+    party says in a separate session is confidential to that party unless their consent to share it is recorded;
+    ``selectors_safety.session_records_for`` is the one place that decides who may read which record."""
+
+    class Kind(models.TextChoices):
+        SEPARATE = "separate", _("Separate (背对背)")
+        JOINT = "joint", _("Joint (面对面)")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("date and time"))
+    room = models.ForeignKey(
+        "stations.Room", verbose_name=_("room"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    heard_party = models.ForeignKey(
+        CaseParty,
+        verbose_name=_("party heard (separate session)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="separate_sessions",
+    )
+    parties = models.ManyToManyField(CaseParty, verbose_name=_("parties present"), related_name="sessions")
+    team = models.ManyToManyField(StudioMember, verbose_name=_("team members present"), related_name="+")
+    record = EncryptedField(_("record"), kind="text", blank=True)
+    shared_consent_at = models.DateTimeField(_("party consented to share"), null=True, blank=True)
+    shared_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override = models.ForeignKey(
+        JointSessionOverride,
+        verbose_name=_("allowed by override"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def is_confidential(self) -> bool:
+        """A separate session's record stays with the party heard until that party consents to share it."""
+        return self.kind == self.Kind.SEPARATE and self.shared_consent_at is None
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        return field_name == "record" and is_admin_over(scope_for_user(user), self.case.studio.region)
+
+
+class Recusal(ScopedModel):
+    """A party's request that a team member step aside (回避), decided by the lead mediator or the town admin.
+    A granted recusal takes the member off the case (and so out of its scope)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="recusals")
+    member = models.ForeignKey(
+        StudioMember, verbose_name=_("team member"), on_delete=models.PROTECT, related_name="recusals"
+    )
+    requested_by = models.ForeignKey(
+        CaseParty, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="recusals"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_note = models.CharField(_("grounds of the decision"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    scoped_by = InStudioCases("case")
+
+    class Meta:
+        verbose_name = _("recusal request")
+        verbose_name_plural = _("recusal requests")
+        ordering = ["-requested_at", "-id"]
+
+
+class InStudioAppointments(ScopeRule):
+    """Appointments of a studio: admins under its region, the studio's mediators, and the team member whose
+    appointment it is (an advisor sees only their own)."""
+
+    region_path = "studio__region__code"
+
+    def q(self, scope: Scope) -> Q:
+        if scope.is_anonymous:
+            return Q(pk__in=[])
+        q = scope.region_q("studio__region__code", include_member=False)
+        studios = sorted(scope.place_ids("studio"))
+        if not studios:
+            return q
+        mediator_villages = sorted(scope.regions_for(AccountRole.MEDIATOR))
+        if mediator_villages:
+            q |= Q(studio_id__in=studios, studio__region__code__in=mediator_villages)
+        return q | Q(studio_id__in=studios, member__user_id=scope.user_id)
+
+
+class Appointment(ScopedModel, SensitiveFieldsMixin):
+    """An appointment for legal advice or counselling with a studio team member, for a case or for anyone who asks."""
+
+    class Topic(models.TextChoices):
+        LEGAL = "legal", _("Legal advice")
+        COUNSELLING = "counselling", _("Counselling")
+        FAMILY = "family", _("Family relations advice")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DONE = "done", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Did not come")
+
+    studio = models.ForeignKey(Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="appointments")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="appointments"
+    )
+    member = models.ForeignKey(
+        StudioMember, verbose_name=_("with"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    person_name = models.CharField(_("name"), max_length=100)
+    mobile = EncryptedField(_("mobile number"), kind="mobile", blank=True, validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile")
+    topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    scoped_by = InStudioAppointments()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "id"]
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        scope = scope_for_user(user)
+        return field_name == "mobile" and (
+            scope.user_id == self.member.user_id
+            or is_studio_mediator(scope, self.studio)
+            or is_admin_over(scope, self.studio.region)
+        )

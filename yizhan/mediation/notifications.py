@@ -24,4 +24,14 @@ OUTCOME_KINDS = {
     ),
 }
 
-MEDIATION_KINDS = {**OUTCOME_KINDS}
+SAFETY_KINDS = {
+    "protection_order_expiring": (
+        _("A protection order expires soon"),
+        _(
+            "The personal safety protection order of case %(case)s expires on %(expires)s (in %(days)s days). "
+            "Check with the protected party whether a new application is needed."
+        ),
+    ),
+}
+
+MEDIATION_KINDS = {**OUTCOME_KINDS, **SAFETY_KINDS}

@@ -48,3 +48,47 @@ def _mediates_somewhere(scope: Scope) -> bool:
 
 is_a_studio_mediator = Predicate(_mediates_somewhere, "is_a_studio_mediator")
 sees_case_overview = is_admin | is_a_studio_mediator
+
+
+# --- safety, sessions, recusal, appointments ----------------------------------------------------------------------
+
+
+def _on_case_team(scope: Scope, case) -> bool:
+    """A member of the case's team (``CaseMember``): the lead, the mediators and advisors put on it."""
+    return scope.user_id is not None and case.team.filter(member__user_id=scope.user_id).exists()
+
+
+is_on_case_team = Predicate(_on_case_team, "is_on_case_team")
+# Screenings, safety steps and session records are the work of the studio's mediators and the case team.
+can_screen_case = Predicate(
+    lambda scope, case: can_work_on_case(scope, case) or _on_case_team(scope, case), "can_screen_case"
+)
+can_record_sessions = can_screen_case
+# Lifting the block on joint sessions under red or orange risk: a federation admin of the studio's town or above.
+can_override_joint_block = Predicate(
+    lambda scope, case: is_admin_over(scope, case.studio.region.parent or case.studio.region),
+    "can_override_joint_block",
+)
+
+
+def _is_case_lead(scope: Scope, case) -> bool:
+    return scope.user_id is not None and case.lead_id == scope.user_id
+
+
+# A recusal is decided by the case's lead mediator or a federation admin of the town or above.
+can_decide_recusal = Predicate(
+    lambda scope, case: _is_case_lead(scope, case) or can_override_joint_block(scope, case), "can_decide_recusal"
+)
+# Appointments: the studio's mediators make them for any member; a member sees and updates their own.
+can_make_appointments = is_studio_mediator
+
+
+def _own_appointment(scope: Scope, appointment) -> bool:
+    return scope.user_id is not None and appointment.member.user_id == scope.user_id
+
+
+can_update_appointment = Predicate(
+    lambda scope, appointment: _mediator_at(scope, appointment.studio) or _own_appointment(scope, appointment),
+    "can_update_appointment",
+)
+uses_appointments = holds_place("studio")

@@ -1,4 +1,5 @@
-"""Alerts about a case's time limit and its agreement's judicial-confirmation window (issue 11).
+"""Alerts of the mediation app (django-tasks): a case's time limit, its agreement's judicial-confirmation window,
+and protection orders about to expire (issue 11).
 
 Each alert is a task queued with ``run_after`` when its date is known (acceptance, an extension, a reopening, the
 signed agreement) and planned again when that date changes: the task carries the date it was planned for and does
@@ -22,7 +23,15 @@ from yizhan.accounts.roles import Role
 from yizhan.core.scoping import scopes_disabled
 from yizhan.notifications.services import notify
 
-from .models import CONFIRMATION_DAYS, Agreement, Case, CaseAlert, JudicialConfirmation
+from .models import (
+    CONFIRMATION_DAYS,
+    PROTECTION_ORDER_ALERT_DAYS,
+    Agreement,
+    Case,
+    CaseAlert,
+    JudicialConfirmation,
+    ProtectionOrder,
+)
 
 ALERT_HOUR = time(9)
 
@@ -181,3 +190,51 @@ def plan_confirmation_alert(agreement: Agreement) -> None:
     when = _at(agreement.signed_on + timedelta(days=confirmation_alert_day()))
     agreement_id = agreement.pk
     transaction.on_commit(lambda: _enqueue(alert_confirmation_window, when, agreement_id=agreement_id))
+
+
+@task()
+def protection_order_expiry_alert(order_id: int, expires_on: str) -> int:
+    """Tell the case's lead mediator and the admins of the studio's town that a protection order expires soon.
+
+    Sends nothing before the alert day (a week before expiry) or after expiry, nor for an order no longer granted or
+    whose expiry has changed since the task was queued (a new task is queued then). Once per order, expiry date and
+    person (the dedup key): a retried or repeated task sends nothing new. Returns the number of people told."""
+    with scopes_disabled():
+        order = (
+            ProtectionOrder.all_objects.select_related("case", "case__lead", "case__studio__region")
+            .filter(pk=order_id)
+            .first()
+        )
+        if (
+            order is None
+            or order.ruling != ProtectionOrder.Ruling.GRANTED
+            or order.expires_on is None
+            or order.expires_on.isoformat() != expires_on
+            or order.expires_on < timezone.localdate()
+            or (order.expires_on - timezone.localdate()).days > PROTECTION_ORDER_ALERT_DAYS
+        ):
+            return 0
+        case = order.case
+        town = case.studio.region.parent or case.studio.region
+        users = {
+            m.user
+            for m in RoleMembership.all_objects.filter(
+                role=Role.FEDERATION_ADMIN, is_active=True, region=town
+            ).select_related("user")
+        }
+        if case.lead is not None:
+            users.add(case.lead)
+        params = {
+            "case": case.number,
+            "case_id": case.pk,
+            "expires": order.expires_on.isoformat(),
+            "days": (order.expires_on - min(timezone.localdate(), order.expires_on)).days,
+        }
+        for user in sorted(users, key=lambda u: u.pk):
+            notify(
+                user=user,
+                kind="protection_order_expiring",
+                params=params,
+                dedup_key=f"protection_order_expiring:{order.pk}:{expires_on}:{user.pk}",
+            )
+        return len(users)

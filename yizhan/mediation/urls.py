@@ -36,3 +36,34 @@ urlpatterns = [
     path("cases/statistics/", insight.case_statistics, name="case_statistics"),
     path("cases/statistics.xlsx", insight.case_statistics_export, name="case_statistics_export"),
 ]
+
+from .views import safety, sessions  # noqa: E402  (the safety and sessions slice, appended)
+
+urlpatterns += [
+    path("cases/<int:case_pk>/safety/", safety.case_safety, name="case_safety"),
+    path("cases/<int:case_pk>/safety/screen/", safety.safety_screen, name="safety_screen"),
+    path("cases/<int:case_pk>/safety/override/", safety.safety_override, name="safety_override"),
+    path("cases/<int:case_pk>/safety/police/", safety.safety_police, name="safety_police"),
+    path("cases/<int:case_pk>/safety/orders/", safety.safety_order, name="safety_order"),
+    path("cases/<int:case_pk>/safety/orders/<int:order_pk>/ruling/", safety.safety_ruling, name="safety_ruling"),
+    path("cases/<int:case_pk>/safety/reports/", safety.safety_report_open, name="safety_report_open"),
+    path(
+        "cases/<int:case_pk>/safety/reports/<int:report_pk>/",
+        safety.safety_report_record,
+        name="safety_report_record",
+    ),
+    path("cases/<int:case_pk>/sessions/", sessions.case_sessions, name="case_sessions"),
+    path("cases/<int:case_pk>/sessions/new/", sessions.session_create, name="session_create"),
+    path("cases/<int:case_pk>/sessions/<int:session_pk>/", sessions.session_detail, name="session_detail"),
+    path(
+        "cases/<int:case_pk>/sessions/<int:session_pk>/record/",
+        sessions.session_record_update,
+        name="session_record_update",
+    ),
+    path("cases/<int:case_pk>/sessions/<int:session_pk>/consent/", sessions.session_consent, name="session_consent"),
+    path("cases/<int:case_pk>/recusals/", sessions.recusal_create, name="recusal_create"),
+    path("cases/<int:case_pk>/recusals/<int:recusal_pk>/decide/", sessions.recusal_decide, name="recusal_decide"),
+    path("appointments/", sessions.appointment_list, name="appointment_list"),
+    path("appointments/new/", sessions.appointment_create, name="appointment_create"),
+    path("appointments/<int:pk>/status/", sessions.appointment_status, name="appointment_status"),
+]

@@ -29,6 +29,7 @@ from ..models import Case, CaseMember, CaseNumberCounter, CaseParty, DisputeType
 from ..permissions import can_take_intake, can_work_on_case
 from ..tasks import plan_deadline_alerts
 from .outcomes import schedule_follow_ups
+from .safety import require_mandatory_reports
 
 if TYPE_CHECKING:
     from yizhan.core.types import User
@@ -204,6 +205,7 @@ def case_accept(*, case: Case, accepted_by: User, version: int, willingness_reco
     _check_version(case, version)
     if case.status != Case.Status.INTAKE:
         raise ValidationError(_("Only a case in intake can be accepted."))
+    require_mandatory_reports(case)
     errors: dict[str, list[str]] = {}
     if not willingness_recorded:
         errors["willingness_recorded"] = [
@@ -395,6 +397,7 @@ def case_close(
         )
     if case.lead_id is None:
         raise ValidationError(_("Put the lead mediator on the case first."))
+    require_mandatory_reports(case)
     reason, advice = _text(reason), _text(advice)
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:

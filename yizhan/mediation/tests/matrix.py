@@ -545,3 +545,346 @@ ROWS += [
         lambda w: {"studio": sd(w), "number": "13912345678"},
     ),
 ]
+
+
+# --- safety, sessions, recusal, appointments: one accepted case with the advisor on it (red risk, a pending order,
+# a separate session, a pending recusal of the lawyer) and the case she is not on (with a pending mandatory report) ---
+
+SAFE = "case_safety"
+
+
+def prepare_safety(w):
+    from datetime import timedelta  # noqa: PLC0415  (kept with the rows it serves; prepare runs once per module)
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from yizhan.mediation.models import (  # noqa: PLC0415
+        Appointment,
+        CaseParty,
+        CaseSession,
+        MandatoryReport,
+        ProtectionOrder,
+        Recusal,
+        RiskScreening,
+    )
+
+    n = build_studio_network(w)
+    mediator = w.users["mediator"]
+    with scopes_disabled():
+        case_safe = make_case(w, status=Case.Status.ACCEPTED, lead=True, advisor_on=True)
+        applicant = CaseParty.all_objects.get(case=case_safe, role="applicant")
+        RiskScreening.all_objects.create(
+            case=case_safe, level="red", score=6, answers='["prior_violence", "weapon"]', screened_by=mediator
+        )
+        w.mediation.case_safety = case_safe
+        w.mediation.applicant = applicant
+        w.mediation.respondent = CaseParty.all_objects.get(case=case_safe, role="respondent")
+        w.mediation.order = ProtectionOrder.all_objects.create(
+            case=case_safe,
+            protected_party=applicant,
+            applied_at=timezone.now() - timedelta(hours=2),
+            court="萧山区人民法院",
+            recorded_by=mediator,
+        )
+        w.mediation.report = MandatoryReport.all_objects.create(
+            case=w.mediation.case_off, grounds="未成年子女目睹暴力", opened_by=mediator
+        )
+        w.mediation.session = CaseSession.all_objects.create(
+            case=case_safe,
+            kind="separate",
+            starts_at=timezone.now(),
+            place="调解室",
+            heard_party=applicant,
+            record="陈述",
+            recorded_by=mediator,
+        )
+        w.mediation.recusal = Recusal.all_objects.create(
+            case=case_safe, member=_advisor_member(w), requested_by=applicant, reason="利害关系", recorded_by=mediator
+        )
+        w.mediation.appointment = Appointment.all_objects.create(
+            studio=n.studio,
+            member=_advisor_member(w),
+            starts_at=timezone.now() + timedelta(days=1),
+            person_name="陈女士",
+            mobile="13900001111",
+            topic="legal",
+            created_by=mediator,
+        )
+
+
+_prepare_cases_only = prepare
+
+
+def prepare(w):  # noqa: F811  (the first slice's prepare, then this slice's objects)
+    _prepare_cases_only(w)
+    prepare_safety(w)
+
+
+TEAM_WORK = {"district_admin": 403, "town_admin": 403, "other_town_admin": 404, **NOT_STUDIO}
+OVERRIDE = {"district_admin": 302, "town_admin": 302, "other_town_admin": 404, "mediator": 403, "advisor": 403}
+APPOINTMENTS = {"district_admin": 403, "town_admin": 403, "other_town_admin": 403, **NOT_STUDIO}
+
+
+def _now():
+    from django.utils import timezone  # noqa: PLC0415
+
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def _today():
+    from django.utils import timezone  # noqa: PLC0415
+
+    return timezone.localdate().isoformat()
+
+
+def _m(w):
+    return w.mediation
+
+
+ROWS += [
+    ("case safety (advisor on it)", "GET", lambda w: cp(w, SAFE, "safety/"), {**ANON_PAGE, **case()}),
+    ("case safety (advisor not on it)", "GET", lambda w: cp(w, OFF, "safety/"), {**ANON_PAGE, **case(advisor=404)}),
+    (
+        "safety screen",
+        "POST",
+        lambda w: cp(w, SAFE, "safety/screen/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"answers": "alcohol_drugs"},  # one box ticked (the rows' forms are urlencoded without lists)
+    ),
+    (
+        "safety override (town admin)",
+        "POST",
+        lambda w: cp(w, SAFE, "safety/override/"),
+        {**ANON_PAGE, **NOT_STUDIO, **OVERRIDE},
+        lambda w: {"reason": "受害人坚持当面调解"},
+    ),
+    (
+        "safety police referral",
+        "POST",
+        lambda w: cp(w, SAFE, "safety/police/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"referred_at": _now(), "station": "瓜沥派出所"},
+    ),
+    (
+        "safety protection order",
+        "POST",
+        lambda w: cp(w, SAFE, "safety/orders/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"protected_party": _m(w).applicant.pk, "applied_at": _now(), "court": "萧山区人民法院"},
+    ),
+    (
+        "safety ruling",
+        "POST",
+        lambda w: cp(w, SAFE, f"safety/orders/{_m(w).order.pk}/ruling/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"version": 1, "ruling": "refused", "ruling_on": _today()},
+    ),
+    (
+        "safety mandatory report open",
+        "POST",
+        lambda w: cp(w, SAFE, "safety/reports/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"grounds": "老人受虐"},
+    ),
+    (
+        "safety mandatory report record (advisor not on it)",
+        "POST",
+        lambda w: cp(w, OFF, f"safety/reports/{_m(w).report.pk}/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 404},
+        lambda w: {"reported_to": "瓜沥派出所", "reported_at": _now()},
+    ),
+    ("case sessions (advisor on it)", "GET", lambda w: cp(w, SAFE, "sessions/"), {**ANON_PAGE, **case()}),
+    (
+        "session new (separate, under red risk)",
+        "POST",
+        lambda w: cp(w, SAFE, "sessions/new/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"kind": "separate", "starts_at": _now(), "place": "调解室", "heard_party": _m(w).respondent.pk},
+    ),
+    (
+        "session page",
+        "GET",
+        lambda w: cp(w, SAFE, f"sessions/{_m(w).session.pk}/"),
+        {**ANON_PAGE, **case()},
+    ),
+    (
+        "session record",
+        "POST",
+        lambda w: cp(w, SAFE, f"sessions/{_m(w).session.pk}/record/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"version": 1, "record": "补充"},
+    ),
+    (
+        "session consent",
+        "POST",
+        lambda w: cp(w, SAFE, f"sessions/{_m(w).session.pk}/consent/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"version": 1, "confirm": "on"},
+    ),
+    (
+        "recusal request (of the lead)",
+        "POST",
+        lambda w: cp(w, SAFE, "recusals/"),
+        {**ANON_PAGE, **TEAM_WORK, "mediator": 302, "advisor": 302},
+        lambda w: {"member": build_studio_network(w).member.pk, "requested_by": _m(w).respondent.pk, "reason": "亲戚"},
+    ),
+    (
+        "recusal decision (of the lawyer)",
+        "POST",
+        lambda w: cp(w, SAFE, f"recusals/{_m(w).recusal.pk}/decide/"),
+        {**ANON_PAGE, **NOT_STUDIO, **OVERRIDE, "mediator": 302},
+        lambda w: {"version": 1, "decision": "refused", "note": "无依据"},
+    ),
+    (
+        "appointments",
+        "GET",
+        lambda w: "/stations/studios/appointments/",
+        {**ANON_PAGE, **APPOINTMENTS, "mediator": 200, "advisor": 200},
+    ),
+    (
+        "appointment new",
+        "POST",
+        lambda w: "/stations/studios/appointments/new/",
+        {**ANON_PAGE, **APPOINTMENTS, "mediator": 302, "advisor": 302},
+        lambda w: {
+            "member": _advisor_member(w).pk,
+            "starts_at": _now(),
+            "person_name": "陈女士",
+            "mobile": "13900001111",
+            "topic": "legal",
+        },
+    ),
+    (
+        "appointment status",
+        "POST",
+        lambda w: f"/stations/studios/appointments/{_m(w).appointment.pk}/status/",
+        {**ANON_PAGE, **APPOINTMENTS, "mediator": 302, "advisor": 302},
+        lambda w: {"version": 1, "status": "done"},
+    ),
+    # --- API ---
+    (
+        "API risk items",
+        "GET",
+        lambda w: "/api/cases/risk-items",
+        {**ANON_API, **ADMINS, "mediator": 200, "advisor": 200, **NOT_STUDIO},
+    ),
+    ("API case safety (advisor on it)", "GET", lambda w: ca(w, SAFE, "/safety"), {**ANON_API, **case()}),
+    (
+        "API case safety (advisor not on it)",
+        "GET",
+        lambda w: ca(w, OFF, "/safety"),
+        {**ANON_API, **case(advisor=404)},
+    ),
+    (
+        "API screening",
+        "POST",
+        lambda w: ca(w, SAFE, "/screenings"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"answers": ["alcohol_drugs"]},
+    ),
+    (
+        "API joint override",
+        "POST",
+        lambda w: ca(w, SAFE, "/joint-override"),
+        {**ANON_API, **NOT_STUDIO, **OVERRIDE, "district_admin": 201, "town_admin": 201},
+        lambda w: {"reason": "受害人坚持当面调解"},
+    ),
+    (
+        "API police referral",
+        "POST",
+        lambda w: ca(w, SAFE, "/police-referrals"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"referred_at": _now(), "station": "瓜沥派出所"},
+    ),
+    (
+        "API protection order",
+        "POST",
+        lambda w: ca(w, SAFE, "/protection-orders"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"protected_party": _m(w).applicant.pk, "applied_at": _now(), "court": "萧山区人民法院"},
+    ),
+    (
+        "API protection order ruling",
+        "POST",
+        lambda w: ca(w, SAFE, f"/protection-orders/{_m(w).order.pk}/ruling"),
+        {**ANON_API, **TEAM_WORK, "mediator": 200, "advisor": 200},
+        lambda w: {"version": 1, "ruling": "refused", "ruling_on": _today()},
+    ),
+    (
+        "API mandatory report open",
+        "POST",
+        lambda w: ca(w, SAFE, "/mandatory-reports"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"grounds": "老人受虐"},
+    ),
+    (
+        "API mandatory report record (advisor not on it)",
+        "POST",
+        lambda w: ca(w, OFF, f"/mandatory-reports/{_m(w).report.pk}"),
+        {**ANON_API, **TEAM_WORK, "mediator": 200, "advisor": 404},
+        lambda w: {"reported_to": "瓜沥派出所", "reported_at": _now()},
+    ),
+    ("API sessions", "GET", lambda w: ca(w, SAFE, "/sessions"), {**ANON_API, **case()}),
+    (
+        "API session new",
+        "POST",
+        lambda w: ca(w, SAFE, "/sessions"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"kind": "separate", "starts_at": _now(), "place": "调解室", "heard_party": _m(w).respondent.pk},
+    ),
+    (
+        "API session record",
+        "PATCH",
+        lambda w: ca(w, SAFE, f"/sessions/{_m(w).session.pk}"),
+        {**ANON_API, **TEAM_WORK, "mediator": 200, "advisor": 200},
+        lambda w: {"version": 1, "record": "补充"},
+    ),
+    (
+        "API session consent",
+        "POST",
+        lambda w: ca(w, SAFE, f"/sessions/{_m(w).session.pk}/consent"),
+        {**ANON_API, **TEAM_WORK, "mediator": 200, "advisor": 200},
+        lambda w: {"version": 1},
+    ),
+    ("API recusals", "GET", lambda w: ca(w, SAFE, "/recusals"), {**ANON_API, **case()}),
+    (
+        "API recusal request",
+        "POST",
+        lambda w: ca(w, SAFE, "/recusals"),
+        {**ANON_API, **TEAM_WORK, "mediator": 201, "advisor": 201},
+        lambda w: {"member": build_studio_network(w).member.pk, "requested_by": _m(w).respondent.pk, "reason": "亲戚"},
+    ),
+    (
+        "API recusal decision",
+        "POST",
+        lambda w: ca(w, SAFE, f"/recusals/{_m(w).recusal.pk}/decide"),
+        {**ANON_API, **NOT_STUDIO, **OVERRIDE, "district_admin": 200, "town_admin": 200, "mediator": 200},
+        lambda w: {"version": 1, "decision": "refused", "note": "无依据"},
+    ),
+    (
+        "API appointments",
+        "GET",
+        lambda w: "/api/cases/appointments",
+        {**ANON_API, **APPOINTMENTS, "mediator": 200, "advisor": 200},
+    ),
+    (
+        "API appointment new",
+        "POST",
+        lambda w: "/api/cases/appointments",
+        {**ANON_API, **APPOINTMENTS, "mediator": 201, "advisor": 201},
+        lambda w: {
+            "studio": sd(w),
+            "member": _advisor_member(w).pk,
+            "starts_at": _now(),
+            "person_name": "陈女士",
+            "topic": "legal",
+        },
+    ),
+    (
+        "API appointment status",
+        "POST",
+        lambda w: f"/api/cases/appointments/{_m(w).appointment.pk}/status",
+        {**ANON_API, **APPOINTMENTS, "mediator": 200, "advisor": 200},
+        lambda w: {"version": 1, "status": "done"},
+    ),
+]

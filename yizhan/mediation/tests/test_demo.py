@@ -5,7 +5,8 @@ from django.core.management import call_command
 from yizhan.accounts.models import RoleMembership
 from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
-from yizhan.mediation.models import Case, Studio, StudioContact, StudioMember
+from yizhan.mediation.models import Case, CaseSession, RiskScreening, Studio, StudioContact, StudioMember
+from yizhan.mediation.services import safety
 
 
 def test_demo_has_the_dongling_studio_and_its_team(db):
@@ -53,7 +54,13 @@ def test_demo_has_cases_in_several_states_through_the_services(db):
     with scopes_disabled():
         cases = list(Case.objects.filter(studio__region__name="东灵社区").order_by("sequence"))
         statuses = sorted(c.status for c in cases)
-        assert statuses == sorted(["intake", "accepted", "agreement", "no_agreement", "not_accepted"])
+        # the safety slice adds an accepted red-risk case (its joint session blocked)
+        assert statuses == sorted(["intake", "accepted", "accepted", "agreement", "no_agreement", "not_accepted"])
+        red = RiskScreening.objects.get(case__studio__region__name="东灵社区")
+        assert red.level == "red"
+        assert safety.joint_block(red.case) == red
+        assert not safety.pending_mandatory_reports(red.case)
+        assert CaseSession.objects.get(case=red.case).kind == "separate"
         assert all("瓜东调字第" in c.number for c in cases)
         for year in {c.year for c in cases}:  # gapless per year (the demo's dates may cross New Year)
             sequences = sorted(c.sequence for c in cases if c.year == year)

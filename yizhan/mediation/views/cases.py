@@ -17,7 +17,7 @@ from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, require, requires
 from yizhan.core.scoping import require_scope
 
-from .. import selectors, services
+from .. import selectors, selectors_safety, services
 from ..forms import (
     CaseAcceptForm,
     CaseCloseForm,
@@ -115,6 +115,7 @@ def _detail(request, case: Case, status=200, **forms):
             "shows_narrative": case.shows_narrative(require_scope(), team_users),
             "today": timezone.localdate(),
             **outcomes,
+            "safety": selectors_safety.case_safety(case),
             **forms,
         },
         status=status,
