@@ -4,6 +4,7 @@ matrix rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from yizhan.activities.models import Activity, ActivityStatus, Registration
@@ -66,3 +67,32 @@ def build_activities(w) -> ActivityWorld:
         activity.refresh_from_db()
     w.activities = ActivityWorld(activity, draft, other, past, person, registration)
     return w.activities
+
+
+def happening(station, *, minutes_to_start=30, hours=2, **kwargs) -> Activity:
+    """A published activity starting in ``minutes_to_start`` minutes (negative: started), so check-in is open."""
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=minutes_to_start)
+    return make_activity(station, starts_at=starts, ends_at=starts + timedelta(hours=hours), **kwargs)
+
+
+def register(activity, people, *, status=Registration.Status.CONFIRMED) -> list[Registration]:
+    """Registrations of ``people`` (Person rows) made directly, confirmed seats counted."""
+    with scopes_disabled():
+        rows = []
+        for person in people:
+            Activity.all_objects.filter(pk=activity.pk).update(registration_seq=F("registration_seq") + 1)
+            seq = Activity.all_objects.values_list("registration_seq", flat=True).get(pk=activity.pk)
+            rows.append(
+                Registration.all_objects.create(
+                    activity=activity,
+                    person=person,
+                    name=person.name,
+                    mobile=person.mobile,
+                    status=status,
+                    position=seq,
+                )
+            )
+            if status == Registration.Status.CONFIRMED:
+                Activity.all_objects.filter(pk=activity.pk).update(confirmed_count=F("confirmed_count") + 1)
+        activity.refresh_from_db()
+    return rows
