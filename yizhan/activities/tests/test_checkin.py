@@ -43,7 +43,9 @@ def _reg(pk) -> Registration:
 
 def _audit_rows(registration) -> int:
     with scopes_disabled():
-        return AuditLog.all_objects.filter(target_type="activities.registration", target_id=str(registration.pk)).count()
+        return AuditLog.all_objects.filter(
+            target_type="activities.registration", target_id=str(registration.pk)
+        ).count()
 
 
 # --- tokens ------------------------------------------------------------------------------------------------------
@@ -251,7 +253,11 @@ def test_attendance_by_gender_age_and_group(world):
     ages = dict(counts.by_age)
     assert ages["0–13"] == 1 and ages["35–59"] == 1 and ages["Unknown"] == 1
     groups = dict(counts.by_group)
-    assert groups["测试留守儿童"] == 1 and groups["In no target group"] == 1 and groups["Unknown (not in the registry)"] == 1
+    assert (
+        groups["测试留守儿童"] == 1
+        and groups["In no target group"] == 1
+        and groups["Unknown (not in the registry)"] == 1
+    )
 
 
 def test_no_shows_count_only_once_started(world):
