@@ -82,9 +82,12 @@ def test_a_code_printed_before_the_activity_moved_is_out_of_date(world):
 def test_a_participant_checks_in_with_their_mobile_once(world):
     activity, people, regs = _world(world)
     result = services.self_check_in(activity=activity, mobile=f" {people[0].mobile[:3]}-{people[0].mobile[3:]} ")
-    assert result.registration.pk == regs[0].pk and not result.already
+    assert result.registration.pk == regs[0].pk
+    assert not result.already
     stored = _reg(regs[0].pk)
-    assert stored.checked_in_at is not None and stored.check_in_method == "qr" and stored.checked_in_by is None
+    assert stored.checked_in_at is not None
+    assert stored.check_in_method == "qr"
+    assert stored.checked_in_by is None
     assert _audit_rows(stored) == 1
     again = services.self_check_in(activity=activity, mobile=people[0].mobile)
     assert again.already
@@ -152,7 +155,8 @@ def test_the_desk_checks_in_and_undoes(world):
         result = services.desk_check_in(registration=_reg(regs[1].pk), checked_in_by=manager)
         assert not result.already
         stored = _reg(regs[1].pk)
-        assert stored.check_in_method == "desk" and stored.checked_in_by == manager
+        assert stored.check_in_method == "desk"
+        assert stored.checked_in_by == manager
         assert services.desk_check_in(registration=_reg(regs[1].pk), checked_in_by=manager).already
         services.desk_undo(registration=_reg(regs[1].pk), undone_by=manager)
         assert _reg(regs[1].pk).checked_in_at is None
@@ -189,7 +193,10 @@ def test_a_walk_in_is_recorded_checked_in_without_taking_a_seat(world):
     manager = world.users["station_manager"]
     with scope_for(manager):
         walk = services.walk_in_add(activity=activity, name=" 路过的 🌸 ", mobile="13712345678", recorded_by=manager)
-    assert walk.walk_in and walk.checked_in_at and walk.name == "路过的 🌸" and walk.position == 4
+    assert walk.walk_in
+    assert walk.checked_in_at
+    assert walk.name == "路过的 🌸"
+    assert walk.position == 4
     assert walk.mobile_hint == "137****5678"
     with scopes_disabled():
         assert Activity.all_objects.get(pk=activity.pk).confirmed_count == 3
@@ -249,15 +256,17 @@ def test_attendance_by_gender_age_and_group(world):
         counts = figures.attendance(activity)
     assert (counts.registered, counts.attended, counts.no_shows, counts.walk_ins) == (3, 3, 1, 1)
     genders = dict(counts.by_gender)
-    assert genders["Female"] == 1 and genders["Male"] == 1 and genders["Not stated or unknown"] == 1
+    assert genders["Female"] == 1
+    assert genders["Male"] == 1
+    assert genders["Not stated or unknown"] == 1
     ages = dict(counts.by_age)
-    assert ages["0–13"] == 1 and ages["35–59"] == 1 and ages["Unknown"] == 1
+    assert ages["0–13"] == 1
+    assert ages["35–59"] == 1
+    assert ages["Unknown"] == 1
     groups = dict(counts.by_group)
-    assert (
-        groups["测试留守儿童"] == 1
-        and groups["In no target group"] == 1
-        and groups["Unknown (not in the registry)"] == 1
-    )
+    assert groups["测试留守儿童"] == 1
+    assert groups["In no target group"] == 1
+    assert groups["Unknown (not in the registry)"] == 1
 
 
 def test_no_shows_count_only_once_started(world):

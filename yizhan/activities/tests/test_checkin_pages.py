@@ -50,11 +50,14 @@ def test_a_participant_checks_in_from_the_qr_page(world):
     client = Client()
     page = client.get(_checkin_url(activity))
     assert page.status_code == 200
-    assert "亲子绘本" in page.content.decode() and "四融驿站" in page.content.decode()
+    assert "亲子绘本" in page.content.decode()
+    assert "四融驿站" in page.content.decode()
     done = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
     assert done.status_code == 200
     text = done.content.decode()
-    assert "签到成功" in text and "居**" in text and people[0].name not in text  # the name masked
+    assert "签到成功" in text
+    assert "居**" in text
+    assert people[0].name not in text
     assert _reg(regs[0].pk).checked_in_at is not None
     again = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
     assert "已签到过" in again.content.decode()
@@ -83,7 +86,8 @@ def test_a_forged_or_old_qr_code_is_refused(world):
     with scopes_disabled():
         Activity.all_objects.filter(pk=activity.pk).update(ends_at=activity.ends_at + timezone.timedelta(minutes=5))
     response = Client().get(old)
-    assert response.status_code == 400 and "已过期" in response.content.decode()
+    assert response.status_code == 400
+    assert "已过期" in response.content.decode()
     assert _reg(regs[0].pk).checked_in_at is None
 
 
@@ -91,7 +95,8 @@ def test_outside_the_window_the_qr_page_says_when(world):
     activity, people, regs = _setup(world, minutes_to_start=120)
     response = Client().post(_checkin_url(activity), {"mobile": people[0].mobile})
     assert response.status_code == 400
-    assert "签到于" in response.content.decode() and "开放" in response.content.decode()
+    assert "签到于" in response.content.decode()
+    assert "开放" in response.content.decode()
     assert _reg(regs[0].pk).checked_in_at is None
 
 
@@ -103,7 +108,8 @@ def test_the_qr_page_is_rate_limited(world):
     for _ in range(2):
         assert client.post(_checkin_url(activity), {"mobile": "13900009999"}).status_code == 400
     response = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
-    assert response.status_code == 429 and response["Retry-After"]
+    assert response.status_code == 429
+    assert response["Retry-After"]
     assert "尝试次数过多" in response.content.decode()
     cache.clear()
 
@@ -115,9 +121,11 @@ def test_the_poster_is_an_a4_pdf_with_the_names_and_the_code(world, client_for):
     activity, _people, _regs = _setup(world)
     client = client_for(world.users["station_manager"])
     page = client.get(f"/activities/{activity.pk}/checkin-qr/")
-    assert page.status_code == 200 and 'data-testid="checkin-qr"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="checkin-qr"' in page.content.decode()
     response = client.get(f"/activities/{activity.pk}/checkin-poster.pdf")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
     text = pdf_text(response.content)
     for item in ("四融驿站", "隆园社区", "亲子绘本", "扫码输入手机号签到", "/activities/checkin/"):
@@ -132,19 +140,25 @@ def test_the_desk_searches_checks_in_with_htmx_and_undoes(world, client_for):
     assert page.content.decode().count('data-testid="desk-row"') == 1
     assert people[1].mobile not in page.content.decode()  # masked
     partial = client.get(f"/activities/{activity.pk}/desk/?q=居民", HTTP_HX_REQUEST="true")
-    assert "<html" not in partial.content.decode() and partial.content.decode().count('data-testid="desk-row"') == 3
+    assert "<html" not in partial.content.decode()
+    assert partial.content.decode().count('data-testid="desk-row"') == 3
     row = client.post(f"/activities/{activity.pk}/desk/{regs[1].pk}/check-in/", {"q": "居民"}, HTTP_HX_REQUEST="true")
-    assert row.status_code == 200 and 'data-testid="checked-in"' in row.content.decode()
+    assert row.status_code == 200
+    assert 'data-testid="checked-in"' in row.content.decode()
     assert "签到成功" in row.content.decode()
     assert _reg(regs[1].pk).check_in_method == "desk"
     undo = client.post(f"/activities/{activity.pk}/desk/{regs[1].pk}/undo/", HTTP_HX_REQUEST="true")
-    assert undo.status_code == 200 and 'data-testid="desk-check-in"' in undo.content.decode()
+    assert undo.status_code == 200
+    assert 'data-testid="desk-check-in"' in undo.content.decode()
     assert _reg(regs[1].pk).checked_in_at is None
     plain = client.post(f"/activities/{activity.pk}/desk/{regs[2].pk}/check-in/", {"q": "居民"})
-    assert plain.status_code == 302 and plain["Location"].endswith("/desk/?q=%E5%B1%85%E6%B0%91")
+    assert plain.status_code == 302
+    assert plain["Location"].endswith("/desk/?q=%E5%B1%85%E6%B0%91")
     twice = client.post(f"/activities/{activity.pk}/desk/{regs[2].pk}/undo/", HTTP_HX_REQUEST="true")
     again = client.post(f"/activities/{activity.pk}/desk/{regs[2].pk}/undo/", HTTP_HX_REQUEST="true")
-    assert twice.status_code == 200 and again.status_code == 400 and "尚未签到" in again.content.decode()
+    assert twice.status_code == 200
+    assert again.status_code == 400
+    assert "尚未签到" in again.content.decode()
 
 
 def test_walk_ins_at_the_desk(world, client_for):
@@ -165,7 +179,8 @@ def test_a_closed_desk_says_so(world, client_for):
     client = client_for(world.users["station_manager"])
     assert 'data-testid="desk-closed"' in client.get(f"/activities/{activity.pk}/desk/").content.decode()
     response = client.post(f"/activities/{activity.pk}/desk/{regs[0].pk}/check-in/", HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "签到于" in response.content.decode()
+    assert response.status_code == 400
+    assert "签到于" in response.content.decode()
     assert _reg(regs[0].pk).checked_in_at is None
 
 
@@ -200,7 +215,8 @@ def test_the_manager_completes_with_a_summary_and_sees_the_averages(world, clien
             _feedback_url(activity),
             {"participation": scores[0], "safety": scores[1], "happiness": scores[2], "comment": "好 👍"},
         )
-        assert answer.status_code == 200 and "感谢您的回答" in answer.content.decode()
+        assert answer.status_code == 200
+        assert "感谢您的回答" in answer.content.decode()
     detail = client.get(f"/activities/{activity.pk}/").content.decode()
     assert "大家一起读绘本 📚" in detail
     assert 'data-testid="avg-participation">4.0<' in detail
@@ -208,7 +224,8 @@ def test_the_manager_completes_with_a_summary_and_sees_the_averages(world, clien
     assert 'data-testid="low-flag"' in detail
     assert people[0].name not in detail.split('data-testid="satisfaction"')[1].split("</section>")[0]  # no names
     averages = client.get("/activities/satisfaction/").content.decode()
-    assert averages.count('data-testid="station-row"') == 1 and "四融驿站" in averages
+    assert averages.count('data-testid="station-row"') == 1
+    assert "四融驿站" in averages
 
 
 def test_one_answer_per_device_and_bad_scores(world):
@@ -227,13 +244,16 @@ def test_one_answer_per_device_and_bad_scores(world):
     ok = {"participation": 4, "safety": 4, "happiness": 4, "comment": "🎉"}
     assert phone.post(_feedback_url(activity), ok).status_code == 200
     twice = phone.post(_feedback_url(activity), ok)
-    assert twice.status_code == 400 and "已在本设备上评价过" in twice.content.decode()
+    assert twice.status_code == 400
+    assert "已在本设备上评价过" in twice.content.decode()
     no_cookie = Client().post(_feedback_url(activity), ok)
-    assert no_cookie.status_code == 400 and "重新打开评价链接" in no_cookie.content.decode()
+    assert no_cookie.status_code == 400
+    assert "重新打开评价链接" in no_cookie.content.decode()
     with scopes_disabled():
         assert Feedback.all_objects.filter(activity=activity).count() == 1
     forged = Client().get(f"/activities/feedback/{tokens.checkin_token(activity)}/")
-    assert forged.status_code == 400 and "该二维码无效" in forged.content.decode()
+    assert forged.status_code == 400
+    assert "该二维码无效" in forged.content.decode()
 
 
 # --- the station's figures --------------------------------------------------------------------------------------
@@ -246,10 +266,12 @@ def test_the_station_pages_show_the_figures_and_link_the_activities(world, clien
         Activity.all_objects.filter(pk=activity.pk).update(status=ActivityStatus.COMPLETED)
         ActivitySummary.all_objects.create(activity=activity, text="好", participants=17)
     staff = client_for(world.users["station_manager"]).get(f"/stations/{n.station.pk}/").content.decode()
-    assert 'data-testid="fig-activities">1<' in staff and 'data-testid="fig-participants">17<' in staff
+    assert 'data-testid="fig-activities">1<' in staff
+    assert 'data-testid="fig-participants">17<' in staff
     assert f'href="/activities/?station={n.station.pk}"' in staff
     public = Client().get(f"/public/stations/{n.station.pk}/").content.decode()
-    assert 'data-testid="fig-activities">1<' in public and "近 12 个月活动" in public
+    assert 'data-testid="fig-activities">1<' in public
+    assert "近 12 个月活动" in public
     assert "/activities/?station=" not in public
     # roles that do not use the activity pages see the station page without the section
     assert (
@@ -273,9 +295,12 @@ def test_api_public_check_in_and_feedback(world):
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["already"] is False and body["name_masked"] == "居**" and body["activity"] == activity.pk
+    assert body["already"] is False
+    assert body["name_masked"] == "居**"
+    assert body["activity"] == activity.pk
     forged = _post(client, "/api/activities/public/check-in", {"token": "a:b:c", "mobile": people[0].mobile})
-    assert forged.status_code == 400 and "token" in forged.json()["errors"]
+    assert forged.status_code == 400
+    assert "token" in forged.json()["errors"]
     unknown = _post(
         client, "/api/activities/public/check-in", {"token": tokens.checkin_token(activity), "mobile": "13900009999"}
     )
@@ -306,14 +331,17 @@ def test_api_desk_walk_ins_attendance_and_averages(world, client_for):
     client = client_for(world.users["station_manager"])
     base = f"/api/activities/{activity.pk}"
     checked = client.post(f"{base}/registrations/{regs[0].pk}/check-in")
-    assert (
-        checked.status_code == 200 and checked.json()["checked_in_at"] and checked.json()["check_in_method"] == "desk"
-    )
+    assert checked.status_code == 200
+    assert checked.json()["checked_in_at"]
+    assert checked.json()["check_in_method"] == "desk"
     walk = _post(client, f"{base}/walk-ins", {"name": "路人 🌼", "mobile": "13712340000"})
-    assert walk.status_code == 201 and walk.json()["walk_in"] is True and walk.json()["mobile_masked"] == "137****0000"
+    assert walk.status_code == 201
+    assert walk.json()["walk_in"] is True
+    assert walk.json()["mobile_masked"] == "137****0000"
     assert _post(client, f"{base}/walk-ins", {"name": "", "mobile": ""}).status_code == 422
     undo = client.post(f"{base}/registrations/{regs[0].pk}/undo-check-in")
-    assert undo.status_code == 200 and undo.json()["checked_in_at"] is None
+    assert undo.status_code == 200
+    assert undo.json()["checked_in_at"] is None
     attendance = client.get(f"{base}/attendance").json()
     assert (attendance["registered"], attendance["attended"], attendance["walk_ins"], attendance["no_shows"]) == (
         3,
@@ -323,5 +351,6 @@ def test_api_desk_walk_ins_attendance_and_averages(world, client_for):
     )
     assert client.get(f"{base}/feedback").json()["answers"] == 0
     averages = client.get("/api/activities/feedback/averages?town=330109113")
-    assert averages.status_code == 200 and averages.json() == {"towns": [], "stations": []}
+    assert averages.status_code == 200
+    assert averages.json() == {"towns": [], "stations": []}
     assert client.get("/api/activities/feedback/averages?town=" + "1" * 50).status_code == 422

@@ -70,9 +70,12 @@ def png(size=(120, 90)) -> SimpleUploadedFile:
 def test_an_answer_is_anonymous_and_one_per_device(world):
     activity = _attended(world)
     answer = _answer(activity, comment="很开心 😊\n谢谢")
-    assert answer.comment == "很开心 😊\n谢谢" and not answer.is_low
-    assert DEVICE not in answer.device_guard and len(answer.device_guard) == 64
-    assert not hasattr(answer, "person") and not hasattr(answer, "registration")
+    assert answer.comment == "很开心 😊\n谢谢"
+    assert not answer.is_low
+    assert DEVICE not in answer.device_guard
+    assert len(answer.device_guard) == 64
+    assert not hasattr(answer, "person")
+    assert not hasattr(answer, "registration")
     with pytest.raises(ValidationError, match="answered about this activity already"):
         _answer(activity)
     assert _feedback_count(activity) == 1
@@ -180,7 +183,8 @@ def test_averages_per_station_and_town_follow_the_scope(world):
     with scope_for(world.users["district_admin"]):
         towns = {row["key"]: row for row in figures.feedback_by_town()}
         stations = figures.feedback_by_station()
-    assert towns["330109113"]["overall"] == 4.67 and towns["330109114"]["low"] == 1
+    assert towns["330109113"]["overall"] == 4.67
+    assert towns["330109114"]["low"] == 1
     assert len(stations) == 2
     with scope_for(world.users["station_manager"]):
         assert [row["name"] for row in figures.feedback_by_station()] == ["四融驿站"]
@@ -201,7 +205,8 @@ def test_the_manager_completes_with_a_summary_and_photos(world, tmp_path, settin
         assert activity.status == ActivityStatus.COMPLETED
         assert summary.text == "亲子手工很成功 🎨"
         photo = services.photo_add(activity=activity, upload=png(), uploaded_by=manager, caption="合影")
-        assert default_storage.exists(photo.image) and default_storage.exists(photo.thumbnail)
+        assert default_storage.exists(photo.image)
+        assert default_storage.exists(photo.thumbnail)
         # corrected later, version-checked
         services.summary_save(
             activity=activity, written_by=manager, text="改", participants=6, walk_ins=2, version=summary.version
