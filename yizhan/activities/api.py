@@ -371,10 +371,9 @@ class FeedbackIn(InputSchema):
     token: str = Field(..., min_length=1, max_length=tokens.TOKEN_MAX, description="From the satisfaction QR code")
     device: str = Field(
         ...,
-        min_length=16,
         max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="A random key the client keeps per device: one answer per device and activity",
+        description="A random key (16–64 letters, digits, - or _) the client keeps per device: one answer per device "
+        "and activity",
     )
     participation: int = Field(..., ge=SCORE_MIN, le=SCORE_MAX, description="活动感, 1–5")
     safety: int = Field(..., ge=SCORE_MIN, le=SCORE_MAX, description="安全感, 1–5")

@@ -6,9 +6,10 @@ counting is done by the database (aggregates), and breakdowns of one activity's 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
@@ -166,7 +167,7 @@ def _round(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def _averages(row: dict) -> Averages:
+def _averages(row: Mapping[str, Any]) -> Averages:
     senses = [row["participation"], row["safety"], row["happiness"]]
     overall = sum(senses) / 3 if row["answers"] else None
     return {

@@ -322,6 +322,9 @@ def test_api_public_check_in_and_feedback(world):
             ).status_code
             == 422
         )
+    short_key = _post(client, "/api/activities/public/feedback", {**answer, "device": "short"})
+    assert short_key.status_code == 400
+    assert "device" in short_key.json()["errors"]
     with scopes_disabled():
         assert Feedback.all_objects.filter(activity=activity).count() == 1
 
