@@ -12,14 +12,30 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from yizhan.core.api import MULTI_LINE, InputSchema, PageMeta, PageQuery, page_of
+from yizhan.core.masking import mask
 from yizhan.core.permissions import require, requires
-from yizhan.core.text import SEARCH_MAX_LENGTH
+from yizhan.core.text import CODE_MAX_LENGTH, SEARCH_MAX_LENGTH
 from yizhan.people.models import Person
 from yizhan.stations.forms import MAX_ID
 
-from . import selectors, services
-from .models import DESCRIPTION_MAX, MAX_SEATS, REASON_MAX, TITLE_MAX, Activity, ActivityStatus, Audience, Registration
-from .permissions import can_manage_activity, uses_activity_pages
+from . import figures, selectors, services, tokens
+from .forms_checkin import MOBILE_INPUT_MAX
+from .models import (
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    MAX_SEATS,
+    REASON_MAX,
+    SCORE_MAX,
+    SCORE_MIN,
+    TITLE_MAX,
+    Activity,
+    ActivityStatus,
+    Audience,
+    Registration,
+)
+from .permissions import can_manage_activity, can_run_desk, uses_activity_pages
+from .services.checkin import NAME_MAX, activity_for_checkin
+from .services.feedback import activity_for_feedback
 
 activities_router = Router(tags=["activities"])
 
@@ -279,3 +295,215 @@ def cancel_registration(request, activity_id: int, registration_id: int):
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
     return services.registration_cancel(registration=registration, cancelled_by=request.user)
+
+
+# --- check-in, attendance, satisfaction (services/checkin.py, services/feedback.py, figures.py) -------------------
+
+PUBLIC = "Public: no account; the signed token from the QR code is the permission. Rate-limited per address."
+
+
+class AttendeeOut(RegistrationOut):
+    walk_in: bool
+    checked_in_at: datetime | None
+    check_in_method: str
+
+
+class PublicCheckInIn(InputSchema):
+    token: str = Field(..., min_length=1, max_length=tokens.TOKEN_MAX, description="From the check-in QR code's link")
+    mobile: str = Field(..., min_length=1, max_length=MOBILE_INPUT_MAX)
+
+
+class PublicCheckInOut(Schema):
+    activity: int
+    title: str
+    name_masked: str
+    already: bool = Field(..., description="Checked in before: nothing changed")
+    checked_in_at: datetime
+
+
+class WalkInIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=NAME_MAX)
+    mobile: str = Field("", max_length=MOBILE_INPUT_MAX)
+
+
+class CountOut(Schema):
+    label: str
+    count: int
+
+
+class AttendanceOut(Schema):
+    registered: int
+    attended: int
+    no_shows: int
+    walk_ins: int
+    waitlisted: int
+    unknown: int = Field(..., description="Attendees not linked to the registry")
+    by_gender: list[CountOut]
+    by_age: list[CountOut]
+    by_group: list[CountOut]
+
+
+class AveragesOut(Schema):
+    answers: int
+    participation: float | None
+    safety: float | None
+    happiness: float | None
+    overall: float | None
+    low: int = Field(..., description="Answers with any sense at 2 or less")
+
+
+class GroupAveragesOut(AveragesOut):
+    key: str
+    name: str
+
+
+class AveragesByPlaceOut(Schema):
+    towns: list[GroupAveragesOut]
+    stations: list[GroupAveragesOut]
+
+
+class AveragesQuery(InputSchema):
+    town: str = Field("", max_length=CODE_MAX_LENGTH, description="Code of a town")
+    station: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class FeedbackIn(InputSchema):
+    token: str = Field(..., min_length=1, max_length=tokens.TOKEN_MAX, description="From the satisfaction QR code")
+    device: str = Field(
+        ...,
+        max_length=64,
+        description="A random key (16–64 letters, digits, - or _) the client keeps per device: one answer per device "
+        "and activity",
+    )
+    participation: int = Field(..., ge=SCORE_MIN, le=SCORE_MAX, description="活动感, 1–5")
+    safety: int = Field(..., ge=SCORE_MIN, le=SCORE_MAX, description="安全感, 1–5")
+    happiness: int = Field(..., ge=SCORE_MIN, le=SCORE_MAX, description="幸福感, 1–5")
+    comment: Annotated[str, MULTI_LINE] = Field("", max_length=COMMENT_MAX)
+
+
+class FeedbackOut(Schema):
+    activity: int
+    thanks: str
+
+
+def _counts(rows: list[tuple[str, int]]) -> list[dict]:
+    return [{"label": label, "count": count} for label, count in rows]
+
+
+def _token_activity(read, token: str) -> Activity:
+    try:
+        return read(token)
+    except tokens.TokenError as error:
+        raise ValidationError({"token": [error.message]}) from error
+
+
+@activities_router.post(
+    "/public/check-in", response=PublicCheckInOut, auth=None, summary="Check in with the QR code", description=PUBLIC
+)
+def public_check_in(request, payload: PublicCheckInIn):
+    activity = _token_activity(activity_for_checkin, payload.token)
+    result = services.self_check_in(activity=activity, mobile=payload.mobile)
+    return {
+        "activity": activity.pk,
+        "title": activity.title,
+        "name_masked": mask("name", result.registration.name),
+        "already": result.already,
+        "checked_in_at": result.registration.checked_in_at,
+    }
+
+
+@activities_router.post(
+    "/public/feedback",
+    response={201: FeedbackOut},
+    auth=None,
+    summary="Answer the satisfaction questions (anonymous, one per device)",
+    description=PUBLIC,
+)
+def public_feedback(request, payload: FeedbackIn):
+    activity = _token_activity(activity_for_feedback, payload.token)
+    services.feedback_submit(
+        activity=activity,
+        device_key=payload.device,
+        participation=payload.participation,
+        safety=payload.safety,
+        happiness=payload.happiness,
+        comment=payload.comment,
+    )
+    return HttpStatus(201, {"activity": activity.pk, "thanks": _("Thank you for your answer!")})
+
+
+def _desk_activity(activity_id: int) -> Activity:
+    activity = _activity(activity_id)
+    require(can_run_desk, activity)
+    return activity
+
+
+@activities_router.post(
+    "/{activity_id}/registrations/{registration_id}/check-in",
+    response=AttendeeOut,
+    summary="Check a registered person in at the desk (checking in twice changes nothing)",
+)
+def desk_check_in(request, activity_id: int, registration_id: int):
+    activity = _desk_activity(activity_id)
+    try:
+        registration = selectors.registration_get(activity, registration_id)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+    return services.desk_check_in(registration=registration, checked_in_by=request.user).registration
+
+
+@activities_router.post(
+    "/{activity_id}/registrations/{registration_id}/undo-check-in",
+    response=AttendeeOut,
+    summary="Undo a mistaken check-in (a walk-in is removed)",
+)
+def desk_undo(request, activity_id: int, registration_id: int):
+    activity = _desk_activity(activity_id)
+    try:
+        registration = selectors.registration_get(activity, registration_id)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+    return services.desk_undo(registration=registration, undone_by=request.user)
+
+
+@activities_router.post("/{activity_id}/walk-ins", response={201: AttendeeOut}, summary="Record a walk-in")
+def add_walk_in(request, activity_id: int, payload: WalkInIn):
+    activity = _desk_activity(activity_id)
+    registration = services.walk_in_add(
+        activity=activity, name=payload.name, mobile=payload.mobile, recorded_by=request.user
+    )
+    return HttpStatus(201, registration)
+
+
+@activities_router.get(
+    "/{activity_id}/attendance", response=AttendanceOut, summary="Registered, attended, no-shows, walk-ins"
+)
+def get_attendance(request, activity_id: int):
+    result = figures.attendance(_desk_activity(activity_id))
+    return {
+        "registered": result.registered,
+        "attended": result.attended,
+        "no_shows": result.no_shows,
+        "walk_ins": result.walk_ins,
+        "waitlisted": result.waitlisted,
+        "unknown": result.unknown,
+        "by_gender": _counts(result.by_gender),
+        "by_age": _counts(result.by_age),
+        "by_group": _counts(result.by_group),
+    }
+
+
+@activities_router.get("/{activity_id}/feedback", response=AveragesOut, summary="Satisfaction averages of an activity")
+def get_activity_feedback(request, activity_id: int):
+    return figures.activity_feedback(_desk_activity(activity_id))
+
+
+@activities_router.get(
+    "/feedback/averages", response=AveragesByPlaceOut, summary="Satisfaction averages per town and per station"
+)
+@requires(uses_activity_pages)
+def get_feedback_averages(request, filters: Query[AveragesQuery]):
+    return {
+        "towns": figures.feedback_by_town(town=filters.town),
+        "stations": figures.feedback_by_station(town=filters.town, station=filters.station),
+    }

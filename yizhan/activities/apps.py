@@ -16,3 +16,4 @@ class ActivitiesConfig(registry.YizhanAppConfig):
         NavEntry("activities:list", _("Activities"), "yizhan.activities.permissions.uses_activity_pages", order=45),
     )
     notification_kinds = "yizhan.activities.notifications.ACTIVITY_KINDS"
+    place_panels = (("station", "yizhan.activities.panels.station_panel"),)

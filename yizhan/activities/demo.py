@@ -8,12 +8,13 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from yizhan.accounts.demo import demo_actor
+from yizhan.audit import services as audit
 from yizhan.core.scoping import scope_for
 from yizhan.people.models import Person
 from yizhan.stations.models import Room, ServiceLine, Station
 
 from . import services
-from .models import Activity
+from .models import LOW_SCORE, Activity, ActivityStatus, Feedback
 
 # (days from today, hour, hours long, title, room name, seats, service line codes, brand item, registrations)
 LONGYUAN = [
@@ -85,4 +86,53 @@ def seed() -> str | None:
             if station is None or Activity.all_objects.filter(station=station).exists():
                 continue
             created += _seed_station(station, specs, by=actor)
-    return f"{created} activities" if created else None
+        summaries = seed_after_activities(actor)
+    if not created:
+        return None
+    return f"{created} activities, {summaries} summaries with satisfaction answers"
+
+
+# --- after the activity: summaries and satisfaction answers of the completed demo activities --------------------
+
+# (participants, walk-ins, answers as (活动感, 安全感, 幸福感)) per completed activity, in the order of the specs
+AFTER = [
+    (18, 3, [(5, 5, 5), (5, 4, 5), (4, 5, 4), (5, 5, 4)]),
+    (16, 1, [(4, 5, 5), (5, 5, 5), (4, 4, 4)]),
+    (22, 2, [(5, 5, 4), (3, 4, 4), (5, 5, 5), (4, 5, 5)]),
+    (12, 0, [(4, 5, 4), (2, 4, 3)]),  # one low answer: the activity is flagged
+    (35, 6, [(5, 5, 5), (5, 4, 5), (5, 5, 5), (4, 4, 5), (5, 5, 4)]),
+    (25, 2, [(4, 4, 4), (5, 5, 4), (4, 5, 5)]),
+    (13, 1, [(5, 5, 5), (5, 4, 5)]),
+]
+
+
+def seed_after_activities(actor) -> int:
+    """A summary for each completed demo activity (through the service) and a few anonymous satisfaction answers.
+    The answers are written directly, with their audit rows: the demo's activities ended long ago, after the
+    week in which the feedback page takes answers."""
+    done = list(
+        Activity.all_objects.filter(status=ActivityStatus.COMPLETED, summary__isnull=True, feedback__isnull=True)
+        .select_related("station")
+        .order_by("station__region__code", "starts_at")
+    )
+    for activity, (participants, walk_ins, answers) in zip(done, AFTER, strict=False):
+        services.summary_save(
+            activity=activity,
+            written_by=actor,
+            text=f"{activity.title}顺利开展，共{participants}人参加，居民反响良好。",
+            participants=participants,
+            walk_ins=walk_ins,
+        )
+        rows = Feedback.all_objects.bulk_create(
+            Feedback(
+                activity=activity,
+                participation=p,
+                safety=s,
+                happiness=h,
+                is_low=min(p, s, h) <= LOW_SCORE,
+                device_guard=f"demo-{activity.pk}-{i}",
+            )
+            for i, (p, s, h) in enumerate(answers)
+        )
+        audit.log_create_many(None, rows)
+    return min(len(done), len(AFTER))

@@ -228,3 +228,150 @@ class Registration(ScopedModel, SensitiveFieldsMixin):
 
     def audit_repr(self) -> str:
         return f"{self.activity} · {mask('name', self.name)}"
+
+    # --- check-in and attendance (services/checkin.py) ----------------------------------------------------------
+    # A walk-in came without registering and was recorded at the desk (never holds one of the sign-up seats).
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    check_in_method = models.CharField(_("checked in through"), max_length=10, blank=True)
+    # The masked form shown everywhere (138****8000), kept so the desk can search by the last four digits.
+    mobile_hint = models.CharField(_("mobile number (masked)"), max_length=16, blank=True, editable=False)
+
+    def save(self, *args, **kwargs):
+        self.mobile_hint = mask("mobile", self.mobile) if self.mobile else ""
+        if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"mobile_hint", "mobile_index"}
+        super().save(*args, **kwargs)
+
+
+# --- after the activity: summary, photos, satisfaction feedback ------------------------------------------------
+
+SUMMARY_MAX = 4000
+CAPTION_MAX = 100
+COMMENT_MAX = 1000
+MAX_COUNT = 100_000
+SCORE_MIN, SCORE_MAX = 1, 5
+LOW_SCORE = 2  # an answer with any sense at or below this flags the activity to the station's managers
+
+
+class CheckInMethod(models.TextChoices):
+    QR = "qr", _("QR code (own phone)")
+    DESK = "desk", _("Check-in desk")
+    WALK_IN = "walk_in", _("Walk-in at the desk")
+
+
+class ActivitySummary(ScopedModel):
+    """What happened: written by the manager when completing the activity, with the actual counts (prefilled from
+    the attendance)."""
+
+    activity = models.OneToOneField(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="summary"
+    )
+    text = models.TextField(_("summary"), max_length=SUMMARY_MAX)
+    participants = models.PositiveIntegerField(
+        _("participants"), validators=[MaxValueValidator(MAX_COUNT)], help_text=_("Everyone who took part.")
+    )
+    walk_ins = models.PositiveIntegerField(_("of whom walk-ins"), default=0, validators=[MaxValueValidator(MAX_COUNT)])
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    written_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[]))
+
+    class Meta:
+        verbose_name = _("activity summary")
+        verbose_name_plural = _("activity summaries")
+        constraints = [
+            models.CheckConstraint(condition=Q(walk_ins__lte=F("participants")), name="summary_walk_ins_of_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} · {_('summary')}"
+
+
+class ActivityPhoto(ScopedModel):
+    """A photo of a completed activity: validated, re-encoded without metadata, with a thumbnail (core/images.py)."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
+    image = models.CharField(_("image"), max_length=255)
+    thumbnail = models.CharField(_("thumbnail"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=30)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    caption = models.CharField(_("caption"), max_length=CAPTION_MAX, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[]))
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.caption or f"#{self.pk}"
+
+
+class Feedback(ScopedModel, SensitiveFieldsMixin):
+    """One satisfaction answer about an activity: 活动感 (participation), 安全感 (safety), 幸福感 (happiness), 1–5 each,
+    and a comment. Never linked to a person; ``device_guard`` (a hash of the activity and the answering device's
+    key) allows one answer per device, and the services allow no more answers than people attended."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    participation = models.PositiveSmallIntegerField(
+        _("sense of participation (活动感)"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    safety = models.PositiveSmallIntegerField(
+        _("sense of safety (安全感)"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    happiness = models.PositiveSmallIntegerField(
+        _("sense of happiness (幸福感)"), validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    comment = EncryptedField(_("comment"), kind="text", blank=True)
+    is_low = models.BooleanField(_("low score"), default=False, editable=False)
+    device_guard = models.CharField(_("device guard"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
+
+    scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[]))
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "device_guard"], name="feedback_one_per_device"),
+            models.CheckConstraint(
+                condition=Q(participation__gte=SCORE_MIN, participation__lte=SCORE_MAX)
+                & Q(safety__gte=SCORE_MIN, safety__lte=SCORE_MAX)
+                & Q(happiness__gte=SCORE_MIN, happiness__lte=SCORE_MAX),
+                name="feedback_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} · {self.participation}/{self.safety}/{self.happiness}"

@@ -14,3 +14,11 @@ ACTIVITY_KINDS = {
         ),
     ),
 }
+
+ACTIVITY_KINDS["activity_low_score"] = (
+    _("Low satisfaction scores for an activity"),
+    _(
+        "“%(title)s” (%(starts)s) received a satisfaction answer of 2 or less (%(count)s so far). Open the activity "
+        "to read the answers."
+    ),
+)

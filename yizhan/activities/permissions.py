@@ -18,3 +18,7 @@ can_plan_at = can_edit_station
 can_manage_activity = Predicate(
     lambda scope, activity: can_edit_station(scope, activity.station), "can_manage_activity"
 )
+
+# The check-in desk, attendance, QR codes, the summary and the satisfaction answers of this activity: whoever may
+# manage it — the station's admins and anyone holding a role at the station (its manager, a volunteer placed there).
+can_run_desk = can_manage_activity

@@ -19,3 +19,20 @@ urlpatterns = [
         name="registration_cancel",
     ),
 ]
+
+# Check-in, the desk, the summary and satisfaction (views/checkin.py).
+urlpatterns += [
+    path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
+    path("photos/<int:photo_pk>/<str:variant>/", views.photo_file, name="photo_file"),
+    path("<int:pk>/checkin-qr/", views.checkin_qr, name="checkin_qr"),
+    path("<int:pk>/checkin-poster.pdf", views.checkin_poster, name="checkin_poster"),
+    path("<int:pk>/feedback-qr/", views.feedback_qr, name="feedback_qr"),
+    path("<int:pk>/desk/", views.desk, name="desk"),
+    path("<int:pk>/desk/walk-in/", views.walk_in, name="walk_in"),
+    path("<int:pk>/desk/<int:registration_pk>/check-in/", views.desk_check_in, name="desk_check_in"),
+    path("<int:pk>/desk/<int:registration_pk>/undo/", views.desk_undo, name="desk_undo"),
+    path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+]

@@ -78,6 +78,9 @@ class YizhanAppConfig(AppConfig):
       selectors, so the home page's query count grows with the number of panels, not with the data.
     - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
       ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
+    - ``place_panels``: ``(place kind, "dotted.path.to.panel")`` pairs: ``panel(request, place)`` returns the HTML of
+      a section this app adds to the staff page of that kind of place (or ""), so that an app above the stations
+      shows its part there without the stations app importing it.
     """
 
     urls: tuple[tuple[str, str], ...] = ()
@@ -88,6 +91,7 @@ class YizhanAppConfig(AppConfig):
     reference: str | None = None
     home_panels: tuple[str, ...] = ()
     demo: str | None = None
+    place_panels: tuple[tuple[str, str], ...] = ()
 
 
 def project_apps() -> list[YizhanAppConfig]:
@@ -162,3 +166,9 @@ def resolve_places(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], Model]
         model = place_kinds()[kind].model_class()
         found.update({(kind, pk): obj for pk, obj in model._default_manager.in_bulk(ids).items()})
     return found
+
+
+def place_panels(kind: str, request: Any, place: Model) -> list[str]:
+    """The sections the apps add to the staff page of ``place`` (a place of ``kind``), in app order."""
+    panels = [path for config in project_apps() for panel_kind, path in config.place_panels if panel_kind == kind]
+    return [html for path in panels if (html := import_string(path)(request, place))]

@@ -6,6 +6,7 @@ Every read here goes through the ``public_*`` selectors, which run under the ano
 from django.http import Http404
 from django.shortcuts import render
 
+from yizhan.activities.figures import station_activity_figures
 from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
 from yizhan.stations.models import Photo, Station
@@ -32,7 +33,8 @@ def station(request, pk):
         profile = selectors.public_station(pk)
     except Station.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "portal/station.html", {"profile": profile, "station": profile.station})
+    figures = station_activity_figures(profile.station)  # counts and averages only, the same for everyone
+    return render(request, "portal/station.html", {"profile": profile, "station": profile.station, "figures": figures})
 
 
 def studio(request, pk):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import User
+from yizhan.core import registry
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, is_admin, require, requires
@@ -93,6 +94,7 @@ def station_detail(request, pk):
             "can_admin": allows(can_admin_place, station),
             "manager_form": ManagerAssignForm() if allows(can_admin_place, station) else None,
             "managers": selectors.station_managers(station),
+            "panels": registry.place_panels("station", request, station),
         },
     )
 

@@ -19,3 +19,19 @@ __all__ = [
     "registration_add",
     "registration_cancel",
 ]
+
+# Check-in, attendance, the summary and satisfaction answers (services/checkin.py, summary.py, feedback.py).
+from .checkin import desk_check_in, desk_undo, self_check_in, walk_in_add  # noqa: E402
+from .feedback import feedback_submit  # noqa: E402
+from .summary import photo_add, photo_delete, summary_save  # noqa: E402
+
+__all__ += [
+    "self_check_in",
+    "desk_check_in",
+    "desk_undo",
+    "walk_in_add",
+    "feedback_submit",
+    "summary_save",
+    "photo_add",
+    "photo_delete",
+]

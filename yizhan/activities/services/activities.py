@@ -377,7 +377,8 @@ def registration_cancel(*, registration: Registration, cancelled_by: User) -> Re
         if activity.status in (ActivityStatus.COMPLETED,):
             raise ValidationError(_("This activity is over: its registrations can no longer be changed."))
         before = audit.snapshot(registration, fields=["status", "cancelled_at"])
-        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        # A walk-in never held one of the sign-up seats (services/checkin.py).
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED and not registration.walk_in
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])

@@ -4,12 +4,15 @@ matrix rows."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
-from yizhan.activities.models import Activity, ActivityStatus, Registration
+from yizhan.activities.models import Activity, ActivityPhoto, ActivityStatus, Registration
+from yizhan.core import images
 from yizhan.core.scoping import scopes_disabled
 from yizhan.people.models import Person
-from yizhan.stations.tests.network import build_network
+from yizhan.stations.tests.network import build_network, png_bytes
 from yizhan.tests.factories import PersonFactory
 
 
@@ -66,3 +69,71 @@ def build_activities(w) -> ActivityWorld:
         activity.refresh_from_db()
     w.activities = ActivityWorld(activity, draft, other, past, person, registration)
     return w.activities
+
+
+def happening(station, *, minutes_to_start=30, hours=2, **kwargs) -> Activity:
+    """A published activity starting in ``minutes_to_start`` minutes (negative: started), so check-in is open."""
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=minutes_to_start)
+    return make_activity(station, starts_at=starts, ends_at=starts + timedelta(hours=hours), **kwargs)
+
+
+def register(activity, people, *, status=Registration.Status.CONFIRMED) -> list[Registration]:
+    """Registrations of ``people`` (Person rows) made directly, confirmed seats counted."""
+    with scopes_disabled():
+        rows = []
+        for person in people:
+            Activity.all_objects.filter(pk=activity.pk).update(registration_seq=F("registration_seq") + 1)
+            seq = Activity.all_objects.values_list("registration_seq", flat=True).get(pk=activity.pk)
+            rows.append(
+                Registration.all_objects.create(
+                    activity=activity,
+                    person=person,
+                    name=person.name,
+                    mobile=person.mobile,
+                    status=status,
+                    position=seq,
+                )
+            )
+            if status == Registration.Status.CONFIRMED:
+                Activity.all_objects.filter(pk=activity.pk).update(confirmed_count=F("confirmed_count") + 1)
+        activity.refresh_from_db()
+    return rows
+
+
+@dataclass
+class CheckinWorld:
+    live: Activity  # 隆园社区 station, published, starts in 30 minutes: check-in open
+    live_registration: Registration  # not checked in
+    done: Activity  # 隆园社区 station, published, started an hour ago, ends in an hour
+    done_registration: Registration  # checked in
+    photo: ActivityPhoto  # a stored photo of ``done``
+
+
+def build_checkin(w) -> CheckinWorld:
+    """Activities for the check-in, desk, summary and satisfaction rows and tests (once per world)."""
+    cached = getattr(w, "checkin", None)
+    if cached is not None:
+        return cached
+    n = build_network(w)
+    live = happening(n.station, title="学剪纸", minutes_to_start=30)
+    done = happening(n.station, title="亲子绘本", minutes_to_start=-60)
+    village = w.regions["330109113001"]
+    (live_registration,) = register(live, residents(village, 1, start=950))
+    (done_registration,) = register(done, residents(village, 1, start=960))
+    upload = SimpleUploadedFile("p.png", png_bytes(), content_type="image/png")
+    stored = images.store_image(upload, folder=f"activities/{done.pk}")
+    with scopes_disabled():
+        Registration.all_objects.filter(pk=done_registration.pk).update(
+            checked_in_at=timezone.now(), check_in_method="desk"
+        )
+        done_registration.refresh_from_db()
+        photo = ActivityPhoto.all_objects.create(
+            activity=done,
+            image=stored.image,
+            thumbnail=stored.thumbnail,
+            content_type=stored.content_type,
+            width=stored.width,
+            height=stored.height,
+        )
+    w.checkin = CheckinWorld(live, live_registration, done, done_registration, photo)
+    return w.checkin

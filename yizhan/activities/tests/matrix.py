@@ -2,7 +2,8 @@
 station_manager) against admins of its town and district and of another town, the manager of another station, and
 roles that do not plan activities."""
 
-from yizhan.activities.tests.helpers import at, build_activities
+from yizhan.activities import tokens
+from yizhan.activities.tests.helpers import at, build_activities, build_checkin
 from yizhan.tests.factories import ADMINS_OK as ADMINS
 
 ANON_PAGE = {"anonymous": 302}
@@ -25,6 +26,7 @@ def longyuan(ok=200):
 
 def prepare(w):
     build_activities(w)
+    build_checkin(w)
 
 
 def a(w):
@@ -165,5 +167,152 @@ ROWS = [
         "POST",
         lambda w: f"/api/activities/{a(w)}/registrations/{registration(w)}/cancel",
         {**ANON_API, **longyuan()},
+    ),
+]
+
+
+# --- check-in, the desk, the summary and satisfaction (views/checkin.py, api.py) ----------------------------------
+
+PUBLIC = {"default": 200}  # pages and operations for anyone with the QR code: the same for every role
+
+
+def _ck(w):
+    build_activities(w)
+    return build_checkin(w)
+
+
+def live(w):
+    return _ck(w).live.pk
+
+
+def done(w):
+    return _ck(w).done.pk
+
+
+def _checkin_url(w):
+    return f"/activities/checkin/{tokens.checkin_token(_ck(w).live)}/"
+
+
+def _feedback_url(w):
+    return f"/activities/feedback/{tokens.feedback_token(_ck(w).done)}/"
+
+
+ROWS += [
+    # --- public pages ---
+    ("check-in page from the QR code", "GET", _checkin_url, PUBLIC),
+    (
+        "check in from the QR page",
+        "POST",
+        _checkin_url,
+        PUBLIC,
+        lambda w: {"mobile": _ck(w).live_registration.mobile},
+    ),
+    ("check-in page with a forged code", "GET", lambda w: "/activities/checkin/forged:code/", {"default": 400}),
+    ("satisfaction page", "GET", _feedback_url, PUBLIC),
+    # without the device cookie the page set on GET, an answer is refused (400) for everyone
+    (
+        "satisfaction answer without the device cookie",
+        "POST",
+        _feedback_url,
+        {"default": 400},
+        lambda w: {"participation": "5", "safety": "5", "happiness": "5"},
+    ),
+    # --- staff pages ---
+    (
+        "satisfaction per town and station",
+        "GET",
+        lambda w: (_ck(w), "/activities/satisfaction/")[1],
+        {**ANON_PAGE, **LIST},
+    ),
+    ("check-in QR page 隆园", "GET", lambda w: f"/activities/{live(w)}/checkin-qr/", {**ANON_PAGE, **longyuan()}),
+    ("check-in poster 隆园", "GET", lambda w: f"/activities/{live(w)}/checkin-poster.pdf", {**ANON_PAGE, **longyuan()}),
+    ("satisfaction QR page 隆园", "GET", lambda w: f"/activities/{done(w)}/feedback-qr/", {**ANON_PAGE, **longyuan()}),
+    ("check-in desk 隆园", "GET", lambda w: f"/activities/{live(w)}/desk/?q=居民", {**ANON_PAGE, **longyuan()}),
+    (
+        "desk check-in 隆园",
+        "POST",
+        lambda w: f"/activities/{live(w)}/desk/{_ck(w).live_registration.pk}/check-in/",
+        {**ANON_PAGE, **longyuan(302)},
+    ),
+    (
+        "desk undo 隆园",
+        "POST",
+        lambda w: f"/activities/{done(w)}/desk/{_ck(w).done_registration.pk}/undo/",
+        {**ANON_PAGE, **longyuan(302)},
+    ),
+    (
+        "desk walk-in 隆园",
+        "POST",
+        lambda w: f"/activities/{live(w)}/desk/walk-in/",
+        {**ANON_PAGE, **longyuan(302)},
+        lambda w: {"name": "路人"},
+    ),
+    ("summary form 隆园", "GET", lambda w: f"/activities/{done(w)}/summary/", {**ANON_PAGE, **longyuan()}),
+    (
+        "complete with a summary 隆园",
+        "POST",
+        lambda w: f"/activities/{done(w)}/summary/",
+        {**ANON_PAGE, **longyuan(302)},
+        lambda w: {"text": "很好", "participants": "1", "walk_ins": "0"},
+    ),
+    (
+        "activity photo 隆园",
+        "GET",
+        lambda w: f"/activities/photos/{_ck(w).photo.pk}/thumb/",
+        {**ANON_PAGE, **longyuan()},
+    ),
+    (
+        "remove an activity photo 隆园",
+        "POST",
+        lambda w: f"/activities/{done(w)}/photos/{_ck(w).photo.pk}/delete/",
+        {**ANON_PAGE, **longyuan(302)},
+    ),
+    # --- API ---
+    (
+        "API check in with the QR code",
+        "POST",
+        lambda w: "/api/activities/public/check-in",
+        PUBLIC,
+        lambda w: {"token": tokens.checkin_token(_ck(w).live), "mobile": _ck(w).live_registration.mobile},
+    ),
+    (
+        "API satisfaction answer",
+        "POST",
+        lambda w: "/api/activities/public/feedback",
+        {"default": 201},
+        lambda w: {
+            "token": tokens.feedback_token(_ck(w).done),
+            "device": "matrix-device-0123456789",
+            "participation": 5,
+            "safety": 4,
+            "happiness": 5,
+        },
+    ),
+    (
+        "API desk check-in 隆园",
+        "POST",
+        lambda w: f"/api/activities/{live(w)}/registrations/{_ck(w).live_registration.pk}/check-in",
+        {**ANON_API, **longyuan()},
+    ),
+    (
+        "API desk undo 隆园",
+        "POST",
+        lambda w: f"/api/activities/{done(w)}/registrations/{_ck(w).done_registration.pk}/undo-check-in",
+        {**ANON_API, **longyuan()},
+    ),
+    (
+        "API walk-in 隆园",
+        "POST",
+        lambda w: f"/api/activities/{live(w)}/walk-ins",
+        {**ANON_API, **longyuan(201)},
+        lambda w: {"name": "路人"},
+    ),
+    ("API attendance 隆园", "GET", lambda w: f"/api/activities/{done(w)}/attendance", {**ANON_API, **longyuan()}),
+    ("API satisfaction 隆园", "GET", lambda w: f"/api/activities/{done(w)}/feedback", {**ANON_API, **longyuan()}),
+    (
+        "API satisfaction per town and station",
+        "GET",
+        lambda w: (_ck(w), "/api/activities/feedback/averages")[1],
+        {**ANON_API, **LIST},
     ),
 ]

@@ -25,3 +25,36 @@ __all__ = [
     "registration_cancel",
     "station_feed",
 ]
+
+# Check-in, the desk, the summary and satisfaction (views/checkin.py).
+from .checkin import (  # noqa: E402
+    checkin,
+    checkin_poster,
+    checkin_qr,
+    desk,
+    desk_check_in,
+    desk_undo,
+    feedback,
+    feedback_qr,
+    photo_delete,
+    photo_file,
+    satisfaction,
+    summary,
+    walk_in,
+)
+
+__all__ += [
+    "checkin",
+    "checkin_qr",
+    "checkin_poster",
+    "desk",
+    "desk_check_in",
+    "desk_undo",
+    "walk_in",
+    "summary",
+    "photo_delete",
+    "photo_file",
+    "feedback",
+    "feedback_qr",
+    "satisfaction",
+]
