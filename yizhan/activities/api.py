@@ -279,3 +279,18 @@ def cancel_registration(request, activity_id: int, registration_id: int):
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
     return services.registration_cancel(registration=registration, cancelled_by=request.user)
+
+
+@activities_router.post(
+    "/{activity_id}/registrations/{registration_id}/new-link",
+    response=RegistrationOut,
+    summary="Revoke a public sign-up's private link and code and send new ones to its mobile number",
+)
+def new_registration_link(request, activity_id: int, registration_id: int):
+    activity = _activity(activity_id, manage=True)
+    try:
+        registration = selectors.registration_get(activity, registration_id)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+    services.registration_new_link(registration=registration, issued_by=request.user)
+    return registration

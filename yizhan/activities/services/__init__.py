@@ -19,3 +19,17 @@ __all__ = [
     "registration_add",
     "registration_cancel",
 ]
+
+from .signup import (  # noqa: E402 - the public sign-up, after the staff writes
+    erase_public_signups,
+    public_signup,
+    registration_cancel_by_resident,
+    registration_new_link,
+)
+
+__all__ += [
+    "public_signup",
+    "registration_cancel_by_resident",
+    "registration_new_link",
+    "erase_public_signups",
+]
