@@ -78,7 +78,7 @@ class PublicDetailOut(PublicActivityOut):
 
 class PublicFilters(PageQuery):
     station: int | None = Field(None, ge=1, le=MAX_ID)
-    town: str = Field("", max_length=12, pattern=r"^\d*$", description="Statistical code of a town")
+    town: str = Field("", max_length=12, description="Statistical code of a town")
     service_line: str = Field("", max_length=40, description="Code of a service line")
     date_from: date | None = None
     date_to: date | None = None
@@ -149,6 +149,29 @@ def _mine(payload: LookupIn) -> Registration:
         raise Http404 from exc
 
 
+@public_router.post(
+    "/mine",
+    response={200: MyRegistrationOut, 404: ErrorOut},
+    throttle=THROTTLED,
+    summary="My registration, by private link token or by activity, mobile number and code",
+)
+def my_registration(request, payload: LookupIn):
+    return _mine(payload)
+
+
+@public_router.post(
+    "/mine/cancel",
+    response={200: MyRegistrationOut, 404: ErrorOut},
+    throttle=THROTTLED,
+    summary="Cancel my registration (the first waitlisted person gets the seat)",
+)
+def cancel_my_registration(request, payload: LookupIn):
+    registration = _mine(payload)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration was cancelled already."))
+    return services.registration_cancel_by_resident(registration=registration)
+
+
 @public_router.get("/", response=PublicActivityPage, summary="Upcoming public activities (by town, station, date)")
 def list_public_activities(request, filters: Query[PublicFilters]):
     station = town = None
@@ -194,26 +217,3 @@ def signup(request, activity_id: int, payload: SignupIn):
             "link": settings.SITE_URL + path,
         },
     )
-
-
-@public_router.post(
-    "/mine",
-    response={200: MyRegistrationOut, 404: ErrorOut},
-    throttle=THROTTLED,
-    summary="My registration, by private link token or by activity, mobile number and code",
-)
-def my_registration(request, payload: LookupIn):
-    return _mine(payload)
-
-
-@public_router.post(
-    "/mine/cancel",
-    response={200: MyRegistrationOut, 404: ErrorOut},
-    throttle=THROTTLED,
-    summary="Cancel my registration (the first waitlisted person gets the seat)",
-)
-def cancel_my_registration(request, payload: LookupIn):
-    registration = _mine(payload)
-    if registration.status == RegistrationStatus.CANCELLED:
-        raise ValidationError(_("This registration was cancelled already."))
-    return services.registration_cancel_by_resident(registration=registration)
