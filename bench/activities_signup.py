@@ -117,7 +117,8 @@ def _fresh_postgresql(url: str) -> str:
 
 
 def _run(args: list[str], env: dict) -> dict:
-    result = subprocess.run([PYTHON, __file__, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    command = [PYTHON, __file__, *args]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         sys.exit(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -139,7 +140,8 @@ def _wait_for(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None
 
 def _sign_up(url: str, i: int, barrier, results) -> None:
     payload = json.dumps({"name": f"居民{i}", "mobile": f"139{i:08d}", "consent": True}).encode()
-    request = urllib.request.Request(url, data=payload, headers={"Content-Type": "application/json"}, method="POST")
+    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=payload, headers=headers, method="POST")  # noqa: S310 - local server
     barrier.wait()
     try:
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own local server
@@ -179,7 +181,9 @@ def bench(db: str, *, requests: int, seats: int, workers: int, server_kind: str)
         ]
     else:
         command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(  # noqa: S603 - our own commands
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         base = f"http://127.0.0.1:{port}/api/public/activities/{activity}"
         _wait_for(base, server)
