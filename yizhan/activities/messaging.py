@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,8 +30,9 @@ def send_link_after_commit(registration: Registration, *, token: str, code: str)
 
 
 def tell_promoted_after_commit(registrations: Iterable[Registration]) -> None:
-    for pk in [registration.pk for registration in registrations if registration.mobile]:
-        transaction.on_commit(lambda pk=pk: tasks.tell_promoted.enqueue(registration_id=pk))
+    for registration in registrations:
+        if registration.mobile:
+            transaction.on_commit(partial(tasks.tell_promoted.enqueue, registration_id=registration.pk))
 
 
 def tell_cancelled_after_commit(activity: Activity) -> None:
