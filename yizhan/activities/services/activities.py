@@ -248,9 +248,9 @@ def activity_complete(*, activity: Activity, completed_by: User) -> Activity:
 
 
 def activity_cancel(*, activity: Activity, cancelled_by: User, reason: str) -> Activity:
-    """Draft or published → cancelled, with a reason. The registrations stay as they were, so the station can tell
-    everyone registered; the station's managers are notified (residents have no accounts: the activity's page lists
-    whom to tell)."""
+    """Draft or published → cancelled, with a reason. The registrations stay as they were; the station's other
+    managers are notified in the app, and every registrant with a mobile number gets a message through the resident
+    channel after commit (``messaging``, ``tasks.tell_activity_cancelled``); the page lists whom to tell besides."""
     reason = _strip(reason or "")
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
