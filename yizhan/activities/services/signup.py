@@ -142,17 +142,17 @@ def public_signup(
         errors["consent"] = [_("Tick the consent to sign up: the station needs it to keep your data.")]
     if errors:
         raise ValidationError(errors)
-    if activity.audience != Audience.PUBLIC:
-        raise ValidationError(
-            _("This activity is not open to the public: ask the station %(station)s to register you.")
-            % {"station": activity.station.display_name}
-        )
     token, code = new_secrets()
     mobile_clean = str(cleaned["mobile"])
     with transaction.atomic():
         Activity.all_objects.filter(pk=activity.pk).update(registration_seq=F("registration_seq") + 1)
         current = Activity.all_objects.select_related("station").get(pk=activity.pk)
         now = timezone.now()
+        if current.audience != Audience.PUBLIC:
+            raise ValidationError(
+                _("This activity is not open to the public: ask the station %(station)s to register you.")
+                % {"station": current.station.display_name}
+            )
         if current.status == ActivityStatus.DRAFT:
             raise ValidationError(_("This activity is not open for sign-up."))
         problem = _signup_error(current, now)
