@@ -37,7 +37,8 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/people/services yizhan/people/selectors.py \
 	yizhan/stations/services yizhan/stations/selectors.py \
 	yizhan/mediation/services yizhan/mediation/selectors.py yizhan/mediation/selectors_insight.py yizhan/mediation/selectors_safety.py \
-	yizhan/activities/services yizhan/activities/selectors.py \
+	yizhan/activities/services yizhan/activities/selectors.py yizhan/activities/selectors_public.py \
+	yizhan/activities/messaging.py yizhan/activities/private_links.py yizhan/notifications/channels.py \
 	yizhan/activities/figures.py yizhan/activities/tokens.py \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py

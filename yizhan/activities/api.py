@@ -507,3 +507,18 @@ def get_feedback_averages(request, filters: Query[AveragesQuery]):
         "towns": figures.feedback_by_town(town=filters.town),
         "stations": figures.feedback_by_station(town=filters.town, station=filters.station),
     }
+
+
+@activities_router.post(
+    "/{activity_id}/registrations/{registration_id}/new-link",
+    response=RegistrationOut,
+    summary="Revoke a public sign-up's private link and code and send new ones to its mobile number",
+)
+def new_registration_link(request, activity_id: int, registration_id: int):
+    activity = _activity(activity_id, manage=True)
+    try:
+        registration = selectors.registration_get(activity, registration_id)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+    services.registration_new_link(registration=registration, issued_by=request.user)
+    return registration

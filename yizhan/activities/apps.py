@@ -11,7 +11,10 @@ class ActivitiesConfig(registry.YizhanAppConfig):
     verbose_name = _("Activities")
     demo = "yizhan.activities.demo.seed"
     urls = (("activities/", "yizhan.activities.urls"),)
-    api_routers = (("/activities/", "yizhan.activities.api.activities_router"),)
+    api_routers = (
+        ("/activities/", "yizhan.activities.api.activities_router"),
+        ("/public/activities/", "yizhan.activities.api_public.public_router"),
+    )
     navigation = (
         NavEntry("activities:list", _("Activities"), "yizhan.activities.permissions.uses_activity_pages", order=45),
     )

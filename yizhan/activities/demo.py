@@ -86,6 +86,7 @@ def seed() -> str | None:
             if station is None or Activity.all_objects.filter(station=station).exists():
                 continue
             created += _seed_station(station, specs, by=actor)
+            _seed_public_signups(station)
         summaries = seed_after_activities(actor)
     if not created:
         return None
@@ -136,3 +137,27 @@ def seed_after_activities(actor) -> int:
         )
         audit.log_create_many(None, rows)
     return min(len(done), len(AFTER))
+
+
+# Public sign-ups (no account) for one upcoming activity per station: (title, name, mobile, child's age, guardian,
+# ages of accompanying children).
+PUBLIC_SIGNUPS = [
+    ("绘画：四季的颜色", "周晓燕", "19900000001", None, "", [6, 9]),
+    ("绘画：四季的颜色", "陈小雨", "19900000002", 9, "陈丽", []),
+    ("亲子手工：树叶贴画", "沈佳", "19900000003", None, "", [5]),
+]
+
+
+def _seed_public_signups(station: Station) -> None:
+    for title, name, mobile, age, guardian, ages in PUBLIC_SIGNUPS:
+        activity = Activity.all_objects.filter(station=station, title=title).first()
+        if activity is not None:
+            services.public_signup(
+                activity=activity,
+                name=name,
+                mobile=mobile,
+                consent=True,
+                participant_age=age,
+                guardian_name=guardian,
+                children_ages=ages,
+            )

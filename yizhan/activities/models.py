@@ -170,6 +170,11 @@ class RegistrationStatus(models.TextChoices):
 ACTIVE = ~Q(status=RegistrationStatus.CANCELLED)
 
 
+class SignupVia(models.TextChoices):
+    STAFF = "staff", _("Registered by staff")
+    PUBLIC = "public", _("Public sign-up")
+
+
 class Registration(ScopedModel, SensitiveFieldsMixin):
     """A person registered for an activity: confirmed while seats last, then waitlisted in order (``position``)."""
 
@@ -244,6 +249,26 @@ class Registration(ScopedModel, SensitiveFieldsMixin):
     check_in_method = models.CharField(_("checked in through"), max_length=10, blank=True)
     # The masked form shown everywhere (138****8000), kept so the desk can search by the last four digits.
     mobile_hint = models.CharField(_("mobile number (masked)"), max_length=16, blank=True, editable=False)
+
+    # --- public sign-up (services/signup.py) -------------------------------------------------------------------
+    # A resident signs up on the activity's public page without an account. When the participant is a child, the
+    # guardian signs up: ``name`` is the child's, ``participant_age`` the child's age (0–17; under 14 only this way),
+    # ``guardian_name`` and ``mobile`` the guardian's. Accompanying children do not take seats: their ages are kept
+    # for the station's planning. The private link and code are stored as keyed hashes only.
+    via = models.CharField(_("signed up through"), max_length=10, choices=SignupVia.choices, default=SignupVia.STAFF)
+    guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
+    participant_age = models.PositiveSmallIntegerField(_("participant's age (a child)"), null=True, blank=True)
+    children_ages = models.JSONField(_("ages of accompanying children"), default=list, blank=True)
+    consent_version = models.CharField(_("consent text agreed to"), max_length=20, blank=True)
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    access_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Sent-markers of the messages to the resident (tasks send each once).
+    link_sent_hash = models.CharField(max_length=64, blank=True, editable=False)
+    promotion_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
     def save(self, *args, **kwargs):
         self.mobile_hint = mask("mobile", self.mobile) if self.mobile else ""

@@ -18,6 +18,19 @@ urlpatterns = [
         views.registration_cancel,
         name="registration_cancel",
     ),
+    # --- public sign-up (views/public.py): no login ---
+    path("public/stations/<int:station_pk>/", views.public_station_activities, name="public_station"),
+    path("public/towns/<str:code>/", views.public_town_activities, name="public_town"),
+    path("public/<int:pk>/", views.public_activity, name="public_detail"),
+    path("public/<int:pk>/signup/", views.public_signup, name="public_signup"),
+    path("public/<int:pk>/mine/", views.public_find, name="public_find"),
+    path("public/r/<str:token>/", views.public_registration, name="public_registration"),
+    path("public/r/<str:token>/cancel/", views.public_registration_cancel, name="public_registration_cancel"),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/new-link/",
+        views.registration_new_link,
+        name="registration_new_link",
+    ),
 ]
 
 # Check-in, the desk, the summary and satisfaction (views/checkin.py).

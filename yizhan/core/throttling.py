@@ -59,3 +59,14 @@ class AnonThrottle(SettingsRateThrottle, AnonRateThrottle):
 
 class UserThrottle(SettingsRateThrottle, UserRateThrottle):
     scope = "user"
+
+
+class SignupThrottle(SettingsRateThrottle):
+    """Public sign-ups and look-ups by a private code ("signup"), per client address, signed in or not: for the API
+    (an operation's ``throttle=``) and for pages (``allow_request`` in the view, 429 when refused). The pages and the
+    API count together."""
+
+    scope = "signup"
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

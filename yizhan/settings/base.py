@@ -204,6 +204,7 @@ HEALTH_TASK_LAG_SECONDS = env.int("HEALTH_TASK_LAG_SECONDS", default=300)
 DAILY_JOBS = {
     "people.overdue_reminders": ("yizhan.people.tasks.send_overdue_reminders", "08:00", {}),
     "people.retention": ("yizhan.people.services.apply_retention", "02:30", {"dry_run": False}),
+    "activities.signup_retention": ("yizhan.activities.services.signup.erase_public_signups", "02:45", {}),
 }
 
 # Content Security Policy: everything is served from this host; no CDN.
@@ -229,6 +230,8 @@ RETENTION = {
     "visit": env.int("RETENTION_VISIT_DAYS", default=3 * 365),
     "consent_withdrawn_person": env.int("RETENTION_WITHDRAWN_PERSON_DAYS", default=30),
     "import_batch": env.int("RETENTION_IMPORT_DAYS", default=7),
+    # public sign-ups for activities (name, mobile, guardian, children's ages), counted from the activity's end
+    "activity_signup": env.int("RETENTION_ACTIVITY_SIGNUP_DAYS", default=90),
 }
 
 # API rate limits (yizhan/core/throttling.py), "<count>/<s|min|hour|day>", empty for none: per signed-in user (browser
@@ -238,7 +241,16 @@ API_THROTTLE_RATES = {
     "anon": env("API_THROTTLE_ANON", default="60/min"),
     # Registry lookups at mediation intake, by full mobile or ID number (yizhan/mediation/throttling.py), per user.
     "registry_lookup": env("API_THROTTLE_REGISTRY_LOOKUP", default="20/hour"),
+    # public activity sign-ups and look-ups by private code, per client address (pages and API together)
+    "signup": env("API_THROTTLE_SIGNUP", default="20/hour"),
 }
+
+# Messages to residents without an account (SMS / e-mail, yizhan/notifications/channels.py): the backend class, by
+# dotted path, and its options. The default writes them to the log; a provider's backend plugs in here.
+RESIDENT_MESSAGE_BACKEND = env("RESIDENT_MESSAGE_BACKEND", default="yizhan.notifications.channels.LogBackend")
+RESIDENT_MESSAGE_OPTIONS: dict = {}
+# The address residents reach the site at, for links in those messages (their private sign-up link).
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # The audit log is kept (等保 2.0 level 3: at least six months). AUDIT_RETENTION_DAYS is the policy's period, never
 # below AUDIT_RETENTION_FLOOR_DAYS; nothing in the application deletes audit rows (the model refuses it, and on

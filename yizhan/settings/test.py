@@ -18,3 +18,5 @@ STORAGES = {
 API_THROTTLE_RATES = {"user": "", "anon": ""}
 # Every write a request makes must leave its audit row (yizhan/tests/audit_guard.py); outermost, so it sees them all.
 MIDDLEWARE = ["yizhan.tests.audit_guard.AuditGuardMiddleware", *MIDDLEWARE]  # noqa: F405
+# Messages to residents stay in memory (yizhan.notifications.channels.LocMemBackend.outbox): nothing is sent.
+RESIDENT_MESSAGE_BACKEND = "yizhan.notifications.channels.LocMemBackend"

@@ -35,3 +35,16 @@ __all__ += [
     "photo_add",
     "photo_delete",
 ]
+from .signup import (  # noqa: E402 - the public sign-up, after the staff writes
+    erase_public_signups,
+    public_signup,
+    registration_cancel_by_resident,
+    registration_new_link,
+)
+
+__all__ += [
+    "public_signup",
+    "registration_cancel_by_resident",
+    "registration_new_link",
+    "erase_public_signups",
+]

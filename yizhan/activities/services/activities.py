@@ -30,6 +30,7 @@ from yizhan.notifications import services as notifications
 from yizhan.people.models import Person, TargetGroup
 from yizhan.stations.models import BrandItem, Room, ServiceLine, Station
 
+from .. import messaging
 from ..models import ACTIVE, REASON_MAX, Activity, ActivityStatus, Audience, Registration, RegistrationStatus
 from ..permissions import can_manage_activity, can_plan_at
 
@@ -195,6 +196,8 @@ def activity_update(*, activity: Activity, updated_by: User, version: int | str 
         _set_m2m(activity, service_lines, target_groups)
         audit.record(actor=updated_by, action=audit.Action.UPDATE, target=activity, changes=changed)
         _promote(activity, actor=updated_by)
+        if "starts_at" in changed:
+            messaging.plan_reminders(activity)  # the reminder moves with the start
     return activity
 
 
@@ -220,13 +223,15 @@ def _transition(
 
 def activity_publish(*, activity: Activity, published_by: User) -> Activity:
     """Draft → published: the activity can take registrations (within its sign-up window)."""
-    return _transition(
+    activity = _transition(
         activity,
         actor=published_by,
         allowed=(ActivityStatus.DRAFT,),
         to=ActivityStatus.PUBLISHED,
         message=_("Only a draft can be published."),
     )
+    messaging.plan_reminders(activity)
+    return activity
 
 
 def activity_complete(*, activity: Activity, completed_by: User) -> Activity:
@@ -243,9 +248,9 @@ def activity_complete(*, activity: Activity, completed_by: User) -> Activity:
 
 
 def activity_cancel(*, activity: Activity, cancelled_by: User, reason: str) -> Activity:
-    """Draft or published → cancelled, with a reason. The registrations stay as they were, so the station can tell
-    everyone registered; the station's managers are notified (residents have no accounts: the activity's page lists
-    whom to tell)."""
+    """Draft or published → cancelled, with a reason. The registrations stay as they were; the station's other
+    managers are notified in the app, and every registrant with a mobile number gets a message through the resident
+    channel after commit (``messaging``, ``tasks.tell_activity_cancelled``); the page lists whom to tell besides."""
     reason = _strip(reason or "")
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
@@ -260,6 +265,7 @@ def activity_cancel(*, activity: Activity, cancelled_by: User, reason: str) -> A
         cancel_reason=reason,
     )
     _notify_cancelled(activity, actor=cancelled_by)
+    messaging.tell_cancelled_after_commit(activity)  # every registrant with a mobile number, through the channel
     return activity
 
 
@@ -391,9 +397,9 @@ def registration_cancel(*, registration: Registration, cancelled_by: User) -> Re
     return registration
 
 
-def _promote(activity: Activity, *, actor: User) -> list[Registration]:
+def _promote(activity: Activity, *, actor: User | None) -> list[Registration]:
     """Confirm the first waitlisted people, in order, while seats are free (inside the caller's locked
-    transaction)."""
+    transaction); after commit, each is told (``messaging``). ``actor`` None: a resident's own cancellation."""
     promoted = []
     waiting = Registration.all_objects.filter(activity_id=activity.pk, status=RegistrationStatus.WAITLISTED)
     for registration in waiting.order_by("position"):
@@ -407,4 +413,5 @@ def _promote(activity: Activity, *, actor: User) -> list[Registration]:
         registration.save(update_fields=["status"])
         audit.log_update(actor, registration, before)
         promoted.append(registration)
+    messaging.tell_promoted_after_commit(promoted)
     return promoted

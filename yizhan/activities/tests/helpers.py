@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yizhan.activities.models import Activity, ActivityPhoto, ActivityStatus, Registration
+from yizhan.activities.services import public_signup
 from yizhan.core import images
 from yizhan.core.scoping import scopes_disabled
 from yizhan.people.models import Person
@@ -137,3 +138,24 @@ def build_checkin(w) -> CheckinWorld:
         )
     w.checkin = CheckinWorld(live, live_registration, done, done_registration, photo)
     return w.checkin
+
+
+@dataclass
+class SignupWorld:
+    activity: Activity  # the published 隆园社区 activity of ``build_activities``
+    registration: Registration  # a public sign-up for it, mobile 13800138000
+    token: str
+    code: str
+
+
+def build_signup(w) -> SignupWorld:
+    """A resident's public sign-up for the world's published activity, with its private link token and code."""
+    cached = getattr(w, "signup", None)
+    if cached is not None:
+        return cached
+    activity = build_activities(w).activity
+    with scopes_disabled():
+        signup = public_signup(activity=activity, name="王小红", mobile="13800138000", consent=True)
+        activity.refresh_from_db()
+    w.signup = SignupWorld(activity, signup.registration, signup.token, signup.code)
+    return w.signup

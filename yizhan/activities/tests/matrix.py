@@ -3,7 +3,8 @@ station_manager) against admins of its town and district and of another town, th
 roles that do not plan activities."""
 
 from yizhan.activities import tokens
-from yizhan.activities.tests.helpers import at, build_activities, build_checkin
+from yizhan.activities.tests.helpers import at, build_activities, build_checkin, build_signup
+from yizhan.stations.tests.network import build_network
 from yizhan.tests.factories import ADMINS_OK as ADMINS
 
 ANON_PAGE = {"anonymous": 302}
@@ -27,6 +28,7 @@ def longyuan(ok=200):
 def prepare(w):
     build_activities(w)
     build_checkin(w)
+    build_signup(w)
 
 
 def a(w):
@@ -79,6 +81,22 @@ def _api_plan(w):
         "seats": 12,
         "service_lines": ["education"],
     }
+
+
+PUBLIC_OK = {"default": 200}
+PUBLIC_404 = {"default": 404}
+
+
+def _signup_form(w):
+    return {"name": "李华", "mobile": "13700137000", "children": "0", "consent": "on"}
+
+
+def _code(w):
+    return {"mobile": "13800138000", "code": build_signup(w).code}
+
+
+def _token(w):
+    return {"token": build_signup(w).token}
 
 
 ROWS = [
@@ -166,6 +184,62 @@ ROWS = [
         "API cancel a registration 隆园",
         "POST",
         lambda w: f"/api/activities/{a(w)}/registrations/{registration(w)}/cancel",
+        {**ANON_API, **longyuan()},
+    ),
+    # --- public sign-up: the same for everyone, signed in or not (views/public.py, api_public.py) ---
+    ("public activities of 隆园", "GET", lambda w: f"/activities/public/stations/{station(w)}/", PUBLIC_OK),
+    (
+        "public activities of a planned station",
+        "GET",
+        lambda w: f"/activities/public/stations/{build_network(w).planned_station.pk}/",
+        PUBLIC_404,
+    ),
+    ("public activities of 瓜沥镇", "GET", lambda w: "/activities/public/towns/330109113/", PUBLIC_OK),
+    ("public activities of no town", "GET", lambda w: "/activities/public/towns/999/", PUBLIC_404),
+    ("public activity 隆园", "GET", lambda w: f"/activities/public/{a(w)}/", PUBLIC_OK),
+    ("public activity (a draft)", "GET", lambda w: f"/activities/public/{draft(w)}/", PUBLIC_404),
+    ("public sign-up 隆园", "POST", lambda w: f"/activities/public/{a(w)}/signup/", PUBLIC_OK, _signup_form),
+    ("public sign-up (a draft)", "POST", lambda w: f"/activities/public/{draft(w)}/signup/", PUBLIC_404, _signup_form),
+    ("my registration by code", "POST", lambda w: f"/activities/public/{a(w)}/mine/", PUBLIC_OK, _code),
+    (
+        "my registration by a wrong code",
+        "POST",
+        lambda w: f"/activities/public/{a(w)}/mine/",
+        PUBLIC_404,
+        lambda w: {"mobile": "13800138000", "code": "1"},
+    ),
+    ("my registration by link", "GET", lambda w: f"/activities/public/r/{build_signup(w).token}/", PUBLIC_OK),
+    ("a wrong private link", "GET", lambda w: "/activities/public/r/wrong-token/", PUBLIC_404),
+    ("cancel by link", "POST", lambda w: f"/activities/public/r/{build_signup(w).token}/cancel/", {"default": 302}),
+    (
+        "new private link 隆园",
+        "POST",
+        lambda w: f"/activities/{a(w)}/registrations/{build_signup(w).registration.pk}/new-link/",
+        {**ANON_PAGE, **longyuan(302)},
+    ),
+    ("API public activities", "GET", lambda w: "/api/public/activities/?town=330109113", PUBLIC_OK),
+    ("API public activity 隆园", "GET", lambda w: f"/api/public/activities/{a(w)}", PUBLIC_OK),
+    ("API public activity (a draft)", "GET", lambda w: f"/api/public/activities/{draft(w)}", PUBLIC_404),
+    (
+        "API public sign-up 隆园",
+        "POST",
+        lambda w: f"/api/public/activities/{a(w)}/signup",
+        {"default": 201},
+        lambda w: {"name": "李华", "mobile": "13700137000", "consent": True},
+    ),
+    ("API my registration", "POST", lambda w: "/api/public/activities/mine", PUBLIC_OK, _token),
+    (
+        "API my registration (wrong token)",
+        "POST",
+        lambda w: "/api/public/activities/mine",
+        PUBLIC_404,
+        lambda w: {"token": "wrong-token"},
+    ),
+    ("API cancel my registration", "POST", lambda w: "/api/public/activities/mine/cancel", PUBLIC_OK, _token),
+    (
+        "API new private link 隆园",
+        "POST",
+        lambda w: f"/api/activities/{a(w)}/registrations/{build_signup(w).registration.pk}/new-link",
         {**ANON_API, **longyuan()},
     ),
 ]

@@ -58,3 +58,24 @@ __all__ += [
     "feedback_qr",
     "satisfaction",
 ]
+from .public import (  # noqa: E402 - the public pages, after the staff pages
+    public_activity,
+    public_find,
+    public_registration,
+    public_registration_cancel,
+    public_signup,
+    public_station_activities,
+    public_town_activities,
+    registration_new_link,
+)
+
+__all__ += [
+    "public_station_activities",
+    "public_town_activities",
+    "public_activity",
+    "public_signup",
+    "public_find",
+    "public_registration",
+    "public_registration_cancel",
+    "registration_new_link",
+]

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from yizhan.activities.services import erase_public_signups
 from yizhan.core import schedule
 from yizhan.core.models import ScheduledRun
 from yizhan.core.tasks import run_daily_job
@@ -75,9 +76,10 @@ def test_configured_jobs_exist(db, settings):
     assert {job: import_string(path) for job, (path, _at, _kwargs) in settings.DAILY_JOBS.items()} == {
         "people.overdue_reminders": send_overdue_reminders,  # a task: run with .call
         "people.retention": apply_retention,  # a plain function
+        "activities.signup_retention": erase_public_signups,  # a plain function
     }
     assert hasattr(send_overdue_reminders, "call")
     assert not hasattr(apply_retention, "call")
     for job in settings.DAILY_JOBS:
         schedule.next_run(job)  # the time of day parses
-    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30"]
+    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30", "02:45"]
