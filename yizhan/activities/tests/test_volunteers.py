@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from yizhan.accounts.models import Role
 from yizhan.activities import selectors_volunteers as sel
 from yizhan.activities import services
 from yizhan.activities.models import (
@@ -18,7 +19,6 @@ from yizhan.activities.models import (
     SignupStatus,
     VolunteerProfile,
 )
-from yizhan.accounts.models import Role
 from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.tests.factories import user_with_role

@@ -8,12 +8,21 @@ from datetime import timedelta
 from django.utils import timezone
 
 from yizhan.accounts.models import Role
-from yizhan.activities.models import Activity, HoursStatus, Shift, ShiftRole, ShiftSignup
+from yizhan.activities.models import (
+    Activity,
+    ActivitySeries,
+    ActivityStatus,
+    HoursStatus,
+    Repeat,
+    Shift,
+    ShiftRole,
+    ShiftSignup,
+)
 from yizhan.core.scoping import scopes_disabled
 from yizhan.stations.tests.network import build_network
 from yizhan.tests.factories import user_with_role
 
-from .helpers import build_activities, make_activity
+from .helpers import at, build_activities, make_activity
 
 
 def make_shift(activity: Activity, *, slots=2, role=ShiftRole.CHECKIN, **kwargs) -> Shift:
@@ -44,6 +53,10 @@ class VolunteerWorld:
     youyi_past_shift: Shift  # 友谊村, started an hour ago, runs for another hour
     youyi_signup: ShiftSignup  # the world's volunteer on the running shift, not checked in
     youyi_pending: ShiftSignup  # the world's volunteer's pending hours on the running shift's twin
+    youyi_future_signup: ShiftSignup  # the world's volunteer on a second shift of ``youyi_activity`` (cancellable)
+    youyi_checked_in: ShiftSignup  # the world's volunteer, checked in half an hour ago on the running activity
+    series: ActivitySeries  # a weekly series at 隆园社区
+    occurrence: Activity  # its next occurrence (a draft, ten days ahead)
 
 
 def build_volunteers(w) -> VolunteerWorld:
@@ -82,7 +95,31 @@ def build_volunteers(w) -> VolunteerWorld:
         minutes=55,
         status=HoursStatus.PENDING,
     )
+    youyi_future_signup = make_signup(make_shift(youyi, slots=2, role=ShiftRole.GUIDE), w.users["volunteer"])
+    youyi_checked_in = make_signup(
+        make_shift(running, slots=2, role=ShiftRole.GUIDE),
+        w.users["volunteer"],
+        checked_in_at=now - timedelta(minutes=30),
+    )
+    with scopes_disabled():
+        series = ActivitySeries.all_objects.create(
+            station=n.station, title="周六学英语", repeat=Repeat.WEEKLY, first_starts_at=at(10), count=2
+        )
+    occurrence = make_activity(n.station, status=ActivityStatus.DRAFT, title="周六学英语", days=10, series=series)
+    make_activity(n.station, status=ActivityStatus.DRAFT, title="周六学英语", days=17, series=series)
     w.volunteers = VolunteerWorld(
-        volunteer, shift, past_shift, pending, youyi, youyi_shift, youyi_past_shift, youyi_signup, youyi_pending
+        volunteer,
+        shift,
+        past_shift,
+        pending,
+        youyi,
+        youyi_shift,
+        youyi_past_shift,
+        youyi_signup,
+        youyi_pending,
+        youyi_future_signup,
+        youyi_checked_in,
+        series,
+        occurrence,
     )
     return w.volunteers
