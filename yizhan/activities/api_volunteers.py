@@ -212,9 +212,9 @@ def get_profile(request):
     return services.ensure_profile(user=request.user)
 
 
-@volunteers_router.put("/profile", response=ProfileOut, summary="Change my volunteer profile")
+@volunteers_router.patch("/profile", response=ProfileOut, summary="Change my volunteer profile")
 @requires(is_volunteer)
-def put_profile(request, payload: ProfileIn):
+def patch_profile(request, payload: ProfileIn):
     data = payload.dict()
     return services.volunteer_profile_update(user=request.user, **data)
 

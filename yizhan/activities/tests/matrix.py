@@ -327,7 +327,7 @@ ROWS += [
     ("API my volunteer profile", "GET", lambda w: (v(w), "/api/volunteering/profile")[1], VOLUNTEER_ONLY_API),
     (
         "API my volunteer profile save",
-        "PUT",
+        "PATCH",
         lambda w: "/api/volunteering/profile",
         VOLUNTEER_ONLY_API,
         lambda w: {"version": 1, "skills": ["photo"], "availability": ["weekend_am"]},
