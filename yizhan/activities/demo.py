@@ -12,7 +12,7 @@ from yizhan.core.scoping import scope_for
 from yizhan.people.models import Person
 from yizhan.stations.models import Room, ServiceLine, Station
 
-from . import services
+from . import demo_volunteers, services
 from .models import Activity
 
 # (days from today, hour, hours long, title, room name, seats, service line codes, brand item, registrations)
@@ -86,3 +86,13 @@ def seed() -> str | None:
                 continue
             created += _seed_station(station, specs, by=actor)
     return f"{created} activities" if created else None
+
+
+# --- volunteers, shifts, hours and a series (demo_volunteers.py), after the activities above ---------------------
+
+_seed_activities = seed
+
+
+def seed() -> str | None:  # noqa: F811 - the activities' demo, then the volunteers'
+    parts = [part for part in (_seed_activities(), demo_volunteers.seed()) if part]
+    return "; ".join(parts) if parts else None
