@@ -38,6 +38,7 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/stations/services yizhan/stations/selectors.py \
 	yizhan/mediation/services yizhan/mediation/selectors.py \
 	yizhan/activities/services yizhan/activities/selectors.py \
+	yizhan/activities/selectors_volunteers.py yizhan/activities/selectors_calendar.py \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py
 

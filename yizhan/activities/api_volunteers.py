@@ -43,6 +43,7 @@ series_router = Router(tags=["activity series"])
 calendar_router = Router(tags=["calendar"])
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]  # far-off dates: typing mistakes
 
 
 # --- schemas ------------------------------------------------------------------------------------------------------
@@ -116,8 +117,8 @@ class SignupPage(Schema):
 class HoursFilters(PageQuery):
     station: int | None = Field(None, ge=1, le=MAX_ID)
     status: HoursStatus | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 class CorrectIn(InputSchema):
@@ -128,7 +129,7 @@ class CorrectIn(InputSchema):
 
 class SeriesIn(ActivityIn):
     repeat: Repeat
-    until: date | None = None
+    until: Day | None = None
     count: int | None = Field(None, ge=1, le=MAX_OCCURRENCES)
 
 
@@ -150,8 +151,8 @@ class FutureIn(InputSchema):
 
 
 class CalendarQuery(InputSchema):
-    date_from: date
-    date_to: date
+    date_from: Day
+    date_to: Day
     station: int | None = Field(None, ge=1, le=MAX_ID)
     town: str = Field("", max_length=12, description="Code of a town")
     service_line: str = Field("", max_length=40, description="Code of a service line")

@@ -27,6 +27,24 @@ from .models import (
 )
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # dates a calendar or report may ask for
+
+
+class DayField(forms.DateField):
+    """A date between 2000 and 2100 (far-off dates are typing mistakes, and would overflow the calendar's
+    arithmetic)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(_("Choose a date between 2000 and 2100."))
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -74,8 +92,8 @@ class CorrectHoursForm(Form):
 class PeriodForm(Form):
     """A period of dates (GET): the certificate's and the Excel report's."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DayField(label=_("From"))
+    date_to = DayField(label=_("To"))
 
     def clean(self):
         data = super().clean()
@@ -121,7 +139,7 @@ class SeriesForm(ActivityForm):
     """Plan a repeating activity: the activity's fields (the first occurrence's times) and the rule."""
 
     repeat = forms.ChoiceField(label=_("Repeats"), choices=Repeat.choices, initial=Repeat.WEEKLY)
-    until = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    until = DayField(label=_("Until"))
     count = forms.IntegerField(label=_("Number of occurrences"), required=False, min_value=1, max_value=MAX_OCCURRENCES)
 
     def __init__(self, *args, **kwargs):
@@ -161,7 +179,7 @@ class SeriesCancelForm(Form):
 class CalendarForm(Form):
     """The calendar's filters (GET): a day in the month or week shown, station, town, service line."""
 
-    day = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    day = DayField(label=_("Date"))
     station = StationChoiceField(label=_("Station"), queryset=None, required=False)
     town = forms.ChoiceField(label=_("Town"), required=False)
     service_line = forms.ModelChoiceField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -182,10 +182,11 @@ def signups_for_hours(
     return qs.order_by("-shift__starts_at", "-pk")
 
 
-def confirmed_hours_by_station(*, date_from: date, date_to: date) -> list[dict]:
+def confirmed_hours_by_station(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
     """Confirmed hours per station and town in scope (the Excel report): one query."""
-    return list(
-        ShiftSignup.objects.filter(
+    return [
+        dict(row)
+        for row in ShiftSignup.objects.filter(
             status=SignupStatus.SIGNED_UP,
             hours_status=HoursStatus.CONFIRMED,
             shift__starts_at__gte=_day_start(date_from),
@@ -200,13 +201,14 @@ def confirmed_hours_by_station(*, date_from: date, date_to: date) -> list[dict]:
         )
         .annotate(minutes=Sum("minutes"), volunteers=Count("volunteer", distinct=True), shifts=Count("pk"))
         .order_by("shift__activity__station__region__parent__name", "shift__activity__station__region__name")
-    )
+    ]
 
 
-def confirmed_hours_by_volunteer(*, date_from: date, date_to: date) -> list[dict]:
+def confirmed_hours_by_volunteer(*, date_from: date, date_to: date) -> list[dict[str, Any]]:
     """Confirmed hours per volunteer and station in scope (the Excel report's second sheet): one query."""
-    return list(
-        ShiftSignup.objects.filter(
+    return [
+        dict(row)
+        for row in ShiftSignup.objects.filter(
             status=SignupStatus.SIGNED_UP,
             hours_status=HoursStatus.CONFIRMED,
             shift__starts_at__gte=_day_start(date_from),
@@ -220,7 +222,7 @@ def confirmed_hours_by_volunteer(*, date_from: date, date_to: date) -> list[dict
         )
         .annotate(minutes=Sum("minutes"), shifts=Count("pk"))
         .order_by("shift__activity__station__name", "volunteer__name")
-    )
+    ]
 
 
 def manager_activities_this_week() -> QuerySet[Activity]:

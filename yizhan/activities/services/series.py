@@ -120,6 +120,8 @@ def series_create(
     if ends_at - starts_at > timedelta(hours=24):
         raise ValidationError({"ends_at": _("An occurrence of a series lasts at most a day.")})
     local_start = timezone.localtime(starts_at)
+    if not 2000 <= local_start.year <= 2099:
+        raise ValidationError({"starts_at": _("Choose a date between 2000 and 2100.")})
     duration = ends_at - starts_at
     dates = occurrence_dates(repeat=repeat, first=local_start.date(), until=until, count=count)
     service_lines = list(service_lines or [])
