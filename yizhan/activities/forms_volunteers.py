@@ -26,7 +26,6 @@ from .models import (
     Skill,
 )
 
-
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # dates a calendar or report may ask for
 
 
