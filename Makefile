@@ -40,6 +40,7 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/activities/services yizhan/activities/selectors.py yizhan/activities/selectors_public.py \
 	yizhan/activities/messaging.py yizhan/activities/private_links.py yizhan/notifications/channels.py \
 	yizhan/activities/figures.py yizhan/activities/tokens.py \
+	yizhan/activities/selectors_volunteers.py yizhan/activities/selectors_calendar.py \
 	yizhan/insights/services.py yizhan/insights/selectors.py \
 	yizhan/portal/selectors.py
 

@@ -13,7 +13,7 @@ from yizhan.core.scoping import scope_for
 from yizhan.people.models import Person
 from yizhan.stations.models import Room, ServiceLine, Station
 
-from . import services
+from . import demo_volunteers, services
 from .models import LOW_SCORE, Activity, ActivityStatus, Feedback
 
 # (days from today, hour, hours long, title, room name, seats, service line codes, brand item, registrations)
@@ -161,3 +161,13 @@ def _seed_public_signups(station: Station) -> None:
                 guardian_name=guardian,
                 children_ages=ages,
             )
+
+
+# --- volunteers, shifts, hours and a series (demo_volunteers.py), after the activities above ---------------------
+
+_seed_activities = seed
+
+
+def seed() -> str | None:  # noqa: F811 - the activities' demo, then the volunteers'
+    parts = [part for part in (_seed_activities(), demo_volunteers.seed()) if part]
+    return "; ".join(parts) if parts else None

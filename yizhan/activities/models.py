@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yizhan.accounts.models import validate_mobile
+from yizhan.accounts.models import Role, validate_mobile
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.masking import mask
-from yizhan.core.scoping import ScopedModel
+from yizhan.core.scoping import OwnedBy, Scope, ScopedModel, ScopeRule
 from yizhan.people.models import Person, TargetGroup
 from yizhan.stations.models import MAX_ROOM_CAPACITY, BrandItem, InPlace, Room, ServiceLine, Station
 
@@ -93,6 +93,14 @@ class Activity(ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    series = models.ForeignKey(
+        "ActivitySeries",
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
     )
 
     scoped_by = InPlace(
@@ -400,3 +408,254 @@ class Feedback(ScopedModel, SensitiveFieldsMixin):
 
     def __str__(self):
         return f"{self.activity} · {self.participation}/{self.safety}/{self.happiness}"
+
+
+# --- volunteers, shifts and hours (巾帼志愿者) ---------------------------------------------------------------------
+
+
+class VolunteerVillage(ScopeRule):
+    """Rows of stations in the villages where the user holds the volunteer role (a volunteer is held at a village;
+    one held at a station is in the station's ``InPlace`` already)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.region_path = f"{path}__region__code"
+
+    def q(self, scope: Scope) -> Q:
+        villages = scope.regions_for(Role.VOLUNTEER)
+        return Q(**{f"{self.region_path}__in": sorted(villages)}) if villages else Q(pk__in=[])
+
+
+class ManagerVillage(ScopeRule):
+    """Rows of a village (at ``path``): admins under it and the station managers of that village."""
+
+    def __init__(self, path: str):
+        self.region_path = path
+
+    def q(self, scope: Scope) -> Q:
+        q = scope.region_q(self.region_path, include_member=False)
+        villages = scope.regions_for(Role.STATION_MANAGER)
+        return q | Q(**{f"{self.region_path}__in": sorted(villages)}) if villages else q
+
+
+class Skill(models.TextChoices):
+    CHECKIN = "checkin", _("Check-in desk")
+    GUIDE = "guide", _("Guiding")
+    SAFETY = "safety", _("Safety")
+    PHOTO = "photo", _("Photography")
+    CHILDCARE = "childcare", _("Childcare")
+    TEACHING = "teaching", _("Teaching")
+    FIRST_AID = "first_aid", _("First aid")
+    CRAFTS = "crafts", _("Crafts")
+
+
+class Availability(models.TextChoices):
+    WEEKDAY_MORNING = "weekday_am", _("Weekday mornings")
+    WEEKDAY_AFTERNOON = "weekday_pm", _("Weekday afternoons")
+    WEEKDAY_EVENING = "weekday_eve", _("Weekday evenings")
+    WEEKEND_MORNING = "weekend_am", _("Weekend mornings")
+    WEEKEND_AFTERNOON = "weekend_pm", _("Weekend afternoons")
+    WEEKEND_EVENING = "weekend_eve", _("Weekend evenings")
+
+
+NOTE_MAX = 500
+
+
+class VolunteerProfile(ScopedModel, SensitiveFieldsMixin):
+    """A volunteer's profile (巾帼志愿者): linked to an account holding the volunteer role at a village. The volunteer
+    keeps it; the village's station managers and the admins above it read it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="volunteer_profile"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="volunteer_profiles"
+    )
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    phone = EncryptedField(_("mobile number"), kind="mobile", blank=True, validators=[validate_mobile])
+    phone_index = BlindIndexField(source="phone")
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    scoped_by = ManagerVillage("region__code") | OwnedBy("user")
+
+    class Meta:
+        verbose_name = _("volunteer profile")
+        verbose_name_plural = _("volunteer profiles")
+
+    def __str__(self):
+        return mask("name", self.user.name or self.user.username)
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    def skill_labels(self) -> list[str]:
+        labels = dict(Skill.choices)
+        return [str(labels[code]) for code in self.skills if code in labels]
+
+    def availability_labels(self) -> list[str]:
+        labels = dict(Availability.choices)
+        return [str(labels[code]) for code in self.availability if code in labels]
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        return False  # the masked number is enough here; the account's own page shows the full one
+
+
+class ShiftRole(models.TextChoices):
+    CHECKIN = "checkin", _("Check-in (签到)")
+    GUIDE = "guide", _("Guiding (引导)")
+    SAFETY = "safety", _("Safety (安全)")
+    PHOTO = "photo", _("Photography (摄影)")
+    OTHER = "other", _("Other help")
+
+
+MAX_SLOTS = 50
+MAX_SHIFT_HOURS = 24
+
+
+class Shift(ScopedModel):
+    """Volunteer work at an activity: a role with a number of slots and its times. ``taken_count`` counts the active
+    sign-ups and never exceeds ``slots`` (a check constraint; services change it with conditional UPDATEs)."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="shifts")
+    role = models.CharField(_("role"), max_length=20, choices=ShiftRole.choices)
+    slots = models.PositiveIntegerField(_("slots"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SLOTS)])
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
+    taken_count = models.PositiveIntegerField(_("taken"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[])) | VolunteerVillage("activity__station")
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(condition=Q(slots__gte=1), name="shift_slots_positive"),
+            models.CheckConstraint(condition=Q(taken_count__lte=F("slots")), name="shift_never_overfilled"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} · {self.get_role_display()}"
+
+    @property
+    def slots_left(self) -> int:
+        return max(0, self.slots - self.taken_count)
+
+
+class SignupStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("Signed up")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HoursStatus(models.TextChoices):
+    OPEN = "open", _("Not yet done")
+    PENDING = "pending", _("To be confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class ShiftSignup(ScopedModel):
+    """A volunteer on a shift, with the hours served: check-in and check-out give the minutes, which a manager may
+    correct (with a reason, audited) and confirms. Only confirmed hours count."""
+
+    Status = SignupStatus
+
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="shift_signups"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    minutes = models.PositiveIntegerField(
+        _("minutes served"), null=True, blank=True, validators=[MaxValueValidator(MAX_SHIFT_HOURS * 60)]
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=NOTE_MAX, blank=True)
+    hours_status = models.CharField(_("hours"), max_length=20, choices=HoursStatus.choices, default=HoursStatus.OPEN)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    scoped_by = InPlace("station", "shift__activity__station", public=Q(pk__in=[])) | OwnedBy("volunteer")
+
+    class Meta:
+        verbose_name = _("shift sign-up")
+        verbose_name_plural = _("shift sign-ups")
+        ordering = ["shift__starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=~Q(status=SignupStatus.CANCELLED),
+                name="shift_signup_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__lte=MAX_SHIFT_HOURS * 60), name="shift_signup_minutes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shift} · {mask('name', self.volunteer.name or self.volunteer.username)}"
+
+    def audit_repr(self) -> str:
+        return str(self)
+
+    @property
+    def hours(self) -> float:
+        return round((self.minutes or 0) / 60, 2)
+
+
+# --- repeating activities ----------------------------------------------------------------------------------------
+
+
+class Repeat(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly on the same weekday")
+
+
+MAX_OCCURRENCES = 52
+
+
+class ActivitySeries(ScopedModel):
+    """A repeating activity (每周六上午 学英语): its rule; its occurrences are activities (``Activity.series``)."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="series")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    repeat = models.CharField(_("repeats"), max_length=20, choices=Repeat.choices)
+    first_starts_at = models.DateTimeField(_("first occurrence starts"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of occurrences"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=REASON_MAX, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scoped_by = InPlace("station", "station", public=Q(pk__in=[]))
+
+    class Meta:
+        verbose_name = _("activity series")
+        verbose_name_plural = _("activity series")
+
+    def __str__(self):
+        return self.title

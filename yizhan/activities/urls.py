@@ -49,3 +49,28 @@ urlpatterns += [
     path("<int:pk>/summary/", views.summary, name="summary"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]
+
+# Volunteers, shifts and hours; repeating activities; calendars (views/volunteers.py, views/series.py,
+# views/calendar.py).
+urlpatterns += [
+    path("<int:pk>/shifts/", views.activity_shifts, name="shifts"),
+    path("shifts/<int:shift_pk>/signup/", views.shift_signup, name="shift_signup"),
+    path("signups/<int:pk>/cancel/", views.signup_cancel, name="signup_cancel"),
+    path("signups/<int:pk>/check-in/", views.signup_check_in, name="signup_check_in"),
+    path("signups/<int:pk>/check-out/", views.signup_check_out, name="signup_check_out"),
+    path("signups/<int:pk>/confirm/", views.hours_confirm, name="hours_confirm"),
+    path("signups/<int:pk>/correct/", views.hours_correct, name="hours_correct"),
+    path("volunteers/", views.volunteer_list, name="volunteers"),
+    path("volunteers/me/", views.my_shifts, name="my_shifts"),
+    path("volunteers/me/profile/", views.my_profile, name="my_profile"),
+    path("volunteers/me/hours/", views.my_hours, name="my_hours"),
+    path("volunteers/me/certificate.pdf", views.my_certificate, name="my_certificate"),
+    path("hours/", views.hours_list, name="hours"),
+    path("hours.xlsx", views.hours_export, name="hours_export"),
+    path("series/new/", views.series_create, name="series_create"),
+    path("<int:pk>/series/", views.series_edit, name="series_edit"),
+    path("<int:pk>/series/cancel/", views.series_cancel, name="series_cancel"),
+    path("calendar/", views.calendar_month, name="calendar_month"),
+    path("calendar/week/", views.calendar_week, name="calendar_week"),
+    path("calendar/list/", views.calendar_list, name="calendar_list"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar, views
 
 # The namespace keeps its name from before the portal app existed: {% url "public:station" pk %} …
 app_name = "public"
@@ -10,4 +10,10 @@ urlpatterns = [
     path("stations/<int:pk>/", views.station, name="station"),
     path("studios/<int:pk>/", views.studio, name="studio"),
     path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
+]
+
+# The public activity calendars (calendar.py).
+urlpatterns += [
+    path("towns/<str:code>/calendar/", calendar.town_calendar, name="town_calendar"),
+    path("stations/<int:pk>/calendar/", calendar.station_calendar, name="station_calendar"),
 ]

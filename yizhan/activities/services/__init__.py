@@ -48,3 +48,36 @@ __all__ += [
     "registration_new_link",
     "erase_public_signups",
 ]
+from .series import (  # noqa: E402 - the topics below were added after the first slice
+    occurrence_update,
+    series_cancel_from,
+    series_create,
+    series_update_future,
+)
+from .volunteers import (  # noqa: E402
+    ensure_profile,
+    hours_confirm,
+    hours_correct,
+    shift_check_in,
+    shift_check_out,
+    shift_create,
+    shift_signup,
+    shift_signup_cancel,
+    volunteer_profile_update,
+)
+
+__all__ += [
+    "series_create",
+    "occurrence_update",
+    "series_update_future",
+    "series_cancel_from",
+    "ensure_profile",
+    "volunteer_profile_update",
+    "shift_create",
+    "shift_signup",
+    "shift_signup_cancel",
+    "shift_check_in",
+    "shift_check_out",
+    "hours_correct",
+    "hours_confirm",
+]

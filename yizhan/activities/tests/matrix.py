@@ -390,3 +390,248 @@ ROWS += [
         {**ANON_API, **LIST},
     ),
 ]
+
+
+# --- volunteers, shifts and hours; series; calendars (act-volunteers) ---------------------------------------------
+# The world's volunteer holds the role at 友谊村: the shifts and sign-ups of 友谊村's station are theirs to see; the
+# manager rows use the 隆园社区 activity (station_manager's).
+
+from yizhan.activities.tests.volunteers import build_volunteers  # noqa: E402
+
+VOLUNTEER_ONLY_PAGE = {**ANON_PAGE, "default": 403, "volunteer": 200}
+VOLUNTEER_ONLY_API = {**ANON_API, "default": 403, "volunteer": 200}
+MANAGERS = {**ADMINS, "station_manager": 200, "other_station_manager": 200, **NOT_PLANNERS}
+
+
+def youyi_signup_rule(ok, *, volunteer=None):
+    """A sign-up at 友谊村's station: its admins and (for their own) the volunteer; others 404 or 403."""
+    return {
+        "district_admin": ok,
+        "town_admin": ok,
+        "other_town_admin": 404,
+        "station_manager": 404,
+        "other_station_manager": 404,
+        "mediator": 403,
+        "advisor": 403,
+        "volunteer": volunteer if volunteer is not None else ok,
+    }
+
+
+_prepare_activities = prepare
+
+
+def prepare(w):  # noqa: F811 - the volunteers' objects on top of the activities'
+    _prepare_activities(w)
+    build_volunteers(w)
+
+
+def v(w):
+    return build_volunteers(w)
+
+
+def _series_form(w):
+    return {**_form(w), "repeat": "weekly", "count": "3"}
+
+
+def _api_series(w):
+    return {**_api_plan(w), "repeat": "weekly", "count": 3}
+
+
+ROWS += [
+    # --- a volunteer's own pages ---
+    ("my shifts", "GET", lambda w: (v(w), "/activities/volunteers/me/")[1], VOLUNTEER_ONLY_PAGE),
+    ("my volunteer profile", "GET", lambda w: "/activities/volunteers/me/profile/", VOLUNTEER_ONLY_PAGE),
+    (
+        "my volunteer profile save",
+        "POST",
+        lambda w: "/activities/volunteers/me/profile/",
+        {**VOLUNTEER_ONLY_PAGE, "volunteer": 302},
+        lambda w: {"skills": "photo", "availability": "weekend_am", "note": "周末有空", "version": "1"},
+    ),
+    ("my hours", "GET", lambda w: "/activities/volunteers/me/hours/", VOLUNTEER_ONLY_PAGE),
+    ("my certificate", "GET", lambda w: "/activities/volunteers/me/certificate.pdf", VOLUNTEER_ONLY_PAGE),
+    (
+        "shift sign-up 友谊",
+        "POST",
+        lambda w: f"/activities/shifts/{v(w).youyi_shift.pk}/signup/",
+        {**VOLUNTEER_ONLY_PAGE, "volunteer": 302},
+    ),
+    (
+        "shift sign-up cancel 友谊",
+        "POST",
+        lambda w: f"/activities/signups/{v(w).youyi_future_signup.pk}/cancel/",
+        {**ANON_PAGE, **youyi_signup_rule(302)},
+    ),
+    (
+        "shift check-in 友谊",
+        "POST",
+        lambda w: f"/activities/signups/{v(w).youyi_signup.pk}/check-in/",
+        {**ANON_PAGE, **youyi_signup_rule(302)},
+    ),
+    (
+        "shift check-out 友谊",
+        "POST",
+        lambda w: f"/activities/signups/{v(w).youyi_checked_in.pk}/check-out/",
+        {**ANON_PAGE, **youyi_signup_rule(302)},
+    ),
+    # --- managers ---
+    (
+        "hours confirm 友谊",
+        "POST",
+        lambda w: f"/activities/signups/{v(w).youyi_pending.pk}/confirm/",
+        {**ANON_PAGE, **youyi_signup_rule(302, volunteer=403)},
+    ),
+    (
+        "hours correct 友谊",
+        "POST",
+        lambda w: f"/activities/signups/{v(w).youyi_pending.pk}/correct/",
+        {**ANON_PAGE, **youyi_signup_rule(302, volunteer=403)},
+        lambda w: {"hours": "1.5", "reason": "提前布置", "version": "1"},
+    ),
+    ("activity shifts 隆园", "GET", lambda w: f"/activities/{a(w)}/shifts/", {**ANON_PAGE, **longyuan()}),
+    (
+        "add a shift 隆园",
+        "POST",
+        lambda w: f"/activities/{a(w)}/shifts/",
+        {**ANON_PAGE, **longyuan(302)},
+        lambda w: {"role": "guide", "slots": "2"},
+    ),
+    ("volunteer hours", "GET", lambda w: (v(w), "/activities/hours/")[1], {**ANON_PAGE, **MANAGERS}),
+    ("volunteer hours Excel", "GET", lambda w: "/activities/hours.xlsx", {**ANON_PAGE, **MANAGERS}),
+    ("volunteers", "GET", lambda w: "/activities/volunteers/", {**ANON_PAGE, **MANAGERS}),
+    # --- series ---
+    ("plan a series form", "GET", lambda w: "/activities/series/new/", {**ANON_PAGE, **LIST}),
+    (
+        "plan a series at 隆园社区",
+        "POST",
+        lambda w: "/activities/series/new/",
+        {**ANON_PAGE, **longyuan(302), "other_town_admin": 400, "other_station_manager": 400},
+        _series_form,
+    ),
+    (
+        "series future form 隆园",
+        "GET",
+        lambda w: f"/activities/{v(w).occurrence.pk}/series/",
+        {**ANON_PAGE, **longyuan()},
+    ),
+    (
+        "series future save 隆园",
+        "POST",
+        lambda w: f"/activities/{v(w).occurrence.pk}/series/",
+        {**ANON_PAGE, **longyuan(302)},
+        lambda w: {
+            "title": "周六学英语（进阶）",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "seats": "10",
+            "version": "1",
+        },
+    ),
+    (
+        "series cancel the rest 隆园",
+        "POST",
+        lambda w: f"/activities/{v(w).occurrence.pk}/series/cancel/",
+        {**ANON_PAGE, **longyuan(302)},
+        lambda w: {"reason": "场地装修"},
+    ),
+    # --- calendars ---
+    ("calendar month", "GET", lambda w: "/activities/calendar/", {**ANON_PAGE, **LIST}),
+    ("calendar week", "GET", lambda w: "/activities/calendar/week/", {**ANON_PAGE, **LIST}),
+    ("calendar list", "GET", lambda w: "/activities/calendar/list/", {**ANON_PAGE, **LIST}),
+    ("public town calendar", "GET", lambda w: (v(w), "/public/towns/330109113/calendar/")[1], {"default": 200}),
+    ("public station calendar", "GET", lambda w: f"/public/stations/{station(w)}/calendar/", {"default": 200}),
+    (
+        "public calendar of a planned station",
+        "GET",
+        lambda w: f"/public/stations/{v(w).youyi_activity.station_id}/calendar/",
+        {"default": 404},
+    ),
+    # --- API ---
+    ("API my volunteer profile", "GET", lambda w: (v(w), "/api/volunteering/profile")[1], VOLUNTEER_ONLY_API),
+    (
+        "API my volunteer profile save",
+        "PATCH",
+        lambda w: "/api/volunteering/profile",
+        VOLUNTEER_ONLY_API,
+        lambda w: {"version": 1, "skills": ["photo"], "availability": ["weekend_am"]},
+    ),
+    ("API open shifts", "GET", lambda w: "/api/volunteering/shifts/open", VOLUNTEER_ONLY_API),
+    ("API my sign-ups", "GET", lambda w: "/api/volunteering/signups/mine", VOLUNTEER_ONLY_API),
+    (
+        "API shift sign-up 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/shifts/{v(w).youyi_shift.pk}/signup",
+        {**VOLUNTEER_ONLY_API, "volunteer": 201},
+    ),
+    (
+        "API shift sign-up cancel 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/signups/{v(w).youyi_future_signup.pk}/cancel",
+        {**ANON_API, **youyi_signup_rule(200)},
+    ),
+    (
+        "API check-in 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/signups/{v(w).youyi_signup.pk}/check-in",
+        {**ANON_API, **youyi_signup_rule(200)},
+    ),
+    (
+        "API check-out 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/signups/{v(w).youyi_checked_in.pk}/check-out",
+        {**ANON_API, **youyi_signup_rule(200)},
+    ),
+    (
+        "API activity shifts 隆园",
+        "GET",
+        lambda w: f"/api/volunteering/activities/{a(w)}/shifts",
+        {**ANON_API, **longyuan()},
+    ),
+    (
+        "API add a shift 隆园",
+        "POST",
+        lambda w: f"/api/volunteering/activities/{a(w)}/shifts",
+        {**ANON_API, **longyuan(201)},
+        lambda w: {"role": "photo", "slots": 2},
+    ),
+    ("API volunteer hours", "GET", lambda w: (v(w), "/api/volunteering/hours")[1], {**ANON_API, **MANAGERS}),
+    (
+        "API hours correct 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/signups/{v(w).youyi_pending.pk}/correct",
+        {**ANON_API, **youyi_signup_rule(200, volunteer=403)},
+        lambda w: {"version": 1, "minutes": 60, "reason": "提前布置"},
+    ),
+    (
+        "API hours confirm 友谊",
+        "POST",
+        lambda w: f"/api/volunteering/signups/{v(w).youyi_pending.pk}/confirm",
+        {**ANON_API, **youyi_signup_rule(200, volunteer=403)},
+    ),
+    (
+        "API plan a series at 隆园社区",
+        "POST",
+        lambda w: "/api/activity-series/",
+        {**ANON_API, **longyuan(201), "other_town_admin": 400, "other_station_manager": 400},
+        _api_series,
+    ),
+    (
+        "API series future 隆园",
+        "POST",
+        lambda w: f"/api/activity-series/{v(w).series.pk}/future",
+        {**ANON_API, **longyuan()},
+        lambda w: {"from_activity": v(w).occurrence.pk, "version": 1, "title": "周六学英语（进阶）"},
+    ),
+    (
+        "API calendar",
+        "GET",
+        lambda w: "/api/calendar/?date_from=2026-12-01&date_to=2026-12-31",
+        {**ANON_API, **LIST},
+    ),
+    (
+        "API public calendar",
+        "GET",
+        lambda w: f"/api/calendar/public?date_from=2026-12-01&date_to=2026-12-31&station={station(w)}",
+        {"default": 200},
+    ),
+]

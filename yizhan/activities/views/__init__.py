@@ -79,3 +79,44 @@ __all__ += [
     "public_registration_cancel",
     "registration_new_link",
 ]
+from .calendar import calendar_list, calendar_month, calendar_week  # noqa: E402 - topics added after the first slice
+from .series import series_cancel, series_create, series_edit  # noqa: E402
+from .volunteers import (  # noqa: E402
+    activity_shifts,
+    hours_confirm,
+    hours_correct,
+    hours_export,
+    hours_list,
+    my_certificate,
+    my_hours,
+    my_profile,
+    my_shifts,
+    shift_signup,
+    signup_cancel,
+    signup_check_in,
+    signup_check_out,
+    volunteer_list,
+)
+
+__all__ += [
+    "calendar_month",
+    "calendar_week",
+    "calendar_list",
+    "series_create",
+    "series_edit",
+    "series_cancel",
+    "activity_shifts",
+    "shift_signup",
+    "signup_cancel",
+    "signup_check_in",
+    "signup_check_out",
+    "hours_confirm",
+    "hours_correct",
+    "hours_list",
+    "hours_export",
+    "volunteer_list",
+    "my_shifts",
+    "my_profile",
+    "my_hours",
+    "my_certificate",
+]

@@ -1,0 +1,91 @@
+"""Calendar pages for staff: month and week grids and a phone-friendly list, per station and town in the user's scope,
+filtered by service line. The public calendar is in the portal (``yizhan.portal.calendar``) and uses the same
+layout helpers."""
+
+from datetime import date, timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+
+from yizhan.core.permissions import requires
+
+from .. import selectors_calendar as cal
+from ..forms_volunteers import CalendarForm
+from ..permissions import uses_calendar
+
+LIST_DAYS = 14
+
+
+def month_context(form: CalendarForm, *, public: bool = False, **fixed) -> dict:
+    """The month grid of the form's day (shared with the portal's public calendar)."""
+    values = {**form.values(), **fixed} if not form.errors else {**fixed}
+    day: date = values.pop("day", None) or timezone.localdate()
+    first, last = cal.month_range(day.year, day.month)
+    fetch = cal.public_calendar_activities if public else cal.calendar_activities
+    activities = fetch(start=first, end=last, **values) if not form.errors else []
+    previous = day.replace(day=1) - timedelta(days=1)
+    following = day.replace(day=28) + timedelta(days=4)
+    return {
+        "form": form,
+        "day": day,
+        "weeks": cal.month_grid(day.year, day.month, activities),
+        "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "previous": previous.replace(day=1),
+        "next": following.replace(day=1),
+    }
+
+
+def week_context(form: CalendarForm, *, public: bool = False, **fixed) -> dict:
+    values = {**form.values(), **fixed} if not form.errors else {**fixed}
+    day: date = values.pop("day", None) or timezone.localdate()
+    monday = day - timedelta(days=day.weekday())
+    fetch = cal.public_calendar_activities if public else cal.calendar_activities
+    activities = fetch(start=monday, end=monday + timedelta(days=6), **values) if not form.errors else []
+    return {
+        "form": form,
+        "day": day,
+        "days": cal.week_days(monday, activities),
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+    }
+
+
+def list_context(form: CalendarForm, *, public: bool = False, **fixed) -> dict:
+    values = {**form.values(), **fixed} if not form.errors else {**fixed}
+    day: date = values.pop("day", None) or timezone.localdate()
+    fetch = cal.public_calendar_activities if public else cal.calendar_activities
+    activities = fetch(start=day, end=day + timedelta(days=LIST_DAYS - 1), **values) if not form.errors else []
+    days = cal.week_days(day, activities) + cal.week_days(day + timedelta(days=7), activities)
+    return {
+        "form": form,
+        "day": day,
+        "days": [d for d in days if d.activities],
+        "previous": day - timedelta(days=LIST_DAYS),
+        "next": day + timedelta(days=LIST_DAYS),
+    }
+
+
+def _form(request) -> CalendarForm:
+    return CalendarForm(request.GET or None, towns=cal.towns_in_scope())
+
+
+@requires(uses_calendar)
+def calendar_month(request):
+    form = _form(request)
+    context = {**month_context(form), "view": "month"}
+    return render(request, "activities/calendar.html", context, status=400 if form.errors else 200)
+
+
+@requires(uses_calendar)
+def calendar_week(request):
+    form = _form(request)
+    context = {**week_context(form), "view": "week"}
+    return render(request, "activities/calendar.html", context, status=400 if form.errors else 200)
+
+
+@requires(uses_calendar)
+def calendar_list(request):
+    form = _form(request)
+    context = {**list_context(form), "view": "list"}
+    return render(request, "activities/calendar.html", context, status=400 if form.errors else 200)
