@@ -121,7 +121,7 @@ class SignupOut(Schema):
     link: str
 
 
-class LookupIn(InputSchema):
+class RegistrationLookupIn(InputSchema):
     """Either the private link's ``token``, or ``activity`` with ``mobile`` and ``code``."""
 
     token: str = Field("", max_length=64)
@@ -137,7 +137,7 @@ def _activity(activity_id: int) -> Activity:
         raise Http404 from exc
 
 
-def _mine(payload: LookupIn) -> Registration:
+def _mine(payload: RegistrationLookupIn) -> Registration:
     try:
         if payload.token:
             return selectors_public.registration_by_link(payload.token)
@@ -155,7 +155,7 @@ def _mine(payload: LookupIn) -> Registration:
     throttle=THROTTLED,
     summary="My registration, by private link token or by activity, mobile number and code",
 )
-def my_registration(request, payload: LookupIn):
+def my_registration(request, payload: RegistrationLookupIn):
     return _mine(payload)
 
 
@@ -165,7 +165,7 @@ def my_registration(request, payload: LookupIn):
     throttle=THROTTLED,
     summary="Cancel my registration (the first waitlisted person gets the seat)",
 )
-def cancel_my_registration(request, payload: LookupIn):
+def cancel_my_registration(request, payload: RegistrationLookupIn):
     registration = _mine(payload)
     if registration.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("This registration was cancelled already."))

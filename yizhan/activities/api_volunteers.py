@@ -93,7 +93,7 @@ class ShiftIn(InputSchema):
     note: str = Field("", max_length=NOTE_MAX)
 
 
-class SignupOut(Schema):
+class ShiftSignupOut(Schema):
     id: int
     shift: int = Field(..., alias="shift_id")
     activity_title: str = Field(..., alias="shift.activity.title")
@@ -111,7 +111,7 @@ class SignupOut(Schema):
 
 class SignupPage(Schema):
     meta: PageMeta
-    items: list[SignupOut]
+    items: list[ShiftSignupOut]
 
 
 class HoursFilters(PageQuery):
@@ -150,7 +150,7 @@ class FutureIn(InputSchema):
     end_time: time | None = None
 
 
-class CalendarQuery(InputSchema):
+class ActivityCalendarQuery(InputSchema):
     date_from: Day
     date_to: Day
     station: int | None = Field(None, ge=1, le=MAX_ID)
@@ -195,7 +195,7 @@ def _series_out(series: ActivitySeries) -> dict:
     }
 
 
-def _range(query: CalendarQuery) -> None:
+def _range(query: ActivityCalendarQuery) -> None:
     if query.date_to < query.date_from:
         raise ValidationError({"date_to": _("The end of the range must not be before its start.")})
     if (query.date_to - query.date_from).days > selectors_calendar.MAX_RANGE_DAYS:
@@ -226,13 +226,13 @@ def open_shifts(request):
     return list(selectors_volunteers.open_shifts(request.user)[:100])
 
 
-@volunteers_router.get("/signups/mine", response=list[SignupOut], summary="My shift sign-ups")
+@volunteers_router.get("/signups/mine", response=list[ShiftSignupOut], summary="My shift sign-ups")
 @requires(is_volunteer)
 def my_signups(request):
     return list(selectors_volunteers.my_signups(request.user)[:200])
 
 
-@volunteers_router.post("/shifts/{shift_id}/signup", response={201: SignupOut}, summary="Sign up for a shift")
+@volunteers_router.post("/shifts/{shift_id}/signup", response={201: ShiftSignupOut}, summary="Sign up for a shift")
 @requires(is_volunteer)
 def signup(request, shift_id: int):
     try:
@@ -243,19 +243,19 @@ def signup(request, shift_id: int):
     return HttpStatus(201, selectors_volunteers.signup_get(created.pk))
 
 
-@volunteers_router.post("/signups/{signup_id}/cancel", response=SignupOut, summary="Cancel a sign-up")
+@volunteers_router.post("/signups/{signup_id}/cancel", response=ShiftSignupOut, summary="Cancel a sign-up")
 @requires(is_volunteer | manages_volunteers)
 def cancel_signup(request, signup_id: int):
     return services.shift_signup_cancel(signup=_signup(signup_id), cancelled_by=request.user)
 
 
-@volunteers_router.post("/signups/{signup_id}/check-in", response=SignupOut, summary="Check in to a shift")
+@volunteers_router.post("/signups/{signup_id}/check-in", response=ShiftSignupOut, summary="Check in to a shift")
 @requires(is_volunteer | manages_volunteers)
 def check_in(request, signup_id: int):
     return services.shift_check_in(signup=_signup(signup_id), actor=request.user)
 
 
-@volunteers_router.post("/signups/{signup_id}/check-out", response=SignupOut, summary="Check out of a shift")
+@volunteers_router.post("/signups/{signup_id}/check-out", response=ShiftSignupOut, summary="Check out of a shift")
 @requires(is_volunteer | manages_volunteers)
 def check_out(request, signup_id: int):
     return services.shift_check_out(signup=_signup(signup_id), actor=request.user)
@@ -292,7 +292,9 @@ def list_hours(request, filters: Query[HoursFilters]):
     return {"meta": meta, "items": items}
 
 
-@volunteers_router.post("/signups/{signup_id}/correct", response=SignupOut, summary="Correct the hours, with a reason")
+@volunteers_router.post(
+    "/signups/{signup_id}/correct", response=ShiftSignupOut, summary="Correct the hours, with a reason"
+)
 @requires(manages_volunteers)
 def correct_hours(request, signup_id: int, payload: CorrectIn):
     return services.hours_correct(
@@ -304,7 +306,7 @@ def correct_hours(request, signup_id: int, payload: CorrectIn):
     )
 
 
-@volunteers_router.post("/signups/{signup_id}/confirm", response=SignupOut, summary="Confirm the hours")
+@volunteers_router.post("/signups/{signup_id}/confirm", response=ShiftSignupOut, summary="Confirm the hours")
 @requires(manages_volunteers)
 def confirm_hours(request, signup_id: int):
     return services.hours_confirm(signup=_signup(signup_id), confirmed_by=request.user)
@@ -350,7 +352,7 @@ def update_future(request, series_id: int, payload: FutureIn):
 
 @calendar_router.get("/", response=list[CalendarEventOut], summary="Activities by date range in your scope")
 @requires(uses_calendar)
-def staff_calendar(request, query: Query[CalendarQuery]):
+def staff_calendar(request, query: Query[ActivityCalendarQuery]):
     _range(query)
     return selectors_calendar.calendar_activities(
         start=query.date_from,
@@ -367,7 +369,7 @@ def staff_calendar(request, query: Query[CalendarQuery]):
     auth=None,
     summary="Public activities by date range, town and station (no sign-in)",
 )
-def public_calendar(request, query: Query[CalendarQuery]):
+def public_calendar(request, query: Query[ActivityCalendarQuery]):
     _range(query)
     return selectors_calendar.public_calendar_activities(
         start=query.date_from,

@@ -510,7 +510,7 @@ class WarningGroupOut(Schema):
     rows: list[WarningOut]
 
 
-class CountOut(Schema):
+class BreakdownOut(Schema):
     code: str | int
     name: str
     count: int
@@ -533,10 +533,10 @@ class StatisticsOut(Schema):
     success_rate: float | None = Field(..., description="agreements / closed")
     average_days: float | None = Field(..., description="Average days from acceptance to closing")
     overdue: int = Field(..., description="Past the deadline while open, or closed after it")
-    by_month: list[CountOut] = Field(..., description="By month of intake with a year, else by year")
-    by_type: list[CountOut]
-    by_source: list[CountOut]
-    by_outcome: list[CountOut]
+    by_month: list[BreakdownOut] = Field(..., description="By month of intake with a year, else by year")
+    by_type: list[BreakdownOut]
+    by_source: list[BreakdownOut]
+    by_outcome: list[BreakdownOut]
     by_studio: list[StudioCountOut]
 
 

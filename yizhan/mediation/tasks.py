@@ -87,6 +87,7 @@ def alert_deadline_soon(case_id: int, deadline: str) -> int | None:
             kind="case_deadline_soon",
             params={"case": case.number, "case_id": case.pk, "deadline": deadline},
             dedup_key=f"case_deadline_soon:{case.pk}:{deadline}",
+            link=("mediation:case_detail", [case.pk]),
         ).pk
 
 
@@ -118,6 +119,7 @@ def alert_overdue(case_id: int, deadline: str) -> list[int]:
                 kind="case_overdue",
                 params={"case": case.number, "case_id": case.pk, "deadline": deadline, "studio": case.studio.name},
                 dedup_key=f"case_overdue:{case.pk}:{deadline}:{admin.pk}",
+                link=("mediation:case_detail", [case.pk]),
             ).pk
             for admin in town_admins(case)
         ]
@@ -152,6 +154,7 @@ def alert_confirmation_window(agreement_id: int) -> int | None:
                 "days": CONFIRMATION_DAYS,
             },
             dedup_key=f"case_confirmation_window:{agreement.pk}",
+            link=("mediation:case_detail", [case.pk]),
         ).pk
 
 
@@ -236,5 +239,6 @@ def protection_order_expiry_alert(order_id: int, expires_on: str) -> int:
                 kind="protection_order_expiring",
                 params=params,
                 dedup_key=f"protection_order_expiring:{order.pk}:{expires_on}:{user.pk}",
+                link=("mediation:case_detail", [order.case_id]),
             )
         return len(users)

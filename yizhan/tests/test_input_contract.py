@@ -372,3 +372,14 @@ def test_a_version_in_the_body_means_409_is_documented():
     assert ("POST", "/api/cases/{case_id}/accept") in versioned
     assert ("PATCH", "/api/stations/{station_id}/rooms/{room_id}") in versioned
     assert ("PATCH", "/api/stations/{station_id}/brand-items/{item_id}") in versioned
+
+
+def test_every_api_schema_has_a_name_of_its_own(client_of):
+    """Two schemas of one name are one OpenAPI component: one app's answers would be documented (and checked by
+    schemathesis) with the other's fields. Names must be unique across the apps."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    names = Counter(cls.__name__ for cls in _subclasses(Schema) if cls.__module__.startswith("yizhan."))
+    assert [name for name, count in names.items() if count > 1] == []

@@ -294,6 +294,7 @@ def _notify_cancelled(activity: Activity, *, actor: User) -> None:
                 kind="activity_cancelled",
                 params=params,
                 dedup_key=f"activity_cancelled:{activity.pk}:{user.pk}",
+                link=("activities:detail", [activity.pk]),
             )
 
     transaction.on_commit(send)

@@ -175,6 +175,7 @@ def _flag_low(activity: Activity) -> None:
                 kind="activity_low_score",
                 params=params,
                 dedup_key=f"activity_low_score:{activity.pk}:{membership.user_id}",
+                link=("activities:detail", [activity.pk]),
             )
 
     transaction.on_commit(send)

@@ -243,8 +243,8 @@ def test_calendar_and_home_panels_cost_fixed_queries(world, client_for, django_a
         assert volunteer.get("/accounts/home/").status_code == 200
     manager = client_for(world.users["station_manager"])
     manager.get("/accounts/home/")
-    # the volunteer's plus the place of the manager's role
-    with django_assert_num_queries(11):
+    # the volunteer's plus the place of the manager's role, and the residents panel (care visits, my follow-ups)
+    with django_assert_num_queries(13):
         assert manager.get("/accounts/home/").status_code == 200
 
 
