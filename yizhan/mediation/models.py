@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.accounts.models import validate_mobile
 from yizhan.accounts.roles import Role as AccountRole
@@ -491,7 +492,7 @@ class JudicialConfirmation(ScopedModel):
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Waiting for the court")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("court decision", "Confirmed")
         NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="confirmations")
