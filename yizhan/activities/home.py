@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.permissions import allows
-from yizhan.core.registry import HomePanel
+from yizhan.core.registry import Panel
 
 from . import selectors_volunteers as selectors
 from .permissions import is_station_manager, is_volunteer
 
 
-def volunteer_panel(request: HttpRequest) -> HomePanel | None:
+def volunteer_panel(request: HttpRequest) -> Panel | None:
     if not allows(is_volunteer):
         return None
     user = request.user
     today = timezone.localdate()
-    return HomePanel(
+    return Panel(
         title=_("My volunteering"),
         template="activities/home_volunteer.html",
         context={
@@ -34,11 +34,11 @@ def volunteer_panel(request: HttpRequest) -> HomePanel | None:
     )
 
 
-def manager_panel(request: HttpRequest) -> HomePanel | None:
+def manager_panel(request: HttpRequest) -> Panel | None:
     if not allows(is_station_manager):
         return None
     to_confirm = selectors.hours_to_confirm()
-    return HomePanel(
+    return Panel(
         title=_("My station this week"),
         template="activities/home_manager.html",
         context={

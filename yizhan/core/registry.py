@@ -53,9 +53,11 @@ class PlaceKind:
 
 
 @dataclass(frozen=True)
-class HomePanel:
-    """A section an app adds to a signed-in user's home page: the day's work of that app for this user (a work
-    queue, figures, quick actions). ``template`` is rendered with ``context`` under the heading ``title``."""
+class Panel:
+    """A section an app adds to a page it does not own: to a signed-in user's home page (``home_panels``: the day's
+    work of that app for this user — a work queue, figures, quick actions) or to the staff page of a place
+    (``place_panels``). ``template`` is rendered with ``context`` (as ``panel``) under the heading ``title``, by
+    ``core/_panel.html``."""
 
     title: Any  # a lazy or translated string
     template: str
@@ -73,14 +75,14 @@ class YizhanAppConfig(AppConfig):
     - ``scope_places``: ``PlaceKind`` items, the places of this app where roles are held.
     - ``reference``: dotted path to a ``load()`` that creates this app's reference data where it is missing (what its
       data migrations add); ``manage.py seed_demo`` runs every app's first.
-    - ``home_panels``: dotted paths to callables ``(request) -> HomePanel | None``: what this app shows on the
+    - ``home_panels``: dotted paths to callables ``(request) -> Panel | None``: what this app shows on the
       signed-in user's home page (``None`` when it has nothing for this user). Each reads through its app's
       selectors, so the home page's query count grows with the number of panels, not with the data.
     - ``demo``: dotted path to this app's part of the demo, a ``seed()`` returning a one-line summary (or None);
       ``manage.py seed_demo`` runs them in ``INSTALLED_APPS`` order (yizhan/core/demo.py).
-    - ``place_panels``: ``(place kind, "dotted.path.to.panel")`` pairs: ``panel(request, place)`` returns the HTML of
-      a section this app adds to the staff page of that kind of place (or ""), so that an app above the stations
-      shows its part there without the stations app importing it.
+    - ``place_panels``: ``(place kind, "dotted.path.to.builder")`` pairs: ``builder(request, place) -> Panel | None``,
+      the section this app adds to the staff page of that kind of place, so that an app above the stations shows its
+      part there without the stations app importing it. Both kinds of panel render through ``core/_panel.html``.
     """
 
     urls: tuple[tuple[str, str], ...] = ()
@@ -117,7 +119,7 @@ def _home_panel_builders() -> list[Any]:
     return [import_string(path) for config in project_apps() for path in config.home_panels]
 
 
-def home_panels(request: Any) -> list[HomePanel]:
+def home_panels(request: Any) -> list[Panel]:
     """The home page's panels for this request's user, in ``order``."""
     panels = [panel for build in _home_panel_builders() if (panel := build(request)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
@@ -168,7 +170,13 @@ def resolve_places(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], Model]
     return found
 
 
-def place_panels(kind: str, request: Any, place: Model) -> list[str]:
-    """The sections the apps add to the staff page of ``place`` (a place of ``kind``), in app order."""
-    panels = [path for config in project_apps() for panel_kind, path in config.place_panels if panel_kind == kind]
-    return [html for path in panels if (html := import_string(path)(request, place))]
+@cache
+def _place_panel_builders(kind: str) -> list[Any]:
+    paths = [path for config in project_apps() for panel_kind, path in config.place_panels if panel_kind == kind]
+    return [import_string(path) for path in paths]
+
+
+def place_panels(kind: str, request: Any, place: Model) -> list[Panel]:
+    """The sections the apps add to the staff page of ``place`` (a place of ``kind``), in ``order``."""
+    panels = [panel for build in _place_panel_builders(kind) if (panel := build(request, place)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)

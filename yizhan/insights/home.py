@@ -3,18 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.permissions import allows
-from yizhan.core.registry import HomePanel
+from yizhan.core.registry import Panel
 
 from . import selectors
 from .permissions import sees_coverage
 
 
-def coverage_panel(request) -> HomePanel | None:
+def coverage_panel(request) -> Panel | None:
     if not allows(sees_coverage):
         return None
     summary = selectors.coverage_summary()
     rate = round(100 * summary["covered"] / summary["villages"]) if summary["villages"] else 0
-    return HomePanel(
+    return Panel(
         title=_("Station coverage"),
         template="insights/_home_panel.html",
         context={**summary, "rate": rate},

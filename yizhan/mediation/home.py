@@ -4,17 +4,17 @@ queue of a mediator, an advisor or a federation admin (``selectors_insight.my_qu
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.permissions import allows
-from yizhan.core.registry import HomePanel
+from yizhan.core.registry import Panel
 
 from .permissions import sees_case_overview, uses_case_pages
 from .selectors_insight import NEAR_DEADLINE_DAYS, my_queue
 
 
-def my_cases_panel(request) -> HomePanel | None:
+def my_cases_panel(request) -> Panel | None:
     if not allows(uses_case_pages):
         return None
     queue = my_queue(request.user)
-    return HomePanel(
+    return Panel(
         title=_("My cases"),
         template="mediation/insight_queue_panel.html",
         context={"queue": queue, "near_days": NEAR_DEADLINE_DAYS, "sees_overview": allows(sees_case_overview)},

@@ -4,16 +4,16 @@ actions a station manager or admin starts the day with (``YizhanAppConfig.home_p
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.permissions import allows
-from yizhan.core.registry import HomePanel
+from yizhan.core.registry import Panel
 
 from . import selectors
 from .permissions import works_with_residents
 
 
-def residents_panel(request) -> HomePanel | None:
+def residents_panel(request) -> Panel | None:
     if not allows(works_with_residents):
         return None
-    return HomePanel(
+    return Panel(
         title=_("Residents and care visits"),
         template="people/_home_panel.html",
         context={"figures": selectors.home_figures(request.user)},

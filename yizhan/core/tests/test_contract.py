@@ -217,10 +217,10 @@ def test_home_panels_come_from_the_apps_in_order_and_skip_empty_ones(monkeypatch
 
     def queue(request):
         seen.append(request)
-        return registry.HomePanel(title="我的案件", template="x.html", context={"n": 1}, order=20)
+        return registry.Panel(title="我的案件", template="x.html", context={"n": 1}, order=20)
 
     def figures(request):
-        return registry.HomePanel(title="本月数字", template="y.html", context={}, order=10)
+        return registry.Panel(title="本月数字", template="y.html", context={}, order=10)
 
     def nothing(request):
         return None
@@ -230,6 +230,23 @@ def test_home_panels_come_from_the_apps_in_order_and_skip_empty_ones(monkeypatch
     panels = registry.home_panels(request)
     assert [panel.title for panel in panels] == ["本月数字", "我的案件"]
     assert seen == [request]
+
+
+def test_place_panels_are_panels_of_that_kind_of_place_only(monkeypatch, rf):
+    def figures(request, place):
+        return registry.Panel(title=f"活动 {place}", template="y.html", context={}, order=20)
+
+    def notes(request, place):
+        return registry.Panel(title="备注", template="z.html", context={}, order=10)
+
+    def nothing(request, place):
+        return None
+
+    builders = {"station": [figures, nothing, notes], "studio": []}
+    monkeypatch.setattr(registry, "_place_panel_builders", lambda kind: builders[kind])
+    request = rf.get("/")
+    assert [panel.title for panel in registry.place_panels("station", request, "四融驿站")] == ["备注", "活动 四融驿站"]
+    assert registry.place_panels("studio", request, "东灵") == []
 
 
 def test_messages_join_as_one_text_in_the_readers_language():
