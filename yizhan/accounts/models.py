@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core import registry
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
@@ -234,7 +235,7 @@ class ApiToken(ScopedModel):
         WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=100)
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
     prefix = models.CharField(_("key starts with"), max_length=16, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)  # SHA-256 of the key, hex

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core.scoping import InRegion, OwnedBy, ScopedManager, ScopedModel
 
@@ -37,7 +38,7 @@ class AuditLog(ScopedModel):
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logged out")
-        IMPORT = "import", _("Imported")
+        IMPORT = "import", pgettext_lazy("audit action", "Imported")
         EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

@@ -48,7 +48,7 @@ def test_station_manager_sees_no_admin_navigation(live_server, page, transaction
     login(page, live_server, "station_manager", PASSWORD)
     assert page.url.endswith("/accounts/home/")
     assert page.get_by_role("link", name="用户管理").count() == 0
-    assert page.get_by_role("link", name="审计日志").count() == 0
+    assert page.get_by_role("link", name="操作日志").count() == 0
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "home-station-manager-phone")
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.accounts.models import Role
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
@@ -267,7 +268,7 @@ class TargetGroup(models.Model):
     """重点人群: data, extended by federation admins (留守儿童, 困境儿童, 单亲母亲 …)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)

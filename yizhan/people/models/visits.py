@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.accounts.models import Role
 from yizhan.core.fields import EncryptedField, SensitiveFieldsMixin
@@ -50,7 +51,7 @@ class VisitPlan(ScopedModel):
         HALF_YEARLY = 182, _("Every six months")
         YEARLY = 365, _("Yearly")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=100)
     group = models.ForeignKey(
         TargetGroup, verbose_name=_("target group"), on_delete=models.PROTECT, related_name="visit_plans"
     )
@@ -231,7 +232,7 @@ class Need(ScopedModel, SensitiveFieldsMixin):
 
 class FollowUpAction(ScopedModel):
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(_("action"), max_length=200)
+    description = models.CharField(pgettext_lazy("follow-up", "action"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="followup_actions"
     )

@@ -21,7 +21,7 @@ def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_fo
     assert "融智" in html
     assert "教育培训" in html
     assert "公益活动室" in html
-    assert "找驿站" in html  # the portal's own catalogue, in Chinese by default
+    assert "查找驿站" in html  # the portal's own catalogue, in Chinese by default
     assert "139****5678" in html
     assert "13912345678" not in html
     assert "内部联络" not in html
