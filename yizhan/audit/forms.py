@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form
+from yizhan.core.widgets import SearchableSelect
 
 from . import display
 from .models import AuditLog
@@ -16,7 +17,7 @@ class AuditFilterForm(Form):
     """The audit log's filters as choices: who, what kind of record, what was done, when."""
 
     actor = forms.CharField(label=_("By"), required=False, max_length=150)
-    target_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    target_type = forms.ChoiceField(label=_("Kind of record"), required=False, widget=SearchableSelect)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All"))] + AuditLog.Action.choices)
     target_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     region = forms.RegexField(
@@ -37,7 +38,9 @@ class AuditFilterForm(Form):
         if people is not None and len(people) <= ACTOR_CHOICES_MAX:
             choices = [(user.get_username(), getattr(user, "name", "") or user.get_username()) for user in people]
             anyone = [("", _("Anyone")), *choices]
-            self.fields["actor"] = forms.ChoiceField(label=_("By"), required=False, choices=anyone)
+            self.fields["actor"] = forms.ChoiceField(
+                label=_("By"), required=False, choices=anyone, widget=SearchableSelect
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

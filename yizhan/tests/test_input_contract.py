@@ -273,7 +273,7 @@ def test_a_person_with_a_control_character_is_refused_by_the_api_and_nothing_is_
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"name": ["不能包含控制字符。"]}
+    assert response.json()["errors"] == {"name": ["文本中不能包含控制字符。"]}
     with scopes_disabled():
         assert not Person.all_objects.filter(name__contains="\u0001").exists()
 
@@ -285,7 +285,7 @@ def test_multi_line_notes_keep_their_line_breaks_and_refuse_other_controls(clien
     url = f"/api/people/{person.pk}"
     response = client.patch(url, {"version": person.version, "notes": "第一行\n第二行\x07"}, "application/json")
     assert response.status_code == 422
-    assert response.json()["errors"] == {"notes": ["不能包含控制字符。"]}
+    assert response.json()["errors"] == {"notes": ["文本中不能包含控制字符。"]}
     response = client.patch(url, {"version": person.version, "notes": "第一行\n第二行"}, "application/json")
     assert response.status_code == 200
 

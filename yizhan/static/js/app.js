@@ -4,3 +4,23 @@ document.addEventListener("submit", function (event) {
   var message = form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) { event.preventDefault(); }
 });
+
+// Searchable selects (core/widgets.py): tom-select, served locally. Pages swapped in by htmx get theirs too.
+function yizhanSearchable(root) {
+  if (!window.TomSelect || !root.querySelectorAll) { return; }
+  root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    if (select.tomselect) { return; }
+    var texts = select.dataset;
+    new window.TomSelect(select, {
+      plugins: select.multiple ? { remove_button: { title: texts.remove, label: "×" } } : [],
+      maxOptions: null,
+      allowEmptyOption: true,
+      placeholder: texts.placeholder,
+      render: {
+        no_results: function (data, escape) { return '<div class="no-results">' + escape(texts.noResults) + "</div>"; }
+      }
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { yizhanSearchable(document); });
+document.addEventListener("htmx:afterSettle", function (event) { yizhanSearchable(event.target); });
