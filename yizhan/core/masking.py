@@ -18,6 +18,8 @@ check character computed from the other 17. So:
   narrow the date to days around New Year). The full date only through the audited reveal or the audited full export.
   Audit rows keep it as stars: an age stored with a time would narrow the date as rows accumulate.
 - **Mobile** (``mobile``, ``phone``): first 3 and last 4 digits (138****8000); the 4 hidden digits follow from nothing.
+  The one exception: a contact number a station or studio chose to publish (``ContactBase.is_public``) is not personal
+  data; the public pages show it in full, as a link to call (``ContactBase.public_phone``).
 - **Address** (``address``): up to the village or community, which the record names anyway.
 - **Free text** (``text``): stars.
 - **Name of a person outside the viewer's scope** (``name``): the surname and two stars (王**), whatever the length.

@@ -1,7 +1,10 @@
 """Reads for the public pages: they run under the anonymous scope whoever is signed in, so they show operating
 places marked public, and only their public parts (contacts, photos, active brand items marked public)."""
 
+from collections import Counter
+
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from yizhan.core.scoping import anonymous_scope
 from yizhan.mediation import selectors as mediation_selectors
@@ -12,12 +15,22 @@ from yizhan.stations.models import BrandItem, Photo, Station
 
 
 def public_towns() -> list[Region]:
+    """Towns with an open station or studio, each with ``stations`` and ``studios`` (their numbers) and its district
+    (``parent``), in three queries."""
     with anonymous_scope():
-        found = set(Station.objects.values_list("region__parent_id", flat=True))
-        found |= set(Studio.objects.values_list("region__parent_id", flat=True))
-    parents = {pk for pk in found if pk is not None}  # villages always have a town; the type allows None
-    # unscoped: town names of the public portal (place names are public)
-    return list(Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN).order_by("code"))
+        stations = Counter(Station.objects.values_list("region__parent_id", flat=True))
+        studios = Counter(Studio.objects.values_list("region__parent_id", flat=True))
+    parents = {pk for pk in (*stations, *studios) if pk is not None}  # a village always has a town; typed optional
+    # unscoped: town and district names of the public portal (place names are public)
+    towns = list(
+        Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN)
+        .select_related("parent")
+        .order_by("code")
+    )
+    for town in towns:
+        setattr(town, "stations", stations[town.pk])  # noqa: B010  # an attribute for the page, not a field
+        setattr(town, "studios", studios[town.pk])  # noqa: B010
+    return towns
 
 
 def public_town(code: str) -> Region:
@@ -26,6 +39,7 @@ def public_town(code: str) -> Region:
 
 
 def public_places_in_town(town: Region) -> tuple[list, list]:
+    """The open, public stations (each with ``open_now`` and ``open_text``) and studios of a town."""
     with anonymous_scope():
         stations = list(
             Station.objects.filter(region__parent=town)
@@ -41,14 +55,36 @@ def public_places_in_town(town: Region) -> tuple[list, list]:
             .order_by("region__code", "name")
         )
         studios = list(Studio.objects.filter(region__parent=town).select_related("region").order_by("region__code"))
+        states = stations_selectors.open_states(stations)
+    today = timezone.localdate()
+    for station in stations:
+        setattr(station, "open_now", states[station.pk])  # noqa: B010  # attributes for the page, not fields
+        setattr(station, "open_text", states[station.pk].describe(today))  # noqa: B010
     return stations, studios
+
+
+def villages_of_town(town: Region, stations: list, studios: list) -> list[dict]:
+    """Every village of the town, in code order, with its open stations and studios: the town page's grid."""
+    # unscoped: village names of the public portal (place names are public)
+    villages = Region.all_objects.filter(parent=town, level=Region.Level.VILLAGE).order_by("code")
+    return [
+        {
+            "village": village,
+            "stations": [s for s in stations if s.region_id == village.pk],
+            "studios": [s for s in studios if s.region_id == village.pk],
+        }
+        for village in villages
+    ]
 
 
 def public_station(pk) -> stations_selectors.StationProfile:
     """The public profile of an operating, public station; Station.DoesNotExist otherwise."""
     with anonymous_scope():
         station = Station.objects.select_related("region", "region__parent").get(pk=pk)
-        return stations_selectors.station_profile(station, public=True)
+        profile = stations_selectors.station_profile(station, public=True)
+    if profile.open_now is not None:
+        profile.open_text = profile.open_now.describe(timezone.localdate())
+    return profile
 
 
 def public_studio(pk) -> dict:

@@ -25,7 +25,10 @@ def town(request, code):
     except Region.DoesNotExist as exc:
         raise Http404 from exc
     stations, studios = selectors.public_places_in_town(region)
-    return render(request, "portal/town.html", {"town": region, "stations": stations, "studios": studios})
+    villages = selectors.villages_of_town(region, stations, studios)
+    return render(
+        request, "portal/town.html", {"town": region, "stations": stations, "studios": studios, "villages": villages}
+    )
 
 
 def station(request, pk):

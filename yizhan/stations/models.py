@@ -334,6 +334,12 @@ class ContactBase(ScopedModel, SensitiveFieldsMixin):
     def masked_phone(self) -> str:
         return self.masked("phone")
 
+    @property
+    def public_phone(self) -> str:
+        """The number in full, for the public pages: a number the place chose to publish (``is_public``) is not
+        personal data (DESIGN §4, ``core/masking.py``). Empty for a contact that is not public."""
+        return self.phone if self.is_public else ""
+
     def can_reveal(self, user, field_name: str) -> bool:
         return field_name == "phone" and user.is_authenticated and self.place_rule(require_scope(), self.place)
 

@@ -1,14 +1,14 @@
 """Reads of the station network, always through the scoped managers. Query counts do not grow with the data."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from yizhan.accounts.models import Role, RoleMembership
 
-from .hours import week_table
+from .hours import OpenState, open_state, week_table
 from .models import (
     BrandItem,
     Contact,
@@ -104,6 +104,8 @@ class StationProfile:
     positions: list = field(default_factory=list)
     sharing_places: list = field(default_factory=list)  # mediation studios … on its premises
     total_room_area: float = 0
+    open_now: OpenState | None = None  # public profiles: open now, or when it opens next
+    open_text: str = ""  # what a resident reads of open_now (the portal's selector sets it)
 
     @property
     def inactive_items(self) -> list:
@@ -118,11 +120,14 @@ def station_profile(station: Station, *, public: bool = False) -> StationProfile
     if public:
         exceptions = exceptions.filter(date__gte=timezone.localdate())
     rooms = list(station_rooms(station))
+    intervals = list(OpeningInterval.objects.filter(station=station))
+    dated = list(exceptions[:30])
     return StationProfile(
         station=station,
         rooms=rooms,
-        week=week_table(OpeningInterval.objects.filter(station=station)),
-        exceptions=list(exceptions[:30]),
+        week=week_table(intervals),
+        exceptions=dated,
+        open_now=open_state(intervals, dated, timezone.localtime()) if public else None,
         items=items,
         lines=lines,
         catalogue=catalogue(lines, items),
@@ -132,6 +137,20 @@ def station_profile(station: Station, *, public: bool = False) -> StationProfile
         sharing_places=station.sharing_places(),
         total_room_area=sum((r.area or 0) for r in rooms),
     )
+
+
+def open_states(stations, at: datetime | None = None) -> dict[int, OpenState]:
+    """Whether each station is open at ``at`` (now by default), in two queries whatever the number of stations."""
+    at = timezone.localtime(at)
+    ids = [station.pk for station in stations]
+    intervals: dict[int, list] = {pk: [] for pk in ids}
+    exceptions: dict[int, list] = {pk: [] for pk in ids}
+    for interval in OpeningInterval.objects.filter(station_id__in=ids):
+        intervals[interval.station_id].append(interval)
+    week = (at.date(), at.date() + timedelta(days=7))
+    for exception in HoursException.objects.filter(station_id__in=ids, date__range=week):
+        exceptions[exception.station_id].append(exception)
+    return {pk: open_state(intervals[pk], exceptions[pk], at) for pk in ids}
 
 
 def with_place(contacts, **place) -> list:

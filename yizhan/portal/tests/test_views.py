@@ -2,6 +2,7 @@ import pytest
 
 from yizhan.core.scoping import scopes_disabled
 from yizhan.mediation.tests.network import build_studio_network
+from yizhan.regions.models import Region
 from yizhan.stations.models import BrandItem
 from yizhan.stations.tests.network import count_queries, grow_network, make_photo
 
@@ -11,7 +12,7 @@ def net(world):
     return build_studio_network(world)
 
 
-def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_for):
+def test_public_station_page_shows_offer_and_the_published_numbers_in_full(net, world, client_for):
     with scopes_disabled():
         BrandItem.all_objects.create(station=net.station, name="内部停用", is_active=False)
     response = client_for(None).get(f"/public/stations/{net.station.pk}/")
@@ -22,8 +23,9 @@ def test_public_station_page_shows_offer_and_masks_numbers(net, world, client_fo
     assert "教育培训" in html
     assert "公益活动室" in html
     assert "查找驿站" in html  # the portal's own catalogue, in Chinese by default
-    assert "139****5678" in html
-    assert "13912345678" not in html
+    # a number the station chose to publish is not personal data: in full, as a link to call (finding 7 of issue 9)
+    assert '<a href="tel:13912345678" data-testid="public-phone">13912345678</a>' in html
+    assert "139****5678" not in html
     assert "内部联络" not in html
     assert "13987654321" not in html
     assert "139****4321" not in html
@@ -63,3 +65,34 @@ def test_nul_characters_in_a_public_query_are_refused(net, world, client_for):
     response = client_for(world.users["town_admin"]).get("/public/?x=%00")
     assert response.status_code == 400
     assert "空字符" in response.content.decode()
+
+
+def test_the_front_page_lists_towns_with_their_district_and_numbers(net, world, client_for):
+    html = client_for(None).get("/public/").content.decode()
+    cards = html.split('data-testid="public-town"')[1:]
+    html = next(card for card in cards if "瓜沥镇" in card)
+    assert "萧山区" in html
+    assert "1 个驿站" in html  # the planned station is not open, so not counted
+    assert "1 个调解工作室" in html
+    assert "/activities/public/towns/330109113/" in html
+
+
+def test_the_town_page_shows_every_village_and_whether_stations_are_open(net, world, client_for):
+    html = client_for(None).get("/public/towns/330109113/").content.decode()
+    grid = html.split('data-testid="village-grid"')[1]
+    with scopes_disabled():
+        villages = list(Region.all_objects.filter(parent__code="330109113", level=5).values_list("name", flat=True))
+    assert villages
+    assert all(name in grid for name in villages)
+    assert f'href="/public/stations/{net.station.pk}/"' in grid
+    assert f'href="/public/studios/{net.studio.pk}/"' in grid
+    assert "尚无开放的驿站" in grid
+    # the station has Monday-morning hours: the card says whether it is open now or when it opens next
+    assert 'data-testid="open-now"' in html
+
+
+@pytest.mark.parametrize("n", [10, 200])
+def test_the_front_and_town_pages_cost_the_same_queries_at_any_size(net, world, client_for, n):
+    grow_network(world, n)
+    assert count_queries(client_for(None), "/public/") == 3
+    assert count_queries(client_for(None), "/public/towns/330109113/") == 7
