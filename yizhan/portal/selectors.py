@@ -22,11 +22,8 @@ def public_towns() -> list[Region]:
         studios = Counter(Studio.objects.values_list("region__parent_id", flat=True))
     parents = {pk for pk in (*stations, *studios) if pk is not None}  # a village always has a town; typed optional
     # unscoped: town and district names of the public portal (place names are public)
-    towns = list(
-        Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN)
-        .select_related("parent")
-        .order_by("code")
-    )
+    found = Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN)
+    towns = list(found.select_related("parent").order_by("code"))
     for town in towns:
         setattr(town, "stations", stations[town.pk])  # noqa: B010  # an attribute for the page, not a field
         setattr(town, "studios", studios[town.pk])  # noqa: B010

@@ -51,3 +51,9 @@ def colon() -> str:
 def sentences(messages: Any) -> str:
     """Messages joined as one text in the reader's language (``core.text.join_sentences``)."""
     return join_sentences(messages or [])
+
+
+@register.simple_tag
+def page_numbers(page: Any) -> list[Any]:
+    """The page numbers a pagination bar shows: the first and last, two around the current one, "…" between."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
