@@ -2,6 +2,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.urls import reverse
 
 from yizhan.core import registry
+from yizhan.core.collation import pinyin
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
 
@@ -25,7 +26,7 @@ def user_list(*, search: str = "", role: str = "", key: str = ""):
             .order_by("region__code"),
             to_attr="active_membership_list",
         )
-    ).order_by("username")
+    ).order_by(pinyin("name"), "username")
     search = (search or "").strip()
     key = key or search_key(search)
     if key:

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 
+from yizhan.core.collation import pinyin
+
 from .models import AuditLog, AuditQuerySet
 
 
@@ -41,7 +43,7 @@ def audit_list(
 
 def audit_people(limit: int) -> list[Any]:
     """Accounts in the reader's scope, by name, at most ``limit`` (the audit filter's "by" choices)."""
-    return list(get_user_model().objects.order_by("name", "username")[:limit])
+    return list(get_user_model().objects.order_by(pinyin("name"), "username")[:limit])
 
 
 def audit_get(pk: int) -> AuditLog:

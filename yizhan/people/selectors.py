@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yizhan.accounts.models import Role, User
 from yizhan.audit.models import AuditLog
+from yizhan.core.collation import pinyin
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
 from yizhan.core.scoping import require_scope
@@ -125,7 +126,7 @@ def person_list(
         )
     if age_band in AGE_BANDS:
         qs = qs.filter(age_band_q(age_band))
-    return qs.order_by("region__code", "name", "id")
+    return qs.order_by("region__code", pinyin("name"), "id")
 
 
 def person_get(pk) -> Person:
