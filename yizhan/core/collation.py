@@ -25,7 +25,7 @@ def pinyin(field: str) -> Collate:
 def pinyin_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key: each character by its pinyin with tone number (Han characters first, then others, as ICU does),
     then the text itself to keep homophones apart in a stable order."""
-    syllables = lazy_pinyin(text or "", style=Style.TONE3, errors=lambda chars: [f"\uffff{c}" for c in chars])
+    syllables = lazy_pinyin(text or "", style=Style.TONE3, errors=lambda chars: f"\uffff{chars}")
     return (*((1 if s.startswith("\uffff") else 0, s) for s in syllables), (2, text or ""))
 
 
