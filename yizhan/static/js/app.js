@@ -24,3 +24,20 @@ function yizhanSearchable(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { yizhanSearchable(document); });
 document.addEventListener("htmx:afterSettle", function (event) { yizhanSearchable(event.target); });
+
+// Tables marked class="stack" become one card per row on phones (app.css): each cell is labelled with its column's
+// header. Without JavaScript the table keeps its columns and scrolls inside its frame.
+function yizhanStack(root) {
+  if (!root.querySelectorAll) { return; }
+  root.querySelectorAll("table.stack").forEach(function (table) {
+    var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (headers[i] && !cell.hasAttribute("colspan")) { cell.setAttribute("data-label", headers[i]); }
+      });
+    });
+    table.classList.add("stacked");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { yizhanStack(document); });
+document.addEventListener("htmx:afterSettle", function (event) { yizhanStack(event.target); });
