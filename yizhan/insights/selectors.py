@@ -1,10 +1,15 @@
 """Reads for the rollout coverage, always through the scoped managers: five queries at any size."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yizhan.activities.models import Activity
+from yizhan.audit.models import AuditLog
 from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
 from yizhan.stations.models import Station, Status
@@ -243,3 +248,26 @@ def coverage_summary() -> dict[str, int]:
         .count()
     )
     return {"villages": villages, "covered": covered, "without": villages - covered}
+
+
+QUIET_DAYS = 90  # an operating station with no change of its profile and no activity for this long needs a look
+
+
+def quiet_stations(limit: int = 5) -> tuple[int, list[Station]]:
+    """Operating stations in the reader's scope with no change of their profile (the audit log) and no activity in
+    the last ``QUIET_DAYS`` days: how many, and the first ``limit`` by village code. Two queries."""
+    since = timezone.now() - timedelta(days=QUIET_DAYS)
+    # unscoped: only whether a station in scope changed recently (no row is read)
+    changes = AuditLog.all_objects.filter(
+        target_type=Station._meta.label_lower, target_id=Cast(OuterRef("pk"), output_field=CharField()), at__gte=since
+    )
+    # unscoped: only whether a station in scope held an activity recently (no row is read)
+    activities = Activity.all_objects.filter(station=OuterRef("pk"), starts_at__gte=since)
+    quiet = (
+        Station.objects.filter(status=Status.OPERATING)
+        .exclude(Exists(changes))
+        .exclude(Exists(activities))
+        .select_related("region")
+        .order_by("region__code", "pk")
+    )
+    return quiet.count(), list(quiet[:limit])

@@ -1,7 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
+from yizhan.activities.tests.helpers import make_activity
+from yizhan.audit.models import AuditLog
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.insights import selectors
 from yizhan.insights.models import CoveragePlan
@@ -71,3 +74,29 @@ def test_coverage_counts_a_village_once_with_two_stations(net, world):
     assert data.operating_stations == 1
     with scopes_disabled():
         assert Studio.all_objects.count() == 2
+
+
+def test_quiet_stations_had_no_change_and_no_activity_for_90_days(net, world, client_for):
+    with scopes_disabled():
+        other = make_station(world.regions["330109113003"], name="第二驿站", status=Status.OPERATING)
+    with scope_for(world.users["town_admin"]):
+        count, stations = selectors.quiet_stations()
+    assert count == 2
+    assert {s.pk for s in stations} == {net.station.pk, other.pk}
+    # an activity in the last 90 days, or a change of the profile, and it is not quiet any more
+    make_activity(net.station, days=-10)
+    with scopes_disabled():
+        AuditLog.all_objects.create(
+            action=AuditLog.Action.UPDATE, target_type="stations.station", target_id=str(other.pk), region_code="330109"
+        )
+        AuditLog.all_objects.create(
+            action=AuditLog.Action.UPDATE,
+            target_type="stations.station",
+            target_id=str(net.station.pk),
+            at=timezone.now() - timedelta(days=200),
+        )
+    with scope_for(world.users["town_admin"]):
+        assert selectors.quiet_stations() == (0, [])
+    html = client_for(world.users["town_admin"]).get("/accounts/home/").content.decode()
+    assert 'data-testid="quiet-stations"><strong>0</strong>' in html
+    assert "90 天内无资料更新、无活动" in html
