@@ -225,9 +225,9 @@ def test_home_query_count(world, client_for, django_assert_num_queries, roles):
     client = client_for(user)
     client.get("/accounts/home/")
     # session, user, memberships, unread notifications, session save (3); the apps' home panels: residents (care
-    # visits, my follow-ups), coverage (villages, covered villages, quiet stations: count and first five), mediation for an admin (the region's overdue /
-    # nearly due counts, the most urgent cases) and the activities' volunteer panel (the roles here are volunteer
-    # roles: upcoming shifts, open shifts, hours this year)
+    # visits, my follow-ups), coverage (villages, covered villages, quiet stations: count and first five),
+    # mediation for an admin (the region's overdue / nearly due counts, the most urgent cases) and the activities'
+    # volunteer panel (the roles here are volunteer roles: upcoming shifts, open shifts, hours this year)
     with django_assert_num_queries(18):
         assert client.get("/accounts/home/").status_code == 200
 
