@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -610,3 +611,36 @@ def test_a_visit_asks_for_the_consent_first_and_then_opens(world, client_for):
     opened = client.get(recorded["Location"]).content.decode()
     assert 'name="findings"' in opened
     assert 'data-testid="consent-hint"' not in client.get(f"/people/{person.pk}/").content.decode()
+
+
+def _plan_buttons(html: str) -> set[str]:
+    return set(re.findall(r'name="toggle" value="(\d+)"', html))
+
+
+def test_plans_offer_pause_only_to_those_who_may_pause(world, client_for):
+    """Issue 9, finding 10: a station manager sees a town-wide plan without 暂停 (it is the town's to run); her own
+    village's plan has it; a town admin has both; a forged toggle gets the reason, not a message about creating."""
+    from yizhan.people.models import VisitPlan
+
+    group = TargetGroup.objects.get(code="single_mothers")
+    admin = client_for(world.users["town_admin"])
+    manager = client_for(world.users["station_manager"])
+    admin.post(
+        "/people/visits/plans/",
+        {"name": "全镇季访", "group": group.pk, "region": "330109113", "kind": "care", "interval_days": 91},
+    )
+    manager.post(
+        "/people/visits/plans/",
+        {"name": "隆园月访", "group": group.pk, "region": "330109113001", "kind": "care", "interval_days": 30},
+    )
+    town = VisitPlan.all_objects.get(name="全镇季访")
+    village = VisitPlan.all_objects.get(name="隆园月访")
+    html = manager.get("/people/visits/plans/").content.decode()
+    assert "全镇季访" in html
+    assert _plan_buttons(html) == {str(village.pk)}
+    assert "由瓜沥镇妇联负责" in html
+    assert _plan_buttons(admin.get("/people/visits/plans/").content.decode()) == {str(town.pk), str(village.pk)}
+    refused = manager.post("/people/visits/plans/", {"toggle": str(town.pk)}, follow=True).content.decode()
+    assert "只有瓜沥镇的妇联管理员可以暂停或恢复此计划" in refused
+    assert "制定走访计划" not in refused
+    assert VisitPlan.all_objects.get(pk=town.pk).is_active

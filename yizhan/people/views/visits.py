@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..forms import ActionForm, VisitForm, VisitPlanForm
 from ..models import Consent, FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
-from ..permissions import works_with_residents
+from ..permissions import can_manage_visit_plan, works_with_residents
 from .common import consent_form_for, get_person_or_404, staff_for
 
 
@@ -222,13 +222,17 @@ def plans(request):
     regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
     toggle = request.POST.get("toggle", "") if request.method == "POST" else ""
     if toggle:
-        plan = VisitPlan.objects.filter(pk=int(toggle)).first() if toggle.isdigit() else None
+        plan = VisitPlan.objects.select_related("region").filter(pk=int(toggle)).first() if toggle.isdigit() else None
         if plan is None:
             raise Http404
         try:
             services.visit_plan_set_active(plan=plan, active=not plan.is_active, changed_by=request.user)
         except PermissionDenied:
-            messages.error(request, _("You cannot plan visits for this area."))
+            # the page offers no button for such a plan; an old page or a second tab still gets a reason
+            messages.error(
+                request,
+                _("Only the federation admins of %(area)s can pause or resume this plan.") % {"area": plan.region.name},
+            )
         else:
             messages.success(request, _("Visit plan updated."))
         return redirect("people:plans")
@@ -243,9 +247,10 @@ def plans(request):
         else:
             messages.success(request, _("Visit plan %(name)s created.") % {"name": plan.name})
             return redirect("people:plans")
+    rows = [(plan, can_manage_visit_plan(scope, plan)) for plan in selectors.visit_plans()]
     return render(
         request,
         "people/plans.html",
-        {"plans": selectors.visit_plans(), "form": form},
+        {"plans": rows, "form": form},
         status=400 if form.errors else 200,
     )
