@@ -6,7 +6,7 @@ from yizhan.accounts.models import User
 from yizhan.core.forms import Form
 from yizhan.core.masking import mask
 
-from .models import Consent, Need, Person, Relation, TargetGroup, VisitPlan
+from .models import Consent, Household, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
 from .selectors import AGE_BANDS
 
@@ -23,6 +23,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def choose_the_only_option(field: forms.ModelChoiceField) -> None:
+    """When the user has a single option (a station manager's one village), it is chosen for her and the empty
+    "---------" goes: a required choice with one answer is not a question."""
+    options = list(field.queryset[:2]) if field.queryset is not None else []
+    if len(options) == 1:
+        field.empty_label = None
+        field.initial = options[0]
 
 
 class PersonFilterForm(Form):
@@ -65,6 +74,7 @@ class PersonForm(Form):
     def __init__(self, *args, villages=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = villages
+        choose_the_only_option(self.fields["region"])
         if editing:
             # Like the numbers, the date of birth is not shown on the form (that would be a reveal without a
             # reason or an audit row): left empty it keeps its value, or is taken from a new ID number.
@@ -135,6 +145,26 @@ class ConsentForm(Form):
 
 class WithdrawForm(Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class HouseholdJoinForm(Form):
+    """Join an existing household of the person's village. Nothing is chosen until the user chooses: a preselected
+    household put a person into a stranger's household with one click (issue 9, finding 11)."""
+
+    household = forms.ModelChoiceField(
+        label=_("Or join a household"),
+        queryset=Household.objects.none(),
+        empty_label=_("Choose a household"),
+        error_messages={
+            "required": _("Choose the household to join."),
+            "invalid_choice": _("Choose one of the households of this village."),
+        },
+    )
+
+    def __init__(self, *args, households=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if households is not None:
+            self.fields["household"].queryset = households
 
 
 class HouseholdForm(Form):
@@ -246,3 +276,4 @@ class VisitPlanForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = TargetGroup.objects.filter(is_active=True)
         self.fields["region"].queryset = regions
+        choose_the_only_option(self.fields["region"])

@@ -311,7 +311,11 @@ def test_bad_query_parameters_do_not_break_pages(world, client_for):
     assert 'data-testid="filter-error"' in response.content.decode()
     assert client.get("/people/visits/calendar/?month=2026-13").status_code == 200
     assert client.get("/people/visits/calendar/?month=abc").status_code == 200
-    assert client.post(f"/people/{person.pk}/household/", {"household": "abc"}).status_code == 404
+    household = person.household_id
+    refused = client.post(f"/people/{person.pk}/household/", {"household": "abc"}, follow=True)  # a message, no change
+    assert "请从本村（社区）的家庭户中选择。" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.household_id == household
     assert client.get("/people/999999/").status_code == 404
 
 
@@ -644,3 +648,57 @@ def test_plans_offer_pause_only_to_those_who_may_pause(world, client_for):
     assert "只有瓜沥镇的妇联管理员可以暂停或恢复此计划" in refused
     assert "制定走访计划" not in refused
     assert VisitPlan.all_objects.get(pk=town.pk).is_active
+
+
+def _select(html: str, name: str) -> str:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None, name
+    return select.group(0)
+
+
+def _selected(html: str, name: str) -> list[str]:
+    """The values of the options shown selected in the <select name=...>."""
+    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', _select(html, name))
+
+
+def test_a_single_village_is_chosen_and_several_are_not(world, client_for):
+    """Issue 9, finding 11: a manager with one village finds it chosen (no "---------"), on the registration form and
+    the visit-plan form; an admin with several villages chooses herself."""
+    manager = client_for(world.users["station_manager"])
+    for url in ("/people/new/", "/people/visits/plans/"):
+        html = manager.get(url).content.decode()
+        assert _selected(html, "region") == ["330109113001"], url
+        assert "---------" not in _select(html, "region"), url
+    admin_form = client_for(world.users["town_admin"]).get("/people/new/").content.decode()
+    assert _selected(admin_form, "region") == [""]
+    assert "---------" in _select(admin_form, "region")
+
+
+def test_joining_a_household_starts_from_nothing_chosen(world, client_for):
+    """Issue 9, finding 11: "或加入家庭户" starts at an explicit empty choice, nothing preselected; joining without
+    choosing, or with a household of another village, is refused with a message and changes nothing."""
+    from yizhan.people.models import Household
+    from yizhan.tests.factories import PersonFactory
+
+    neighbours = longyuan_person(world).household
+    with scopes_disabled():
+        Household.all_objects.create(name="李家", region=world.regions["330109113001"])
+        elsewhere = Household.all_objects.create(name="梅西张家", region=world.regions["330109114001"])
+        newcomer = PersonFactory(name="赵新", region=world.regions["330109113001"])
+    manager = client_for(world.users["station_manager"])
+    html = manager.get(f"/people/{newcomer.pk}/").content.decode()
+    join = re.search(r'data-testid="household-join".*?</form>', html, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"', join)[0] == ""
+    assert _selected(join, "household") == [""]
+    assert "请选择家庭户" in join
+    assert str(neighbours.pk) in join
+    assert "梅西张家" not in join
+    for choice, message in (("", "请选择要加入的家庭户。"), (str(elsewhere.pk), "请从本村（社区）的家庭户中选择。")):
+        response = manager.post(f"/people/{newcomer.pk}/household/", {"household": choice}, follow=True)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        newcomer.refresh_from_db()
+        assert newcomer.household_id is None
+    manager.post(f"/people/{newcomer.pk}/household/", {"household": str(neighbours.pk)})
+    newcomer.refresh_from_db()
+    assert newcomer.household_id == neighbours.pk

@@ -22,6 +22,7 @@ from ..forms import (
     ExportForm,
     GroupAddForm,
     HouseholdForm,
+    HouseholdJoinForm,
     PersonFilterForm,
     PersonForm,
     RelationForm,
@@ -195,7 +196,9 @@ def person_detail(request, pk):
         "due_visits": selectors.person_due_visits(person),
         "needs": selectors.person_needs(person)[:20],
         "household_members": selectors.household_members(person.household) if person.household_id else [],
-        "households": selectors.households_in(person.region) if not person.household_id else [],
+        "join_form": HouseholdJoinForm(households=selectors.households_in(person.region))
+        if not person.household_id
+        else None,
         "reveal_history": list(selectors.reveal_history(person)[:50]) if admin else None,
         "is_admin": admin,
         "relation_form": RelationForm(),
@@ -348,13 +351,12 @@ def consent_withdraw(request, pk, consent_pk):
 @require_POST
 def household_create(request, pk):
     person = get_person_or_404(pk)
-    join = request.POST.get("household")
     try:
-        if join:
-            household = Household.objects.filter(pk=int(join), region=person.region).first() if join.isdigit() else None
-            if household is None:
-                raise Http404
-            services.household_set(person=person, household=household, changed_by=request.user)
+        if "household" in request.POST:  # the join form, chosen or not
+            join = HouseholdJoinForm(request.POST, households=selectors.households_in(person.region))
+            if not join.is_valid():
+                raise ValidationError(join.errors["household"])
+            services.household_set(person=person, household=join.cleaned_data["household"], changed_by=request.user)
         elif request.POST.get("leave"):
             services.household_set(person=person, household=None, changed_by=request.user)
         else:
