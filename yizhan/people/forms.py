@@ -8,7 +8,7 @@ from yizhan.core.masking import mask
 
 from .models import Consent, Household, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
-from .selectors import AGE_BANDS
+from .selectors import AGE_BANDS, staff_label
 
 AGE_BAND_LABELS = {
     "under14": _("Under 14"),
@@ -207,9 +207,16 @@ class MultiFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A member of staff of the village (``selectors.staff_named_for``), named by place and role, never by username."""
+
+    def label_from_instance(self, obj):
+        return staff_label(obj)
+
+
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids that are not database integers before querying (SQLite raises OverflowError on ``pk__in`` with a
-    30-digit number, which would be a 500)."""
+    """Staff of the village named as ``StaffChoiceField`` names them. Refuses ids that are not database integers
+    before querying (SQLite raises OverflowError on ``pk__in`` with a 30-digit number, which would be a 500)."""
 
     def _check_values(self, value):
         for pk in value:
@@ -219,6 +226,9 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+    def label_from_instance(self, obj):
+        return staff_label(obj)
 
 
 class VisitForm(Form):
@@ -235,7 +245,7 @@ class VisitForm(Form):
     )
     need_detail = forms.CharField(label=_("Need details"), required=False, max_length=500)
     action = forms.CharField(label=_("Follow-up action"), required=False, max_length=200)
-    action_owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    action_owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     action_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     photos = MultiFileField(label=_("Photos"), required=False)
 
@@ -256,7 +266,7 @@ class VisitForm(Form):
 
 class ActionForm(Form):
     description = forms.CharField(label=_("Follow-up action"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, staff=None, **kwargs):

@@ -7,7 +7,7 @@ from typing import TypedDict
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from yizhan.accounts.models import Role, User
+from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
@@ -323,6 +323,35 @@ def staff_for(region_code: str):
         .distinct()
         .order_by("name")
     )
+
+
+def staff_named_for(region_code: str):
+    """``staff_for`` with the roles that make each one staff of this village (``roles_here``), for ``staff_label``."""
+    admin_codes = {region_code[:9], region_code[:6]}
+    here = Q(role=Role.STATION_MANAGER, region__code=region_code) | Q(
+        role=Role.FEDERATION_ADMIN, region__code__in=admin_codes
+    )
+    return staff_for(region_code).prefetch_related(
+        Prefetch(
+            "memberships",
+            # unscoped: the roles that make them staff of this village, to name them by (place and role)
+            queryset=RoleMembership.all_objects.filter(here, is_active=True)
+            .select_related("region")
+            .order_by("-region__code"),
+            to_attr="roles_here",
+        )
+    )
+
+
+def staff_label(user: User) -> str:
+    """A member of staff as the forms offer her: "沈慧 · 瓜沥镇 · 妇联管理员" — name, then the place and role that make
+    her staff of this village (the nearest one), the way roles are shown on the home and user pages. Never the
+    username. Reads ``roles_here`` from ``staff_named_for``; without it, the name alone."""
+    roles = getattr(user, "roles_here", None)
+    if not roles:
+        return user.name or "—"
+    nearest = roles[0]
+    return f"{user.name} · {nearest.region.name} · {nearest.get_role_display()}"
 
 
 def visit_plans():

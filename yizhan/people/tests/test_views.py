@@ -702,3 +702,51 @@ def test_joining_a_household_starts_from_nothing_chosen(world, client_for):
     manager.post(f"/people/{newcomer.pk}/household/", {"household": str(neighbours.pk)})
     newcomer.refresh_from_db()
     assert newcomer.household_id == neighbours.pk
+
+
+def test_the_author_reads_her_findings_without_a_reason_others_still_reveal(world, client_for):
+    """Issue 9, finding 12: the findings and need details a station manager has just written are shown to her in full,
+    with no reveal form and no audit row; a town admin still sees them masked and reveals them with a reason."""
+    from yizhan.people.models import Visit
+
+    person = longyuan_person(world)
+    author = client_for(world.users["station_manager"])
+    response = author.post(
+        f"/people/{person.pk}/visits/new/",
+        {
+            "kind": "care",
+            "visit_date": timezone.localdate().isoformat(),
+            "visitors": [world.users["station_manager"].pk],
+            "findings": "她最近失业，情绪低落",
+            "need_category": "entrepreneurship",
+            "need_detail": "想学电商",
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.all_objects.exclude(pk=world._people_visit.pk).get(person=person)
+    html = author.get(f"/people/visits/{visit.pk}/").content.decode()
+    assert "她最近失业，情绪低落" in html
+    assert "想学电商" in html
+    assert f"/reveal/people.visit/{visit.pk}/findings/" not in html
+    assert not AuditLog.all_objects.filter(action="reveal", target_type="people.visit").exists()
+    admin_html = client_for(world.users["town_admin"]).get(f"/people/visits/{visit.pk}/").content.decode()
+    assert "她最近失业" not in admin_html
+    assert "想学电商" not in admin_html
+    assert f"/reveal/people.visit/{visit.pk}/findings/" in admin_html
+
+
+def test_staff_are_offered_by_name_place_and_role_never_by_username(world, client_for):
+    """Issue 9, finding 12: visitors and follow-up owners read "用户3 · 瓜沥镇 · 妇联管理员", not "用户3 (town_admin)";
+    no username (here the role-like keys of the test world) appears on the visit form or the visit page."""
+    person = longyuan_person(world)
+    manager = client_for(world.users["station_manager"])
+    town_admin, district_admin = world.users["town_admin"], world.users["district_admin"]
+    form = manager.get(f"/people/{person.pk}/visits/new/").content.decode()
+    page = manager.get(f"/people/visits/{world._people_visit.pk}/").content.decode()
+    for html in (_select(form, "action_owner"), _select(form, "visitors"), _select(page, "owner")):
+        assert f"{town_admin.name} · 瓜沥镇 · 妇联管理员" in html
+        assert f"{district_admin.name} · 萧山区 · 妇联管理员" in html
+        assert f"{world.users['station_manager'].name} · 隆园社区 · 驿站负责人" in html
+    for html in (form, page):
+        for key in ("town_admin", "district_admin", "station_manager"):
+            assert key not in html

@@ -81,7 +81,8 @@ def visit_detail(request, pk):
         "people/visit_detail.html",
         {
             "visit": visit,
-            "needs": visit.needs.all(),
+            "findings_in_full": visit.shown_in_full_to(request.user),
+            "needs": [(need, need.shown_in_full_to(request.user)) for need in visit.needs.all()],
             "actions": visit.actions.select_related("owner", "done_by"),
             "photos": visit.photos.all(),
             "visitors": visit.visitors.all(),
