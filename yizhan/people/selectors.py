@@ -286,6 +286,21 @@ def home_figures(user, *, today: date | None = None) -> dict[str, int]:
     return {**visits, **actions}
 
 
+class VillageFigures(TypedDict):
+    residents: int
+    overdue: int
+
+
+def village_figures(region: Region, *, today: date | None = None) -> VillageFigures:
+    """A village's residents (not anonymised) and their overdue care visits, in the reader's scope: two queries."""
+    today = today or timezone.localdate()
+    residents = Person.objects.filter(region=region, anonymised_at__isnull=True).count()
+    overdue = ScheduledVisit.objects.filter(
+        person__region=region, visit__isnull=True, cancelled=False, due_date__lt=today
+    ).count()
+    return {"residents": residents, "overdue": overdue}
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     start = date(year, month, 1)
     end = (start + timedelta(days=32)).replace(day=1)
