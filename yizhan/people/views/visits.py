@@ -203,11 +203,16 @@ def calendar(request):
     if week:
         weeks.append(week + [None] * (7 - len(week)))
     previous = (start.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    # On a phone the month is a list of the days that have visits (and today, even when it has none): seven columns
+    # of 50 px cannot show a name, and a grid scrolled sideways hides the weekend.
+    agenda = [day for week in weeks for day in week if day and (day["due"] or day["done"] or day["today"])]
     return render(
         request,
         "people/calendar.html",
         {
             "weeks": weeks,
+            "agenda": agenda,
+            "shows_today": start <= today < end,
             "month": start,
             "previous": previous,
             "next": end,
