@@ -750,3 +750,19 @@ def test_staff_are_offered_by_name_place_and_role_never_by_username(world, clien
     for html in (form, page):
         for key in ("town_admin", "district_admin", "station_manager"):
             assert key not in html
+
+
+def test_erase_is_offered_only_to_admins_of_the_persons_region(world, client_for):
+    """Issue 9, finding 10 (same rule): an admin of 党湾镇 who also runs 隆园社区's station sees its residents but may
+    not erase them (can_erase_person), so the page offers no 删除 button; 瓜沥镇's admin has it."""
+    from yizhan.tests.factories import grant
+
+    person = longyuan_person(world)
+    both = user_with_role(Role.FEDERATION_ADMIN, world.regions["330109114"], username="dangwan_admin")
+    grant(both, Role.STATION_MANAGER, world.regions["330109113001"])
+    client = client_for(both)
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+    assert f"/people/{person.pk}/erase/" not in client.get(f"/people/{person.pk}/").content.decode()
+    assert client.get(f"/people/{person.pk}/erase/").status_code == 403
+    town = client_for(world.users["town_admin"]).get(f"/people/{person.pk}/").content.decode()
+    assert f"/people/{person.pk}/erase/" in town

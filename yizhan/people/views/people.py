@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from yizhan.core.crypto import blind_index
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import is_admin, requires
+from yizhan.core.permissions import is_admin, require, requires
 from yizhan.core.scoping import require_scope
 
 from .. import selectors, services
@@ -30,7 +30,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
-from ..permissions import can_manage_target_groups, works_with_residents
+from ..permissions import can_erase_person, can_manage_target_groups, works_with_residents
 from ..validators import normalize_id_number
 from .common import consent_form_for, get_person_or_404
 
@@ -201,6 +201,7 @@ def person_detail(request, pk):
         else None,
         "reveal_history": list(selectors.reveal_history(person)[:50]) if admin else None,
         "is_admin": admin,
+        "can_erase": can_erase_person(scope, person),
         "relation_form": RelationForm(),
         "group_form": GroupAddForm(),
         "consent_form": consent_form_for(person),
@@ -408,9 +409,7 @@ def subject_export(request, pk):
 @requires(is_admin)
 def person_erase(request, pk):
     person = get_person_or_404(pk)
-    scope = require_scope()
-    if not (scope.unrestricted or scope.covers_region(person.region.code, admin_only=True)):
-        raise PermissionDenied
+    require(can_erase_person, person)
     form = EraseForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
