@@ -53,6 +53,16 @@ class PersonFilterForm(Form):
         self.fields["group"].choices = [("", _("All"))] + [(g.code, g.name) for g in groups]
 
 
+class VillageFilterForm(Form):
+    """Narrow a list of the day's work to one village (the overdue list, opened from a village's page)."""
+
+    village = forms.ChoiceField(label=_("Village or community"), required=False)
+
+    def __init__(self, *args, villages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("All"))] + [(v.code, v.name) for v in villages]
+
+
 class PersonForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices, initial=Person.Gender.FEMALE)

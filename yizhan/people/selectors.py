@@ -254,22 +254,20 @@ def households_in(region: Region):
     return Household.objects.filter(region=region)
 
 
-def overdue_visits(*, today: date | None = None):
+def overdue_visits(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
-    return (
-        ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
-        .select_related("person__region", "plan__group")
-        .order_by("due_date", "id")
-    )
+    qs = ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
+    if village:
+        qs = qs.filter(person__region__code=village)
+    return qs.select_related("person__region", "plan__group").order_by("due_date", "id")
 
 
-def overdue_actions(*, today: date | None = None):
+def overdue_actions(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
-    return (
-        FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
-        .select_related("visit__person__region", "owner")
-        .order_by("due_date", "id")
-    )
+    qs = FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
+    if village:
+        qs = qs.filter(visit__person__region__code=village)
+    return qs.select_related("visit__person__region", "owner").order_by("due_date", "id")
 
 
 def home_figures(user, *, today: date | None = None) -> dict[str, int]:

@@ -766,3 +766,31 @@ def test_erase_is_offered_only_to_admins_of_the_persons_region(world, client_for
     assert client.get(f"/people/{person.pk}/erase/").status_code == 403
     town = client_for(world.users["town_admin"]).get(f"/people/{person.pk}/").content.decode()
     assert f"/people/{person.pk}/erase/" in town
+
+
+def test_the_overdue_list_narrows_to_the_village_a_village_page_links(world, client_for):
+    """Issue 9, finding 14: the overdue figure on a village's page leads to the overdue list of that village only;
+    a village outside the reader's scope is refused with the reason and nothing listed."""
+    from yizhan.people.models import ScheduledVisit, VisitPlan
+    from yizhan.tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    group = TargetGroup.objects.get(code="single_mothers")
+    with scopes_disabled():
+        plan = VisitPlan.all_objects.create(name="季访", group=group, region=world.regions["330109113"])
+        for name, code in (("隆园逾期", "330109113001"), ("友谊逾期", "330109113002")):
+            person = PersonFactory(name=name, region=world.regions[code])
+            ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=today - timedelta(days=5))
+    admin = client_for(world.users["town_admin"])
+    village_page = admin.get("/regions/330109113001/").content.decode()
+    assert "/people/visits/overdue/?village=330109113001" in village_page
+    narrowed = admin.get("/people/visits/overdue/?village=330109113001").content.decode()
+    assert "隆园逾期" in narrowed
+    assert "友谊逾期" not in narrowed
+    everything = admin.get("/people/visits/overdue/").content.decode()
+    assert "隆园逾期" in everything
+    assert "友谊逾期" in everything
+    refused = admin.get("/people/visits/overdue/?village=330109114001")
+    assert refused.status_code == 400
+    assert 'data-testid="filter-error"' in refused.content.decode()
+    assert "隆园逾期" not in refused.content.decode()

@@ -15,8 +15,8 @@ from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
 from .. import selectors, services
-from ..forms import ActionForm, VisitForm, VisitPlanForm
-from ..models import Consent, FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
+from ..forms import ActionForm, VillageFilterForm, VisitForm, VisitPlanForm
+from ..models import Consent, FollowUpAction, Need, ScheduledVisit, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
 from ..permissions import can_manage_visit_plan, works_with_residents
 from .common import consent_form_for, get_person_or_404, staff_for
@@ -167,13 +167,17 @@ def action_done(request, pk):
 
 @requires(works_with_residents)
 def overdue(request):
+    form = VillageFilterForm(request.GET or None, villages=selectors.villages_in_scope())
+    if form.is_bound and not form.is_valid():  # the filter says why; nothing is listed
+        visits, actions = ScheduledVisit.objects.none(), FollowUpAction.objects.none()
+    else:
+        village = form.cleaned_data["village"] if form.is_bound else ""
+        visits, actions = selectors.overdue_visits(village=village), selectors.overdue_actions(village=village)
     return render(
         request,
         "people/overdue.html",
-        {
-            "visits": paginate(request, selectors.overdue_visits()),
-            "actions": selectors.overdue_actions()[:200],
-        },
+        {"form": form, "visits": paginate(request, visits), "actions": actions[:200]},
+        status=400 if form.errors else 200,
     )
 
 
