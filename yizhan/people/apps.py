@@ -14,3 +14,5 @@ class PeopleConfig(registry.YizhanAppConfig):
     navigation = (NavEntry("people:list", _("Residents"), "yizhan.people.permissions.works_with_residents", order=70),)
     notification_kinds = "yizhan.people.notifications.PEOPLE_KINDS"
     home_panels = ("yizhan.people.home.residents_panel",)
+    # a village's region page: its residents (the regions app, below this one, shows what the apps add)
+    place_panels = (("region", "yizhan.people.panels.region_panel"),)

@@ -6,9 +6,9 @@ from yizhan.accounts.models import User
 from yizhan.core.forms import Form
 from yizhan.core.masking import mask
 
-from .models import Consent, Need, Person, Relation, TargetGroup, VisitPlan
+from .models import Consent, Household, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
-from .selectors import AGE_BANDS
+from .selectors import AGE_BANDS, staff_label
 
 AGE_BAND_LABELS = {
     "under14": _("Under 14"),
@@ -23,6 +23,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def choose_the_only_option(field: forms.ModelChoiceField) -> None:
+    """When the user has a single option (a station manager's one village), it is chosen for her and the empty
+    "---------" goes: a required choice with one answer is not a question."""
+    options = list(field.queryset[:2]) if field.queryset is not None else []
+    if len(options) == 1:
+        field.empty_label = None
+        field.initial = options[0]
 
 
 class PersonFilterForm(Form):
@@ -42,6 +51,16 @@ class PersonFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [("", _("All"))] + [(v.code, v.name) for v in villages]
         self.fields["group"].choices = [("", _("All"))] + [(g.code, g.name) for g in groups]
+
+
+class VillageFilterForm(Form):
+    """Narrow a list of the day's work to one village (the overdue list, opened from a village's page)."""
+
+    village = forms.ChoiceField(label=_("Village or community"), required=False)
+
+    def __init__(self, *args, villages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("All"))] + [(v.code, v.name) for v in villages]
 
 
 class PersonForm(Form):
@@ -65,6 +84,7 @@ class PersonForm(Form):
     def __init__(self, *args, villages=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = villages
+        choose_the_only_option(self.fields["region"])
         if editing:
             # Like the numbers, the date of birth is not shown on the form (that would be a reveal without a
             # reason or an audit row): left empty it keeps its value, or is taken from a new ID number.
@@ -137,6 +157,26 @@ class WithdrawForm(Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class HouseholdJoinForm(Form):
+    """Join an existing household of the person's village. Nothing is chosen until the user chooses: a preselected
+    household put a person into a stranger's household with one click (issue 9, finding 11)."""
+
+    household = forms.ModelChoiceField(
+        label=_("Or join a household"),
+        queryset=Household.objects.none(),
+        empty_label=_("Choose a household"),
+        error_messages={
+            "required": _("Choose the household to join."),
+            "invalid_choice": _("Choose one of the households of this village."),
+        },
+    )
+
+    def __init__(self, *args, households=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if households is not None:
+            self.fields["household"].queryset = households
+
+
 class HouseholdForm(Form):
     name = forms.CharField(label=_("Household name"), max_length=100)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
@@ -177,9 +217,16 @@ class MultiFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A member of staff of the village (``selectors.staff_named_for``), named by place and role, never by username."""
+
+    def label_from_instance(self, obj):
+        return staff_label(obj)
+
+
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids that are not database integers before querying (SQLite raises OverflowError on ``pk__in`` with a
-    30-digit number, which would be a 500)."""
+    """Staff of the village named as ``StaffChoiceField`` names them. Refuses ids that are not database integers
+    before querying (SQLite raises OverflowError on ``pk__in`` with a 30-digit number, which would be a 500)."""
 
     def _check_values(self, value):
         for pk in value:
@@ -189,6 +236,9 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+    def label_from_instance(self, obj):
+        return staff_label(obj)
 
 
 class VisitForm(Form):
@@ -205,7 +255,7 @@ class VisitForm(Form):
     )
     need_detail = forms.CharField(label=_("Need details"), required=False, max_length=500)
     action = forms.CharField(label=_("Follow-up action"), required=False, max_length=200)
-    action_owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    action_owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     action_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
     photos = MultiFileField(label=_("Photos"), required=False)
 
@@ -226,7 +276,7 @@ class VisitForm(Form):
 
 class ActionForm(Form):
     description = forms.CharField(label=_("Follow-up action"), max_length=200)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, staff=None, **kwargs):
@@ -246,3 +296,4 @@ class VisitPlanForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = TargetGroup.objects.filter(is_active=True)
         self.fields["region"].queryset = regions
+        choose_the_only_option(self.fields["region"])

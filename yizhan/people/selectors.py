@@ -7,7 +7,7 @@ from typing import TypedDict
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from yizhan.accounts.models import Role, User
+from yizhan.accounts.models import Role, RoleMembership, User
 from yizhan.audit.models import AuditLog
 from yizhan.core.collation import pinyin
 from yizhan.core.crypto import blind_index
@@ -255,22 +255,20 @@ def households_in(region: Region):
     return Household.objects.filter(region=region)
 
 
-def overdue_visits(*, today: date | None = None):
+def overdue_visits(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
-    return (
-        ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
-        .select_related("person__region", "plan__group")
-        .order_by("due_date", "id")
-    )
+    qs = ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
+    if village:
+        qs = qs.filter(person__region__code=village)
+    return qs.select_related("person__region", "plan__group").order_by("due_date", "id")
 
 
-def overdue_actions(*, today: date | None = None):
+def overdue_actions(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
-    return (
-        FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
-        .select_related("visit__person__region", "owner")
-        .order_by("due_date", "id")
-    )
+    qs = FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
+    if village:
+        qs = qs.filter(visit__person__region__code=village)
+    return qs.select_related("visit__person__region", "owner").order_by("due_date", "id")
 
 
 def home_figures(user, *, today: date | None = None) -> dict[str, int]:
@@ -285,6 +283,21 @@ def home_figures(user, *, today: date | None = None) -> dict[str, int]:
         mine=Count("id"), mine_overdue=Count("id", filter=Q(due_date__lt=today))
     )
     return {**visits, **actions}
+
+
+class VillageFigures(TypedDict):
+    residents: int
+    overdue: int
+
+
+def village_figures(region: Region, *, today: date | None = None) -> VillageFigures:
+    """A village's residents (not anonymised) and their overdue care visits, in the reader's scope: two queries."""
+    today = today or timezone.localdate()
+    residents = Person.objects.filter(region=region, anonymised_at__isnull=True).count()
+    overdue = ScheduledVisit.objects.filter(
+        person__region=region, visit__isnull=True, cancelled=False, due_date__lt=today
+    ).count()
+    return {"residents": residents, "overdue": overdue}
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -324,6 +337,35 @@ def staff_for(region_code: str):
         .distinct()
         .order_by("name")
     )
+
+
+def staff_named_for(region_code: str):
+    """``staff_for`` with the roles that make each one staff of this village (``roles_here``), for ``staff_label``."""
+    admin_codes = {region_code[:9], region_code[:6]}
+    here = Q(role=Role.STATION_MANAGER, region__code=region_code) | Q(
+        role=Role.FEDERATION_ADMIN, region__code__in=admin_codes
+    )
+    return staff_for(region_code).prefetch_related(
+        Prefetch(
+            "memberships",
+            # unscoped: the roles that make them staff of this village, to name them by (place and role)
+            queryset=RoleMembership.all_objects.filter(here, is_active=True)
+            .select_related("region")
+            .order_by("-region__code"),
+            to_attr="roles_here",
+        )
+    )
+
+
+def staff_label(user: User) -> str:
+    """A member of staff as the forms offer her: "沈慧 · 瓜沥镇 · 妇联管理员" — name, then the place and role that make
+    her staff of this village (the nearest one), the way roles are shown on the home and user pages. Never the
+    username. Reads ``roles_here`` from ``staff_named_for``; without it, the name alone."""
+    roles = getattr(user, "roles_here", None)
+    if not roles:
+        return user.name or "—"
+    nearest = roles[0]
+    return f"{user.name} · {nearest.region.name} · {nearest.get_role_display()}"
 
 
 def visit_plans():

@@ -1,8 +1,54 @@
 """Reads of the region tree, always through the scoped manager."""
 
-from django.db.models import Count
+from dataclasses import dataclass
+
+from django.db.models import Count, Model
+from django.urls import reverse
+
+from yizhan.core import registry
+from yizhan.core.scoping import Scope, ScopedModel
 
 from .models import Region
+
+
+@dataclass(frozen=True)
+class PlaceLink:
+    """A place in a village (a station, a studio …), as a village's page lists it."""
+
+    kind_label: str  # the kind's verbose name: 驿站, 调解工作室
+    name: str
+    status: str  # its stage, as its own pages show it ("" for a kind of place without one)
+    url: str
+
+
+def places_in(region: Region) -> list[PlaceLink]:
+    """The places of every registered kind (``YizhanAppConfig.scope_places``) in this village, those the reader may
+    see (scoped managers), one query per kind. Read through the registry, so that this app, below the ones that own
+    the places, names no model of theirs: a kind's model files its rows under a region along its scope rule's
+    ``region_path``."""
+    found: list[PlaceLink] = []
+    for kind in registry.place_kinds().values():
+        model = kind.model_class()
+        path = model.scoped_by.region_path if issubclass(model, ScopedModel) else ""
+        if not path:
+            continue
+        places: list[Model] = list(model._default_manager.filter(**{path: region.code}))
+        for place in places:
+            status = getattr(place, "get_status_display", None)
+            found.append(
+                PlaceLink(
+                    kind_label=str(model._meta.verbose_name),
+                    name=str(place),
+                    status=str(status()) if callable(status) else "",
+                    url=reverse(kind.url_name, args=[place.pk]),
+                )
+            )
+    return found
+
+
+def visible_codes(scope: Scope, regions: list[Region]) -> set[str]:
+    """The codes of these regions whose pages the reader may open (for links in a breadcrumb of public names)."""
+    return {r.code for r in regions if scope.covers_region(r.code)}
 
 
 def region_list(*, parent: Region | None = None, search: str = "", level: int | None = None):

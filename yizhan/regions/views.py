@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from yizhan.core import registry
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, requires
@@ -12,6 +15,27 @@ from yizhan.core.scoping import require_scope
 from . import selectors, services
 from .forms import RegionSearchForm, VillageForm
 from .models import Region
+
+# The coverage page, by its URL name: an app above this one declares it in its navigation (insights).
+COVERAGE_PAGE = "insights:coverage"
+
+
+def _coverage_link(region: Region, ancestors: list[Region]) -> tuple[str, str]:
+    """The rollout coverage of the region's town (a village's row is on its town's page), if an app offers that page
+    to this reader: found through the navigation the apps declare (``registry.navigation``), so this app, below
+    them, imports none of them."""
+    town = (
+        region
+        if region.level == Region.Level.TOWN
+        else next((a for a in ancestors if a.level == Region.Level.TOWN), None)
+    )
+    if town is None:
+        return "", ""
+    scope = require_scope()
+    for entry, rule in registry.navigation():
+        if entry.url_name == COVERAGE_PAGE and rule(scope):
+            return f"{reverse(COVERAGE_PAGE)}?{urlencode({'region': town.code})}", town.name
+    return "", ""
 
 
 @requires(is_admin)
@@ -51,13 +75,20 @@ def detail(request, code):
             else:
                 messages.success(request, _("%(name)s added.") % {"name": village.name})
                 return redirect("regions:detail", code=region.code)
+    ancestors = selectors.region_ancestors(region)
+    is_village = region.level == Region.Level.VILLAGE
     return render(
         request,
         "regions/region_detail.html",
         {
             "region": region,
-            "ancestors": selectors.region_ancestors(region),
-            "page": paginate(request, selectors.region_list(parent=region)),
+            "ancestors": ancestors,
+            "linked": selectors.visible_codes(scope, ancestors),
+            # a village has no subdivisions: its page is its places and what the apps add (residents …)
+            "page": None if is_village else paginate(request, selectors.region_list(parent=region)),
+            "places": selectors.places_in(region) if is_village else None,
+            "panels": registry.place_panels("region", request, region),
+            "coverage": _coverage_link(region, ancestors),
             "form": form,
         },
         status=400 if form is not None and form.errors else 200,

@@ -122,6 +122,12 @@ class Visit(ScopedModel, SensitiveFieldsMixin):
     def can_reveal(self, user, field_name: str) -> bool:
         return may_reveal_in(user, self.person.region.code)
 
+    def shown_in_full_to(self, user) -> bool:
+        """The findings are shown without a reveal to the person who wrote them: she knows them already, so showing
+        them tells her nothing new and a reason would be a formality. Everyone else sees the masked text and reveals
+        it with a reason (``core.masking``: free text is stars outside an audited reveal)."""
+        return self.created_by_id is not None and self.created_by_id == user.pk
+
 
 class ScheduledVisit(ScopedModel):
     """A visit due for a person under a plan; done when a visit is recorded on or after it is opened."""
@@ -228,6 +234,10 @@ class Need(ScopedModel, SensitiveFieldsMixin):
 
     def can_reveal(self, user, field_name: str) -> bool:
         return may_reveal_in(user, self.person.region.code)
+
+    def shown_in_full_to(self, user) -> bool:
+        """The detail is shown without a reveal to the person who recorded it (see ``Visit.shown_in_full_to``)."""
+        return self.recorded_by_id is not None and self.recorded_by_id == user.pk
 
 
 class FollowUpAction(ScopedModel):

@@ -24,7 +24,7 @@ from ..models import (
     VisitPhoto,
     VisitPlan,
 )
-from ..permissions import can_write_residents_in
+from ..permissions import can_manage_visit_plan, can_plan_visits_in, can_write_residents_in
 from ..selectors import staff_for
 from ..tasks import remind_followup
 
@@ -33,9 +33,7 @@ _Membership = tuple[int, int, date, str]
 
 
 def visit_plan_create(*, created_by, name, group, region, interval_days, kind="care") -> VisitPlan:
-    scope = require_scope()
-    if not (scope.unrestricted or scope.covers_region(region.code, admin_only=True)):
-        require(can_write_residents_in, region)
+    require(can_plan_visits_in, region)
     plan = VisitPlan(
         name=(name or "").strip(),
         group=group,
@@ -204,9 +202,7 @@ def need_set_status(*, need: Need, status: str, changed_by) -> Need:
 
 def visit_plan_set_active(*, plan: VisitPlan, active: bool, changed_by) -> VisitPlan:
     """Pause a plan (its open due visits are cancelled) or resume it (due visits are opened again)."""
-    scope = require_scope()
-    if not (scope.unrestricted or scope.covers_region(plan.region.code, admin_only=True)):
-        require(can_write_residents_in, plan.region)
+    require(can_manage_visit_plan, plan)
     with transaction.atomic():
         before = audit.snapshot(plan, fields=["is_active"])
         plan.is_active = active

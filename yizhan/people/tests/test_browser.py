@@ -95,3 +95,54 @@ def test_import_with_errors_then_reveal(live_server, page, transactional_db, tmp
     finally:
         # ORM calls made while Playwright's event loop runs use their own connection; close it for teardown.
         connections.close_all()
+
+
+@pytest.mark.browser
+def test_the_visit_calendar_shows_today_on_a_phone(live_server, page, transactional_db):
+    """Issue 9, finding 8: at 390 px the month grid cut off Friday to Sunday, today included. On a phone the month is
+    a list of the days with visits and today; on a desktop the grid stays, today inside the window."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yizhan.people.models import ScheduledVisit, TargetGroup, VisitPlan
+    from yizhan.tests.browser import axe_violations
+    from yizhan.tests.factories import PersonFactory, consent_for_care
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        world = build_world()
+        village = world.regions["330109113001"]
+        # a transactional test empties the tables the data migrations fill: the group is made here
+        group, _ = TargetGroup.all_objects.get_or_create(code="single_mothers", defaults={"name": "单亲母亲"})
+        plan = VisitPlan.all_objects.create(name="月访", group=group, region=village, interval_days=30)
+        for n, days in enumerate((0, 1, 2)):  # today and the two days after it, whatever weekday today is
+            person = PersonFactory(name=f"走访对象{n}", region=village)
+            consent_for_care(person)
+            due = today + timedelta(days=days)
+            if due.month == today.month:
+                ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=due)
+    login(page, live_server, world.users["station_manager"].username, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/people/visits/calendar/")
+    today_item = page.get_by_test_id("calendar-today-day")
+    assert today_item.is_visible()
+    assert "走访对象0" in today_item.inner_text()
+    box = today_item.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390, box
+    assert not page.locator("table.calendar").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    screenshot(page, "people-calendar-phone")
+    page.click("text=跳到今天")
+    assert today_item.is_visible()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    cell = page.get_by_test_id("calendar-today")
+    assert cell.is_visible()
+    assert not page.get_by_test_id("calendar-days").is_visible()
+    box = cell.bounding_box()
+    assert box["x"] + box["width"] <= 1366, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert axe_violations(page) == []
+    screenshot(page, "people-calendar-desktop")

@@ -556,8 +556,8 @@ def test_only_people_staff_can_be_visitors_or_action_owners(world, client_for):
             )
         assert exc.value.message_dict == {"actions": ["走访人员和负责人须是本村社的驿站负责人或妇联工作人员。"]}
     html = client_for(admin).get(f"/people/{person.pk}/visits/new/").content.decode()
-    assert "(volunteer)" not in html
-    assert "(town_admin)" in html
+    assert f"{world.users['volunteer'].name} ·" not in html
+    assert f"{admin.name} · 瓜沥镇 · 妇联管理员" in html
 
 
 def test_erasure_scrubs_follow_up_actions_and_an_empty_household(world):

@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -310,7 +311,11 @@ def test_bad_query_parameters_do_not_break_pages(world, client_for):
     assert 'data-testid="filter-error"' in response.content.decode()
     assert client.get("/people/visits/calendar/?month=2026-13").status_code == 200
     assert client.get("/people/visits/calendar/?month=abc").status_code == 200
-    assert client.post(f"/people/{person.pk}/household/", {"household": "abc"}).status_code == 404
+    household = person.household_id
+    refused = client.post(f"/people/{person.pk}/household/", {"household": "abc"}, follow=True)  # a message, no change
+    assert "请从本村（社区）的家庭户中选择。" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.household_id == household
     assert client.get("/people/999999/").status_code == 404
 
 
@@ -610,3 +615,182 @@ def test_a_visit_asks_for_the_consent_first_and_then_opens(world, client_for):
     opened = client.get(recorded["Location"]).content.decode()
     assert 'name="findings"' in opened
     assert 'data-testid="consent-hint"' not in client.get(f"/people/{person.pk}/").content.decode()
+
+
+def _plan_buttons(html: str) -> set[str]:
+    return set(re.findall(r'name="toggle" value="(\d+)"', html))
+
+
+def test_plans_offer_pause_only_to_those_who_may_pause(world, client_for):
+    """Issue 9, finding 10: a station manager sees a town-wide plan without 暂停 (it is the town's to run); her own
+    village's plan has it; a town admin has both; a forged toggle gets the reason, not a message about creating."""
+    from yizhan.people.models import VisitPlan
+
+    group = TargetGroup.objects.get(code="single_mothers")
+    admin = client_for(world.users["town_admin"])
+    manager = client_for(world.users["station_manager"])
+    admin.post(
+        "/people/visits/plans/",
+        {"name": "全镇季访", "group": group.pk, "region": "330109113", "kind": "care", "interval_days": 91},
+    )
+    manager.post(
+        "/people/visits/plans/",
+        {"name": "隆园月访", "group": group.pk, "region": "330109113001", "kind": "care", "interval_days": 30},
+    )
+    town = VisitPlan.all_objects.get(name="全镇季访")
+    village = VisitPlan.all_objects.get(name="隆园月访")
+    html = manager.get("/people/visits/plans/").content.decode()
+    assert "全镇季访" in html
+    assert _plan_buttons(html) == {str(village.pk)}
+    assert "由瓜沥镇妇联负责" in html
+    assert _plan_buttons(admin.get("/people/visits/plans/").content.decode()) == {str(town.pk), str(village.pk)}
+    refused = manager.post("/people/visits/plans/", {"toggle": str(town.pk)}, follow=True).content.decode()
+    assert "只有瓜沥镇的妇联管理员可以暂停或恢复此计划" in refused
+    assert "制定走访计划" not in refused
+    assert VisitPlan.all_objects.get(pk=town.pk).is_active
+
+
+def _select(html: str, name: str) -> str:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select is not None, name
+    return select.group(0)
+
+
+def _selected(html: str, name: str) -> list[str]:
+    """The values of the options shown selected in the <select name=...>."""
+    return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', _select(html, name))
+
+
+def test_a_single_village_is_chosen_and_several_are_not(world, client_for):
+    """Issue 9, finding 11: a manager with one village finds it chosen (no "---------"), on the registration form and
+    the visit-plan form; an admin with several villages chooses herself."""
+    manager = client_for(world.users["station_manager"])
+    for url in ("/people/new/", "/people/visits/plans/"):
+        html = manager.get(url).content.decode()
+        assert _selected(html, "region") == ["330109113001"], url
+        assert "---------" not in _select(html, "region"), url
+    admin_form = client_for(world.users["town_admin"]).get("/people/new/").content.decode()
+    assert _selected(admin_form, "region") == [""]
+    assert "---------" in _select(admin_form, "region")
+
+
+def test_joining_a_household_starts_from_nothing_chosen(world, client_for):
+    """Issue 9, finding 11: "或加入家庭户" starts at an explicit empty choice, nothing preselected; joining without
+    choosing, or with a household of another village, is refused with a message and changes nothing."""
+    from yizhan.people.models import Household
+    from yizhan.tests.factories import PersonFactory
+
+    neighbours = longyuan_person(world).household
+    with scopes_disabled():
+        Household.all_objects.create(name="李家", region=world.regions["330109113001"])
+        elsewhere = Household.all_objects.create(name="梅西张家", region=world.regions["330109114001"])
+        newcomer = PersonFactory(name="赵新", region=world.regions["330109113001"])
+    manager = client_for(world.users["station_manager"])
+    html = manager.get(f"/people/{newcomer.pk}/").content.decode()
+    join = re.search(r'data-testid="household-join".*?</form>', html, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"', join)[0] == ""
+    assert _selected(join, "household") == [""]
+    assert "请选择家庭户" in join
+    assert str(neighbours.pk) in join
+    assert "梅西张家" not in join
+    for choice, message in (("", "请选择要加入的家庭户。"), (str(elsewhere.pk), "请从本村（社区）的家庭户中选择。")):
+        response = manager.post(f"/people/{newcomer.pk}/household/", {"household": choice}, follow=True)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        newcomer.refresh_from_db()
+        assert newcomer.household_id is None
+    manager.post(f"/people/{newcomer.pk}/household/", {"household": str(neighbours.pk)})
+    newcomer.refresh_from_db()
+    assert newcomer.household_id == neighbours.pk
+
+
+def test_the_author_reads_her_findings_without_a_reason_others_still_reveal(world, client_for):
+    """Issue 9, finding 12: the findings and need details a station manager has just written are shown to her in full,
+    with no reveal form and no audit row; a town admin still sees them masked and reveals them with a reason."""
+    from yizhan.people.models import Visit
+
+    person = longyuan_person(world)
+    author = client_for(world.users["station_manager"])
+    response = author.post(
+        f"/people/{person.pk}/visits/new/",
+        {
+            "kind": "care",
+            "visit_date": timezone.localdate().isoformat(),
+            "visitors": [world.users["station_manager"].pk],
+            "findings": "她最近失业，情绪低落",
+            "need_category": "entrepreneurship",
+            "need_detail": "想学电商",
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.all_objects.exclude(pk=world._people_visit.pk).get(person=person)
+    html = author.get(f"/people/visits/{visit.pk}/").content.decode()
+    assert "她最近失业，情绪低落" in html
+    assert "想学电商" in html
+    assert f"/reveal/people.visit/{visit.pk}/findings/" not in html
+    assert not AuditLog.all_objects.filter(action="reveal", target_type="people.visit").exists()
+    admin_html = client_for(world.users["town_admin"]).get(f"/people/visits/{visit.pk}/").content.decode()
+    assert "她最近失业" not in admin_html
+    assert "想学电商" not in admin_html
+    assert f"/reveal/people.visit/{visit.pk}/findings/" in admin_html
+
+
+def test_staff_are_offered_by_name_place_and_role_never_by_username(world, client_for):
+    """Issue 9, finding 12: visitors and follow-up owners read "用户3 · 瓜沥镇 · 妇联管理员", not "用户3 (town_admin)";
+    no username (here the role-like keys of the test world) appears on the visit form or the visit page."""
+    person = longyuan_person(world)
+    manager = client_for(world.users["station_manager"])
+    town_admin, district_admin = world.users["town_admin"], world.users["district_admin"]
+    form = manager.get(f"/people/{person.pk}/visits/new/").content.decode()
+    page = manager.get(f"/people/visits/{world._people_visit.pk}/").content.decode()
+    for html in (_select(form, "action_owner"), _select(form, "visitors"), _select(page, "owner")):
+        assert f"{town_admin.name} · 瓜沥镇 · 妇联管理员" in html
+        assert f"{district_admin.name} · 萧山区 · 妇联管理员" in html
+        assert f"{world.users['station_manager'].name} · 隆园社区 · 驿站负责人" in html
+    for html in (form, page):
+        for key in ("town_admin", "district_admin", "station_manager"):
+            assert key not in html
+
+
+def test_erase_is_offered_only_to_admins_of_the_persons_region(world, client_for):
+    """Issue 9, finding 10 (same rule): an admin of 党湾镇 who also runs 隆园社区's station sees its residents but may
+    not erase them (can_erase_person), so the page offers no 删除 button; 瓜沥镇's admin has it."""
+    from yizhan.tests.factories import grant
+
+    person = longyuan_person(world)
+    both = user_with_role(Role.FEDERATION_ADMIN, world.regions["330109114"], username="dangwan_admin")
+    grant(both, Role.STATION_MANAGER, world.regions["330109113001"])
+    client = client_for(both)
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+    assert f"/people/{person.pk}/erase/" not in client.get(f"/people/{person.pk}/").content.decode()
+    assert client.get(f"/people/{person.pk}/erase/").status_code == 403
+    town = client_for(world.users["town_admin"]).get(f"/people/{person.pk}/").content.decode()
+    assert f"/people/{person.pk}/erase/" in town
+
+
+def test_the_overdue_list_narrows_to_the_village_a_village_page_links(world, client_for):
+    """Issue 9, finding 14: the overdue figure on a village's page leads to the overdue list of that village only;
+    a village outside the reader's scope is refused with the reason and nothing listed."""
+    from yizhan.people.models import ScheduledVisit, VisitPlan
+    from yizhan.tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    group = TargetGroup.objects.get(code="single_mothers")
+    with scopes_disabled():
+        plan = VisitPlan.all_objects.create(name="季访", group=group, region=world.regions["330109113"])
+        for name, code in (("隆园逾期", "330109113001"), ("友谊逾期", "330109113002")):
+            person = PersonFactory(name=name, region=world.regions[code])
+            ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=today - timedelta(days=5))
+    admin = client_for(world.users["town_admin"])
+    village_page = admin.get("/regions/330109113001/").content.decode()
+    assert "/people/visits/overdue/?village=330109113001" in village_page
+    narrowed = admin.get("/people/visits/overdue/?village=330109113001").content.decode()
+    assert "隆园逾期" in narrowed
+    assert "友谊逾期" not in narrowed
+    everything = admin.get("/people/visits/overdue/").content.decode()
+    assert "隆园逾期" in everything
+    assert "友谊逾期" in everything
+    refused = admin.get("/people/visits/overdue/?village=330109114001")
+    assert refused.status_code == 400
+    assert 'data-testid="filter-error"' in refused.content.decode()
+    assert "隆园逾期" not in refused.content.decode()

@@ -14,8 +14,8 @@ def get_person_or_404(pk) -> Person:
 
 
 def staff_for(region_code: str):
-    """Staff who can visit or own actions in a village: see ``selectors.staff_for``."""
-    return selectors.staff_for(region_code)
+    """Staff who can visit or own actions in a village, named by place and role: see ``selectors.staff_for``."""
+    return selectors.staff_named_for(region_code)
 
 
 def consent_form_for(person, **initial):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from yizhan.core.crypto import blind_index
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
-from yizhan.core.permissions import is_admin, requires
+from yizhan.core.permissions import is_admin, require, requires
 from yizhan.core.scoping import require_scope
 
 from .. import selectors, services
@@ -22,6 +22,7 @@ from ..forms import (
     ExportForm,
     GroupAddForm,
     HouseholdForm,
+    HouseholdJoinForm,
     PersonFilterForm,
     PersonForm,
     RelationForm,
@@ -29,7 +30,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Consent, Household, Person, Relation, TargetGroup, TargetGroupMembership
-from ..permissions import can_manage_target_groups, works_with_residents
+from ..permissions import can_erase_person, can_manage_target_groups, works_with_residents
 from ..validators import normalize_id_number
 from .common import consent_form_for, get_person_or_404
 
@@ -195,9 +196,12 @@ def person_detail(request, pk):
         "due_visits": selectors.person_due_visits(person),
         "needs": selectors.person_needs(person)[:20],
         "household_members": selectors.household_members(person.household) if person.household_id else [],
-        "households": selectors.households_in(person.region) if not person.household_id else [],
+        "join_form": HouseholdJoinForm(households=selectors.households_in(person.region))
+        if not person.household_id
+        else None,
         "reveal_history": list(selectors.reveal_history(person)[:50]) if admin else None,
         "is_admin": admin,
+        "can_erase": can_erase_person(scope, person),
         "relation_form": RelationForm(),
         "group_form": GroupAddForm(),
         "consent_form": consent_form_for(person),
@@ -348,13 +352,12 @@ def consent_withdraw(request, pk, consent_pk):
 @require_POST
 def household_create(request, pk):
     person = get_person_or_404(pk)
-    join = request.POST.get("household")
     try:
-        if join:
-            household = Household.objects.filter(pk=int(join), region=person.region).first() if join.isdigit() else None
-            if household is None:
-                raise Http404
-            services.household_set(person=person, household=household, changed_by=request.user)
+        if "household" in request.POST:  # the join form, chosen or not
+            join = HouseholdJoinForm(request.POST, households=selectors.households_in(person.region))
+            if not join.is_valid():
+                raise ValidationError(join.errors["household"])
+            services.household_set(person=person, household=join.cleaned_data["household"], changed_by=request.user)
         elif request.POST.get("leave"):
             services.household_set(person=person, household=None, changed_by=request.user)
         else:
@@ -406,9 +409,7 @@ def subject_export(request, pk):
 @requires(is_admin)
 def person_erase(request, pk):
     person = get_person_or_404(pk)
-    scope = require_scope()
-    if not (scope.unrestricted or scope.covers_region(person.region.code, admin_only=True)):
-        raise PermissionDenied
+    require(can_erase_person, person)
     form = EraseForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -15,10 +15,10 @@ from yizhan.core.scoping import require_scope
 from yizhan.regions.models import Region
 
 from .. import selectors, services
-from ..forms import ActionForm, VisitForm, VisitPlanForm
-from ..models import Consent, FollowUpAction, Need, Visit, VisitPhoto, VisitPlan
+from ..forms import ActionForm, VillageFilterForm, VisitForm, VisitPlanForm
+from ..models import Consent, FollowUpAction, Need, ScheduledVisit, Visit, VisitPhoto, VisitPlan
 from ..models.people import people_regions_q
-from ..permissions import works_with_residents
+from ..permissions import can_manage_visit_plan, works_with_residents
 from .common import consent_form_for, get_person_or_404, staff_for
 
 
@@ -81,7 +81,8 @@ def visit_detail(request, pk):
         "people/visit_detail.html",
         {
             "visit": visit,
-            "needs": visit.needs.all(),
+            "findings_in_full": visit.shown_in_full_to(request.user),
+            "needs": [(need, need.shown_in_full_to(request.user)) for need in visit.needs.all()],
             "actions": visit.actions.select_related("owner", "done_by"),
             "photos": visit.photos.all(),
             "visitors": visit.visitors.all(),
@@ -166,13 +167,17 @@ def action_done(request, pk):
 
 @requires(works_with_residents)
 def overdue(request):
+    form = VillageFilterForm(request.GET or None, villages=selectors.villages_in_scope())
+    if form.is_bound and not form.is_valid():  # the filter says why; nothing is listed
+        visits, actions = ScheduledVisit.objects.none(), FollowUpAction.objects.none()
+    else:
+        village = form.cleaned_data["village"] if form.is_bound else ""
+        visits, actions = selectors.overdue_visits(village=village), selectors.overdue_actions(village=village)
     return render(
         request,
         "people/overdue.html",
-        {
-            "visits": paginate(request, selectors.overdue_visits()),
-            "actions": selectors.overdue_actions()[:200],
-        },
+        {"form": form, "visits": paginate(request, visits), "actions": actions[:200]},
+        status=400 if form.errors else 200,
     )
 
 
@@ -202,11 +207,16 @@ def calendar(request):
     if week:
         weeks.append(week + [None] * (7 - len(week)))
     previous = (start.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    # On a phone the month is a list of the days that have visits (and today, even when it has none): seven columns
+    # of 50 px cannot show a name, and a grid scrolled sideways hides the weekend.
+    agenda = [day for week in weeks for day in week if day and (day["due"] or day["done"] or day["today"])]
     return render(
         request,
         "people/calendar.html",
         {
             "weeks": weeks,
+            "agenda": agenda,
+            "shows_today": start <= today < end,
             "month": start,
             "previous": previous,
             "next": end,
@@ -222,13 +232,17 @@ def plans(request):
     regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
     toggle = request.POST.get("toggle", "") if request.method == "POST" else ""
     if toggle:
-        plan = VisitPlan.objects.filter(pk=int(toggle)).first() if toggle.isdigit() else None
+        plan = VisitPlan.objects.select_related("region").filter(pk=int(toggle)).first() if toggle.isdigit() else None
         if plan is None:
             raise Http404
         try:
             services.visit_plan_set_active(plan=plan, active=not plan.is_active, changed_by=request.user)
         except PermissionDenied:
-            messages.error(request, _("You cannot plan visits for this area."))
+            # the page offers no button for such a plan; an old page or a second tab still gets a reason
+            messages.error(
+                request,
+                _("Only the federation admins of %(area)s can pause or resume this plan.") % {"area": plan.region.name},
+            )
         else:
             messages.success(request, _("Visit plan updated."))
         return redirect("people:plans")
@@ -243,9 +257,10 @@ def plans(request):
         else:
             messages.success(request, _("Visit plan %(name)s created.") % {"name": plan.name})
             return redirect("people:plans")
+    rows = [(plan, can_manage_visit_plan(scope, plan)) for plan in selectors.visit_plans()]
     return render(
         request,
         "people/plans.html",
-        {"plans": selectors.visit_plans(), "form": form},
+        {"plans": rows, "form": form},
         status=400 if form.errors else 200,
     )
