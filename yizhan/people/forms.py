@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from yizhan.accounts.models import User
 from yizhan.core.forms import Form
 from yizhan.core.masking import mask
+from yizhan.core.widgets import SearchableSelect, SearchableSelectMultiple
 
 from .models import Consent, Household, Need, Person, Relation, TargetGroup, VisitPlan
 from .models.visits import VisitKind
@@ -76,7 +77,9 @@ class PersonForm(Form):
     id_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    region = forms.ModelChoiceField(label=_("Village or community"), queryset=None, to_field_name="code")
+    region = forms.ModelChoiceField(
+        label=_("Village or community"), queryset=None, to_field_name="code", widget=SearchableSelect
+    )
     residency = forms.ChoiceField(label=_("Residency"), choices=Person.Residency.choices)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -164,6 +167,7 @@ class HouseholdJoinForm(Form):
     household = forms.ModelChoiceField(
         label=_("Or join a household"),
         queryset=Household.objects.none(),
+        widget=SearchableSelect,
         empty_label=_("Choose a household"),
         error_messages={
             "required": _("Choose the household to join."),
@@ -218,15 +222,21 @@ class MultiFileField(forms.FileField):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
-    """A member of staff of the village (``selectors.staff_named_for``), named by place and role, never by username."""
+    """A member of staff of the village (``selectors.staff_named_for``), named by place and role, never by username;
+    picked by typing part of the name."""
+
+    widget = SearchableSelect
 
     def label_from_instance(self, obj):
         return staff_label(obj)
 
 
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Staff of the village named as ``StaffChoiceField`` names them. Refuses ids that are not database integers
-    before querying (SQLite raises OverflowError on ``pk__in`` with a 30-digit number, which would be a 500)."""
+    """Staff of the village named as ``StaffChoiceField`` names them, picked by typing, each with a button to remove
+    it (no Ctrl-click; issue 9, finding 12). Refuses ids that are not database integers before querying (SQLite
+    raises OverflowError on ``pk__in`` with a 30-digit number, which would be a 500)."""
+
+    widget = SearchableSelectMultiple
 
     def _check_values(self, value):
         for pk in value:
