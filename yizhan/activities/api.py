@@ -132,14 +132,27 @@ class RegistrationOut(Schema):
     id: int
     person: int | None = Field(None, alias="person_id")
     name: str
-    mobile_masked: str
+    mobile_masked: str = Field(..., description="The participant's mobile number, or the guardian's for a child")
     status: Registration.Status
     position: int
     created_at: datetime
+    via: str = Field(..., description="How the registration came: staff or public (the resident's own sign-up)")
+    participant_age: int | None = Field(None, description="A child's age when a guardian signed the child up")
+    guardian_name: str = Field(..., description="The guardian who signed a child up (empty otherwise)")
+    children_ages: list[int] = Field(..., description="Ages of the accompanying children (they take no seat)")
+    children: int = Field(..., description="Number of accompanying children")
 
     @staticmethod
     def resolve_mobile_masked(obj):
         return obj.masked("mobile")
+
+    @staticmethod
+    def resolve_children_ages(obj):
+        return list(obj.children_ages or [])
+
+    @staticmethod
+    def resolve_children(obj):
+        return len(obj.children_ages or [])
 
 
 class RegistrationIn(InputSchema):
