@@ -323,7 +323,10 @@ class AttendeeOut(RegistrationOut):
 
 class PublicCheckInIn(InputSchema):
     token: str = Field(..., min_length=1, max_length=tokens.TOKEN_MAX, description="From the check-in QR code's link")
-    mobile: str = Field(..., min_length=1, max_length=MOBILE_INPUT_MAX)
+    mobile: str = Field("", max_length=MOBILE_INPUT_MAX, description="The mobile number registered with")
+    code: str = Field(
+        "", max_length=MOBILE_INPUT_MAX, description="Or the 8-digit registration code given at sign-up (not both)"
+    )
 
 
 class PublicCheckInOut(Schema):
@@ -411,11 +414,15 @@ def _token_activity(read, token: str) -> Activity:
 
 
 @activities_router.post(
-    "/public/check-in", response=PublicCheckInOut, auth=None, summary="Check in with the QR code", description=PUBLIC
+    "/public/check-in",
+    response=PublicCheckInOut,
+    auth=None,
+    summary="Check in with the QR code and the mobile number or the registration code",
+    description=PUBLIC,
 )
 def public_check_in(request, payload: PublicCheckInIn):
     activity = _token_activity(activity_for_checkin, payload.token)
-    result = services.self_check_in(activity=activity, mobile=payload.mobile)
+    result = services.self_check_in(activity=activity, mobile=payload.mobile, code=payload.code)
     return {
         "activity": activity.pk,
         "title": activity.title,
