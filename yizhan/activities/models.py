@@ -532,6 +532,7 @@ class Shift(ScopedModel):
     note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
     taken_count = models.PositiveIntegerField(_("taken"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[])) | VolunteerVillage("activity__station")
 
