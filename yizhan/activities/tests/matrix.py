@@ -279,7 +279,7 @@ ROWS += [
         "POST",
         _checkin_url,
         PUBLIC,
-        lambda w: {"mobile": _ck(w).live_registration.mobile},
+        lambda w: {"mobile_or_code": _ck(w).live_registration.mobile},
     ),
     ("check-in page with a forged code", "GET", lambda w: "/activities/checkin/forged:code/", {"default": 400}),
     ("satisfaction page", "GET", _feedback_url, PUBLIC),
