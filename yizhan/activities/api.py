@@ -132,14 +132,27 @@ class RegistrationOut(Schema):
     id: int
     person: int | None = Field(None, alias="person_id")
     name: str
-    mobile_masked: str
+    mobile_masked: str = Field(..., description="The participant's mobile number, or the guardian's for a child")
     status: Registration.Status
     position: int
     created_at: datetime
+    via: str = Field(..., description="How the registration came: staff or public (the resident's own sign-up)")
+    participant_age: int | None = Field(None, description="A child's age when a guardian signed the child up")
+    guardian_name: str = Field(..., description="The guardian who signed a child up (empty otherwise)")
+    children_ages: list[int] = Field(..., description="Ages of the accompanying children (they take no seat)")
+    children: int = Field(..., description="Number of accompanying children")
 
     @staticmethod
     def resolve_mobile_masked(obj):
         return obj.masked("mobile")
+
+    @staticmethod
+    def resolve_children_ages(obj):
+        return list(obj.children_ages or [])
+
+    @staticmethod
+    def resolve_children(obj):
+        return len(obj.children_ages or [])
 
 
 class RegistrationIn(InputSchema):
@@ -310,7 +323,10 @@ class AttendeeOut(RegistrationOut):
 
 class PublicCheckInIn(InputSchema):
     token: str = Field(..., min_length=1, max_length=tokens.TOKEN_MAX, description="From the check-in QR code's link")
-    mobile: str = Field(..., min_length=1, max_length=MOBILE_INPUT_MAX)
+    mobile: str = Field("", max_length=MOBILE_INPUT_MAX, description="The mobile number registered with")
+    code: str = Field(
+        "", max_length=MOBILE_INPUT_MAX, description="Or the 8-digit registration code given at sign-up (not both)"
+    )
 
 
 class PublicCheckInOut(Schema):
@@ -398,11 +414,15 @@ def _token_activity(read, token: str) -> Activity:
 
 
 @activities_router.post(
-    "/public/check-in", response=PublicCheckInOut, auth=None, summary="Check in with the QR code", description=PUBLIC
+    "/public/check-in",
+    response=PublicCheckInOut,
+    auth=None,
+    summary="Check in with the QR code and the mobile number or the registration code",
+    description=PUBLIC,
 )
 def public_check_in(request, payload: PublicCheckInIn):
     activity = _token_activity(activity_for_checkin, payload.token)
-    result = services.self_check_in(activity=activity, mobile=payload.mobile)
+    result = services.self_check_in(activity=activity, mobile=payload.mobile, code=payload.code)
     return {
         "activity": activity.pk,
         "title": activity.title,

@@ -83,6 +83,7 @@ class ShiftOut(Schema):
     starts_at: datetime
     ends_at: datetime
     note: str
+    version: int
 
 
 class ShiftIn(InputSchema):
@@ -91,6 +92,10 @@ class ShiftIn(InputSchema):
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     note: str = Field("", max_length=NOTE_MAX)
+
+
+class ShiftChangeIn(ShiftIn):
+    version: int
 
 
 class ShiftSignupOut(Schema):
@@ -277,6 +282,40 @@ def add_shift(request, activity_id: int, payload: ShiftIn):
     data = _refs(payload.dict(), activity.station_id)
     shift = services.shift_create(activity=activity, created_by=request.user, **data)
     return HttpStatus(201, selectors_volunteers.shift_get(shift.pk))
+
+
+def _managed_shift(shift_id: int) -> Shift:
+    try:
+        shift = selectors_volunteers.shift_get(shift_id)
+    except Shift.DoesNotExist as exc:
+        raise Http404 from exc
+    require(can_manage_activity, shift.activity)
+    return shift
+
+
+@volunteers_router.patch(
+    "/shifts/{shift_id}",
+    response=ShiftOut,
+    summary="Change a shift (the volunteers signed up are told of a new time or role)",
+)
+@requires(manages_volunteers)
+def change_shift(request, shift_id: int, payload: ShiftChangeIn):
+    shift = _managed_shift(shift_id)
+    data = _refs(payload.dict(), shift.activity.station_id)
+    version = data.pop("version")
+    services.shift_update(shift=shift, changed_by=request.user, version=version, **data)
+    return selectors_volunteers.shift_get(shift.pk)
+
+
+@volunteers_router.post(
+    "/shifts/{shift_id}/delete",
+    response={204: None},
+    summary="Delete a shift (refused once a volunteer has checked in; the volunteers signed up are told)",
+)
+@requires(manages_volunteers)
+def delete_shift(request, shift_id: int):
+    services.shift_delete(shift=_managed_shift(shift_id), deleted_by=request.user)
+    return HttpStatus(204, None)
 
 
 @volunteers_router.get("/hours", response=SignupPage, summary="Volunteers' hours in your scope")

@@ -1,6 +1,7 @@
-"""The demo's volunteers (巾帼志愿者), shifts and hours, and a repeating activity: shifts on the two stations'
-upcoming activities, 赵红's profile and her confirmed hours of past activities, and 每周六上午 学英语 at 四融驿站 as a
-weekly series. Run after the activities' demo (``demo.seed``); idempotent (left alone once shifts exist)."""
+"""The demo's volunteers (巾帼志愿者) and a repeating activity: shifts on the two stations' upcoming activities
+(today's included), 赵红's profile, and 每周六上午 学英语 at 四融驿站 as a weekly series of four. 赵红's shifts and
+confirmed hours of the held activities come with them (``demo.py``). Run after the activities' demo
+(``demo.seed``); idempotent (left alone once the series exists)."""
 
 from datetime import datetime, time, timedelta
 
@@ -8,16 +9,14 @@ from django.utils import timezone
 
 from yizhan.accounts.demo import demo_actor
 from yizhan.accounts.models import User
-from yizhan.audit import services as audit
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.stations.models import Station
 
 from . import services
-from .models import Activity, ActivityStatus, HoursStatus, Shift, ShiftRole, ShiftSignup
+from .models import Activity, ActivitySeries, ActivityStatus, ShiftRole
 
 SHIFTS = [(ShiftRole.CHECKIN, 2), (ShiftRole.GUIDE, 2), (ShiftRole.PHOTO, 1)]
 VOLUNTEER = "volunteer"  # 赵红, 友谊村 (accounts.demo)
-MANAGER = "station_manager_youyi"
 
 
 def _next_saturday(hour: int) -> datetime:
@@ -28,10 +27,9 @@ def _next_saturday(hour: int) -> datetime:
 
 def seed() -> str | None:
     with scopes_disabled():
-        if Shift.all_objects.exists():
+        if ActivitySeries.all_objects.exists():
             return None
         volunteer = User.all_objects.filter(username=VOLUNTEER).first()
-        manager = User.all_objects.filter(username=MANAGER).first()
         stations = list(Station.all_objects.filter(activities__isnull=False).distinct())
     if volunteer is None or not stations:
         return None
@@ -58,10 +56,10 @@ def seed() -> str | None:
                 starts_at=start,
                 ends_at=start + timedelta(hours=2),
                 seats=20,
-                count=8,
+                count=4,
                 description="四融驿站·融智：每周六上午的英语角，亲子同学。",
             )
-            for occurrence in occurrences[:4]:
+            for occurrence in occurrences[:3]:
                 services.activity_publish(activity=occurrence, published_by=actor)
             series_count = len(occurrences)
     with scope_for(volunteer):
@@ -74,40 +72,4 @@ def seed() -> str | None:
             phone=volunteer.mobile or "",
             note="周末上午和工作日晚上有空。",
         )
-    hours = _past_hours(volunteer, manager, stations)
-    return f"{shifts} volunteer shifts, {hours} past shifts with confirmed hours, a series of {series_count}"
-
-
-def _past_hours(volunteer: User, manager: User | None, stations: list[Station]) -> int:
-    """赵红 served at 友爱同行's past activities: shifts and hours as they were (the activities are completed, so
-    the services no longer take shifts), each audited."""
-    with scopes_disabled():
-        past = list(
-            Activity.all_objects.filter(
-                station__in=stations, station__region__code="330109113002", status=ActivityStatus.COMPLETED
-            ).order_by("starts_at")
-        )
-        created = []
-        for activity in past:
-            shift = Shift.all_objects.create(
-                activity=activity,
-                role=ShiftRole.CHECKIN,
-                slots=2,
-                starts_at=activity.starts_at,
-                ends_at=activity.ends_at,
-                taken_count=1,
-            )
-            minutes = int((activity.ends_at - activity.starts_at).total_seconds() // 60)
-            signup = ShiftSignup.all_objects.create(
-                shift=shift,
-                volunteer=volunteer,
-                checked_in_at=activity.starts_at - timedelta(minutes=15),
-                checked_out_at=activity.ends_at,
-                minutes=minutes + 15,
-                hours_status=HoursStatus.CONFIRMED if manager else HoursStatus.PENDING,
-                confirmed_by=manager,
-                confirmed_at=activity.ends_at + timedelta(days=1) if manager else None,
-            )
-            created += [shift, signup]
-        audit.log_create_many(manager or volunteer, created)
-    return len(past)
+    return f"{shifts} volunteer shifts, a series of {series_count}"

@@ -15,8 +15,9 @@ MOBILE_INPUT_MAX = 20  # 11 digits, with room for spaces or hyphens typed by han
 
 
 class CheckInForm(Form):
-    mobile = forms.CharField(
-        label=_("The mobile number you registered with"),
+    mobile_or_code = forms.CharField(
+        label=_("The mobile number you registered with, or your registration code"),
+        help_text=_("The registration code has 8 digits: you got it when you signed up."),
         max_length=MOBILE_INPUT_MAX,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )

@@ -77,6 +77,10 @@ class ShiftForm(Form):
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
 
+class ShiftEditForm(ShiftForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CorrectHoursForm(Form):
     hours = forms.DecimalField(
         label=_("Hours served"), min_value=Decimal(0), max_value=Decimal(MAX_SHIFT_HOURS), decimal_places=2

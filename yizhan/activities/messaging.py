@@ -16,7 +16,7 @@ from django.utils import timezone
 from yizhan.core import crypto
 
 from . import tasks
-from .models import Activity, ActivityStatus, Registration
+from .models import Activity, ActivityStatus, Registration, Shift
 
 REMINDER_BEFORE = timedelta(days=1)
 
@@ -51,4 +51,16 @@ def plan_reminders(activity: Activity) -> bool:
         return False
     pk, starts = activity.pk, activity.starts_at.isoformat()
     transaction.on_commit(lambda: tasks.send_reminders.using(run_after=when).enqueue(activity_id=pk, starts_at=starts))
+    return True
+
+
+def plan_shift_reminder(shift: Shift) -> bool:
+    """Queue the volunteers' reminder the day before a shift (when it is created, and again whenever its start
+    changes: the run for an older start sends nothing; a run for an activity that is not published by then sends
+    nothing either). Not when that time has passed, nor on a backend that cannot defer tasks."""
+    when = shift.starts_at - REMINDER_BEFORE
+    if when <= timezone.now() or not tasks.remind_volunteers.get_backend().supports_defer:
+        return False
+    pk, starts = shift.pk, shift.starts_at.isoformat()
+    transaction.on_commit(lambda: tasks.remind_volunteers.using(run_after=when).enqueue(shift_id=pk, starts_at=starts))
     return True

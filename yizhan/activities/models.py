@@ -108,12 +108,17 @@ class Activity(ScopedModel):
         "station",
         public=Q(status__in=[ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED], audience=Audience.PUBLIC),
     )
+    waitlisted_count: int  # not a column: set on a list page's rows by ``selectors.with_waitlist_counts``
 
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-starts_at", "-id"]
-        indexes = [models.Index(fields=["station", "starts_at"], name="activity_station_start")]
+        indexes = [
+            models.Index(fields=["station", "starts_at"], name="activity_station_start"),
+            # the lists' order, read backwards from the newest: a page stops after its rows instead of sorting them all
+            models.Index(fields=["starts_at", "id"], name="activity_start_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="activity_ends_after_start"),
             models.CheckConstraint(condition=Q(seats__gte=1), name="activity_seats_positive"),
@@ -527,6 +532,7 @@ class Shift(ScopedModel):
     note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
     taken_count = models.PositiveIntegerField(_("taken"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     scoped_by = InPlace("station", "activity__station", public=Q(pk__in=[])) | VolunteerVillage("activity__station")
 

@@ -22,3 +22,25 @@ ACTIVITY_KINDS["activity_low_score"] = (
         "to read the answers."
     ),
 )
+
+ACTIVITY_KINDS["shift_reminder"] = (
+    _("Your volunteer shift is tomorrow"),
+    _(
+        "“%(title)s”: %(role)s, %(starts)s–%(ends)s at %(place)s. Check in on “My volunteering” when you arrive; if "
+        "you cannot come, cancel your sign-up there."
+    ),
+)
+ACTIVITY_KINDS["shift_changed"] = (
+    _("A volunteer shift you signed up for was changed"),
+    _(
+        "“%(title)s”: now %(role)s, %(starts)s–%(ends)s at %(place)s. If you cannot come at the new time, cancel "
+        "your sign-up on “My volunteering” so that someone else can take the slot."
+    ),
+)
+ACTIVITY_KINDS["shift_deleted"] = (
+    _("A volunteer shift you signed up for was removed"),
+    _(
+        "“%(title)s”: the station removed the %(role)s shift (%(starts)s–%(ends)s). Your sign-up is void; see the "
+        "open shifts for other ways to help. Thank you!"
+    ),
+)

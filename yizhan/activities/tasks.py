@@ -1,4 +1,5 @@
-"""Messages to residents about their activity registrations, through ``yizhan.notifications.channels``.
+"""Messages to residents about their activity registrations, through ``yizhan.notifications.channels``, and the
+volunteers' reminder the day before a shift (in-app, through ``notify``; volunteers have accounts).
 
 Idempotent: each message has a sent-marker on the registration, claimed with a conditional UPDATE before sending,
 so a task run twice (or two workers at once) sends it once. Payloads carry ids only (and the private link's
@@ -8,7 +9,7 @@ secrets encrypted, see ``messaging``). Texts carry the activity, its time and pl
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,8 +20,10 @@ from django_tasks import task
 from yizhan.core import crypto
 from yizhan.core.scoping import scopes_disabled
 from yizhan.notifications import channels
+from yizhan.notifications import services as notifications
+from yizhan.notifications.models import Notification
 
-from .models import Activity, ActivityStatus, Registration, RegistrationStatus
+from .models import Activity, ActivityStatus, Registration, RegistrationStatus, Shift, ShiftSignup, SignupStatus
 from .private_links import secret_hash
 
 
@@ -146,4 +149,50 @@ def send_reminders(activity_id: int, starts_at: str) -> int:
             if claimed:
                 channels.send(kind="activity_reminder", mobile=registration.mobile, text=text)
                 sent += 1
+    return sent
+
+
+def shift_facts(shift: Shift) -> dict[str, str | int]:
+    """The parameters of a volunteer's notification about a shift: no other person's data."""
+    return {
+        "title": shift.activity.title,
+        "role": str(shift.get_role_display()),
+        "starts": _when(shift.starts_at),
+        "ends": formats.date_format(timezone.localtime(shift.ends_at), "H:i"),
+        "place": _place(shift.activity),
+        "activity_id": shift.activity_id,
+    }
+
+
+@task()
+def remind_volunteers(shift_id: int, starts_at: str) -> int:
+    """The day before a shift: remind the volunteers signed up for it (in-app). Queued for one start time; if the
+    shift has moved since, this run sends nothing (the run queued for the new time does). Each volunteer once per
+    shift and start time (``notify``'s dedup key)."""
+    sent = 0
+    with scopes_disabled(), translation.override(settings.LANGUAGE_CODE):
+        shift = (
+            Shift.all_objects.select_related("activity", "activity__station", "activity__room")
+            .filter(pk=shift_id)
+            .first()
+        )
+        if shift is None or shift.activity.status != ActivityStatus.PUBLISHED:
+            return 0
+        if datetime.fromisoformat(starts_at) != shift.starts_at:
+            return 0
+        facts = shift_facts(shift)
+        moment = shift.starts_at.astimezone(UTC).isoformat()
+        signups = ShiftSignup.all_objects.filter(shift=shift, status=SignupStatus.SIGNED_UP).select_related("volunteer")
+        for signup in signups.order_by("pk"):
+            key = f"shift_reminder:{signup.pk}:{moment}"
+            if Notification.all_objects.filter(dedup_key=key).exists():
+                continue
+            notifications.notify(
+                user=signup.volunteer,
+                kind="shift_reminder",
+                params=facts,
+                dedup_key=key,
+                link=("activities:my_shifts", []),
+            )
+            sent += 1
     return sent

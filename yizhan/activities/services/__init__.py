@@ -61,8 +61,10 @@ from .volunteers import (  # noqa: E402
     shift_check_in,
     shift_check_out,
     shift_create,
+    shift_delete,
     shift_signup,
     shift_signup_cancel,
+    shift_update,
     volunteer_profile_update,
 )
 
@@ -74,6 +76,8 @@ __all__ += [
     "ensure_profile",
     "volunteer_profile_update",
     "shift_create",
+    "shift_update",
+    "shift_delete",
     "shift_signup",
     "shift_signup_cancel",
     "shift_check_in",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from yizhan.core.crypto import blind_index
 from yizhan.core.permissions import require
 from yizhan.core.text import has_control_characters
 
-from .. import tokens
+from .. import private_links, tokens
 from ..models import ACTIVE, Activity, ActivityStatus, CheckInMethod, Registration, RegistrationStatus
 from ..permissions import can_run_desk
 from .activities import _local
@@ -118,28 +118,76 @@ def _mark(registration: Registration, *, actor: User | None, method: str) -> boo
     return True
 
 
-def self_check_in(*, activity: Activity, mobile: str) -> CheckInResult:
-    """A participant checks in on their phone with the mobile number they registered with."""
+def mobile_or_code(value: str) -> dict[str, str]:
+    """What a participant typed into the one box of the check-in page: 8 digits are the registration code, anything
+    else is taken as the mobile number (11 digits)."""
+    value = normalise_mobile(value)
+    if value.isdigit() and len(value) == private_links.CODE_DIGITS:
+        return {"code": value}
+    return {"mobile": value}
+
+
+def _registration_by_mobile(activity: Activity, mobile: str) -> Registration:
+    registration = (
+        Registration.all_objects.filter(ACTIVE, activity=activity, mobile_index=blind_index("mobile", mobile))
+        .order_by("position")
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(
+            {"mobile": _("No registration for this activity with this mobile number. Please ask at the desk.")}
+        )
+    return registration
+
+
+def _registration_by_code(activity: Activity, code: str) -> Registration:
+    """The registration whose private code (given at sign-up, ``private_links``) this is. Only this activity's
+    registrations are searched; a revoked code no longer matches (its hash was replaced)."""
+    # Active ones first: a code that matched a cancelled registration and an active one (8 random digits, so
+    # almost never) checks in the active one.
+    registration = (
+        Registration.all_objects.filter(activity=activity, code_hash=private_links.secret_hash("code", code))
+        .exclude(code_hash="")
+        .order_by(Case(When(ACTIVE, then=0), default=1), "position")
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(
+            {
+                "code": _(
+                    "No registration for this activity with this code. If the station sent you a new code, use the "
+                    "newest one; otherwise please ask at the desk."
+                )
+            }
+        )
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError({"code": _("This registration was cancelled. Please ask at the desk.")})
+    return registration
+
+
+def self_check_in(*, activity: Activity, mobile: str = "", code: str = "") -> CheckInResult:
+    """A participant checks in on their phone with the mobile number they registered with, or with the
+    registration code they were given at sign-up (one of the two)."""
     mobile = normalise_mobile(mobile)
-    if not mobile:
-        raise ValidationError({"mobile": _("Enter the mobile number you registered with.")})
-    try:
-        validate_mobile(mobile)
-    except ValidationError as exc:
-        raise ValidationError({"mobile": exc.messages}) from exc
+    code = normalise_mobile(code)
+    if not mobile and not code:
+        raise ValidationError({"mobile": _("Enter the mobile number you registered with, or your registration code.")})
+    if mobile and code:
+        raise ValidationError(_("Enter either the mobile number or the registration code, not both."))
+    if mobile:
+        try:
+            validate_mobile(mobile)
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from exc
+    elif not (code.isdigit() and len(code) == private_links.CODE_DIGITS):
+        raise ValidationError(
+            {"code": _("A registration code has %(digits)s digits.") % {"digits": private_links.CODE_DIGITS}}
+        )
     problem = _participant_window_error(activity, timezone.now())
     if problem:
         raise ValidationError(problem)
     with transaction.atomic():
-        registration = (
-            Registration.all_objects.filter(ACTIVE, activity=activity, mobile_index=blind_index("mobile", mobile))
-            .order_by("position")
-            .first()
-        )
-        if registration is None:
-            raise ValidationError(
-                {"mobile": _("No registration for this activity with this mobile number. Please ask at the desk.")}
-            )
+        registration = _registration_by_mobile(activity, mobile) if mobile else _registration_by_code(activity, code)
         if registration.status == RegistrationStatus.WAITLISTED and registration.checked_in_at is None:
             raise ValidationError(_("You are on the waitlist for this activity. Please ask at the desk."))
         done = _mark(registration, actor=None, method=CheckInMethod.QR)

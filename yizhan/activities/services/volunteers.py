@@ -16,17 +16,21 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from yizhan.accounts.models import Role, RoleMembership
 from yizhan.audit import services as audit
 from yizhan.core.permissions import allows, require
 from yizhan.core.versioning import bump_version
+from yizhan.notifications import services as notifications
 
+from .. import messaging
 from ..models import (
     MAX_SHIFT_HOURS,
     MAX_SLOTS,
@@ -44,6 +48,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..permissions import can_manage_activity, can_manage_signup, can_volunteer_at, is_own_signup, is_volunteer
+from ..tasks import shift_facts
 
 if TYPE_CHECKING:
     from yizhan.core.types import User
@@ -129,21 +134,15 @@ def volunteer_profile_update(
 # --- shifts -------------------------------------------------------------------------------------------------------
 
 
-def shift_create(
-    *,
+def _shift_values(
     activity: Activity,
-    created_by: User,
+    *,
     role: str,
     slots: int,
-    starts_at: datetime | None = None,
-    ends_at: datetime | None = None,
-    note: str = "",
-) -> Shift:
-    """A shift at an activity (its manager or an admin): a role, a number of slots, its times (the activity's by
-    default)."""
-    require(can_manage_activity, activity)
-    if not activity.is_open_for_changes:
-        raise ValidationError(_("A completed or cancelled activity can no longer be changed."))
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    note: str,
+) -> dict:
     if role not in ShiftRole.values:
         raise ValidationError({"role": _("Choose a role.")})
     if slots is None or not 1 <= int(slots) <= MAX_SLOTS:
@@ -158,18 +157,150 @@ def shift_create(
         hours=MAX_SHIFT_HOURS
     ):
         raise ValidationError({"starts_at": _("A shift must be on the day of its activity.")})
-    shift = Shift(
-        activity=activity,
-        role=role,
-        slots=int(slots),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        note=_text(note, field="note", limit=NOTE_MAX),
-    )
+    return {
+        "role": role,
+        "slots": int(slots),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "note": _text(note, field="note", limit=NOTE_MAX),
+    }
+
+
+def shift_create(
+    *,
+    activity: Activity,
+    created_by: User,
+    role: str,
+    slots: int,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    note: str = "",
+) -> Shift:
+    """A shift at an activity (its manager or an admin): a role, a number of slots, its times (the activity's by
+    default). The volunteers who sign up are reminded the day before (``messaging.plan_shift_reminder``)."""
+    require(can_manage_activity, activity)
+    if not activity.is_open_for_changes:
+        raise ValidationError(_("A completed or cancelled activity can no longer be changed."))
+    values = _shift_values(activity, role=role, slots=slots, starts_at=starts_at, ends_at=ends_at, note=note)
+    shift = Shift(activity=activity, **values)
     with transaction.atomic():
         shift.save()
         audit.log_create(created_by, shift)
+        messaging.plan_shift_reminder(shift)
     return shift
+
+
+SHIFT_FIELDS = ["role", "slots", "starts_at", "ends_at", "note"]
+
+
+def _lock_shift(shift: Shift) -> Shift:
+    """The shift row's write lock (as ``shift_signup`` takes it), then the shift as stored."""
+    Shift.all_objects.filter(pk=shift.pk).update(taken_count=F("taken_count"))
+    return Shift.all_objects.select_related("activity", "activity__station", "activity__room").get(pk=shift.pk)
+
+
+def _tell_volunteers(shift: Shift, users: list[User], *, kind: str, tag: str) -> None:
+    """In-app notifications to the volunteers signed up for a shift, after the transaction commits."""
+    with translation.override(settings.LANGUAGE_CODE):  # the parameters are stored: in the site's language
+        facts = shift_facts(shift)
+    pk = shift.pk
+
+    def send() -> None:
+        for user in users:
+            notifications.notify(
+                user=user,
+                kind=kind,
+                params=facts,
+                dedup_key=f"{kind}:{pk}:{tag}:{user.pk}",
+                link=("activities:my_shifts", []),
+            )
+
+    transaction.on_commit(send)
+
+
+def _signed_up_volunteers(shift: Shift) -> list[User]:
+    rows = ShiftSignup.all_objects.filter(shift=shift, status=SignupStatus.SIGNED_UP).select_related("volunteer")
+    return [signup.volunteer for signup in rows.order_by("pk")]
+
+
+def shift_update(
+    *,
+    shift: Shift,
+    changed_by: User,
+    version: int | str | None,
+    role: str,
+    slots: int,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    note: str = "",
+) -> Shift:
+    """Change a shift (its activity's manager or an admin; version-checked). Never fewer slots than volunteers
+    signed up; the times stay once a volunteer has checked in (the hours are counted from them). The volunteers
+    signed up are told when the role or the times change, and the reminder follows a new start."""
+    activity = shift.activity
+    require(can_manage_activity, activity)
+    if not activity.is_open_for_changes:
+        raise ValidationError(_("A completed or cancelled activity can no longer be changed."))
+    values = _shift_values(activity, role=role, slots=slots, starts_at=starts_at, ends_at=ends_at, note=note)
+    with transaction.atomic():
+        current = _lock_shift(shift)
+        if values["slots"] < current.taken_count:
+            raise ValidationError(
+                {
+                    "slots": ngettext(
+                        "%(count)s volunteer is signed up: offer at least %(count)s slot.",
+                        "%(count)s volunteers are signed up: offer at least %(count)s slots.",
+                        current.taken_count,
+                    )
+                    % {"count": current.taken_count}
+                }
+            )
+        moved = (values["starts_at"], values["ends_at"]) != (current.starts_at, current.ends_at)
+        if moved and ShiftSignup.all_objects.filter(shift=current, checked_in_at__isnull=False).exists():
+            raise ValidationError(
+                {"starts_at": _("Volunteers have checked in for this shift: its times can no longer change.")}
+            )
+        before = audit.snapshot(current, fields=SHIFT_FIELDS)
+        old_start = current.starts_at
+        for field, value in values.items():
+            setattr(current, field, value)
+        changed = audit.diff(before, audit.snapshot(current, fields=SHIFT_FIELDS))
+        if not changed:
+            return current
+        bump_version(current, version)
+        current.save(update_fields=SHIFT_FIELDS)
+        audit.record(actor=changed_by, action=audit.Action.UPDATE, target=current, changes=changed)
+        if moved or "role" in changed:
+            _tell_volunteers(current, _signed_up_volunteers(current), kind="shift_changed", tag=f"v{current.version}")
+        if current.starts_at != old_start:
+            messaging.plan_shift_reminder(current)
+    return current
+
+
+def shift_delete(*, shift: Shift, deleted_by: User) -> None:
+    """Delete a shift (its activity's manager or an admin): refused once a volunteer has checked in for it (their
+    hours count); otherwise its sign-ups go with it and the volunteers signed up are told."""
+    require(can_manage_activity, shift.activity)
+    with transaction.atomic():
+        current = _lock_shift(shift)
+        checked_in = ShiftSignup.all_objects.filter(shift=current, checked_in_at__isnull=False).count()
+        if checked_in:
+            raise ValidationError(
+                ngettext(
+                    "%(count)s volunteer has checked in for this shift: it can no longer be deleted, because the "
+                    "hours served count. Change it instead.",
+                    "%(count)s volunteers have checked in for this shift: it can no longer be deleted, because the "
+                    "hours served count. Change it instead.",
+                    checked_in,
+                )
+                % {"count": checked_in}
+            )
+        to_tell = _signed_up_volunteers(current)
+        _tell_volunteers(current, to_tell, kind="shift_deleted", tag="deleted")
+        for signup in ShiftSignup.all_objects.filter(shift=current).select_related("volunteer", "shift__activity"):
+            audit.log_delete(deleted_by, signup)
+        audit.log_delete(deleted_by, current)
+        current.delete()
 
 
 def shift_signup(*, shift: Shift, volunteer: User) -> ShiftSignup:

@@ -145,6 +145,104 @@ def test_a_waitlisted_participant_is_sent_to_the_desk(world):
     assert _reg(waiting.pk).checked_in_at is None
 
 
+# --- by the registration code given at sign-up --------------------------------------------------------------------
+
+
+def _signed_up(world, *, minutes_to_start=30, mobile="13800138000", station=None):
+    """A public sign-up (so a private code) for an activity starting in ``minutes_to_start`` minutes; the sign-up
+    happens while the activity is still ahead, then the clock of the activity is moved."""
+    n = build_network(world)
+    activity = happening(station or n.station, minutes_to_start=max(minutes_to_start, 30))
+    signup = services.public_signup(activity=activity, name="王小红", mobile=mobile, consent=True)
+    if minutes_to_start < 30:
+        with scopes_disabled():
+            shift = timedelta(minutes=30 - minutes_to_start)
+            Activity.all_objects.filter(pk=activity.pk).update(
+                starts_at=activity.starts_at - shift, ends_at=activity.ends_at - shift
+            )
+            activity.refresh_from_db()
+    return activity, signup
+
+
+def test_a_participant_checks_in_with_the_registration_code(world):
+    activity, signup = _signed_up(world)
+    rows = _audit_rows(signup.registration)
+    result = services.self_check_in(activity=activity, code=f" {signup.code[:4]}-{signup.code[4:]} ")
+    assert not result.already
+    reg = _reg(signup.registration.pk)
+    assert reg.checked_in_at is not None
+    assert reg.check_in_method == "qr"
+    assert services.self_check_in(activity=activity, code=signup.code).already
+    assert _audit_rows(reg) == rows + 1
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("1234", "has 8 digits"),
+        ("1234567a", "has 8 digits"),
+        ("12345678🎉", "has 8 digits"),
+        ("wrong", "No registration for this activity with this code"),
+    ],
+)
+def test_a_bad_code_changes_nothing(world, code, message):
+    activity, signup = _signed_up(world)
+    if code == "wrong":
+        code = f"{(int(signup.code) + 1) % 10**8:08d}"
+    with pytest.raises(ValidationError, match=message):
+        services.self_check_in(activity=activity, code=code)
+    assert _reg(signup.registration.pk).checked_in_at is None
+
+
+def test_mobile_and_code_together_or_neither_are_refused(world):
+    activity, signup = _signed_up(world)
+    with pytest.raises(ValidationError, match="not both"):
+        services.self_check_in(activity=activity, mobile="13800138000", code=signup.code)
+    with pytest.raises(ValidationError, match="or your registration code"):
+        services.self_check_in(activity=activity)
+    assert _reg(signup.registration.pk).checked_in_at is None
+
+
+def test_the_code_of_another_activity_is_refused(world):
+    activity, _signup = _signed_up(world)
+    n = build_network(world)
+    other = happening(n.station, minutes_to_start=20, title="绘画")
+    foreign = services.public_signup(activity=other, name="李四", mobile="13900139000", consent=True)
+    with pytest.raises(ValidationError, match="No registration for this activity with this code"):
+        services.self_check_in(activity=activity, code=foreign.code)
+    assert _reg(foreign.registration.pk).checked_in_at is None
+
+
+def test_a_revoked_code_is_refused_and_the_new_one_works(world):
+    activity, signup = _signed_up(world)
+    manager = world.users["station_manager"]
+    with scope_for(manager):
+        reg = Registration.objects.select_related("activity", "activity__station").get(pk=signup.registration.pk)
+        fresh = services.registration_new_link(registration=reg, issued_by=manager)
+    with pytest.raises(ValidationError, match="use the newest one"):
+        services.self_check_in(activity=activity, code=signup.code)
+    assert _reg(signup.registration.pk).checked_in_at is None
+    assert not services.self_check_in(activity=activity, code=fresh.code).already
+
+
+def test_the_code_of_a_cancelled_registration_is_refused(world):
+    activity, signup = _signed_up(world)
+    with scopes_disabled():
+        reg = Registration.all_objects.select_related("activity").get(pk=signup.registration.pk)
+    services.registration_cancel_by_resident(registration=reg)
+    with pytest.raises(ValidationError, match="was cancelled"):
+        services.self_check_in(activity=activity, code=signup.code)
+    assert _reg(signup.registration.pk).checked_in_at is None
+
+
+@pytest.mark.parametrize(("minutes_to_start", "message"), [(61, "Check-in opens at"), (-121, "Check-in closed at")])
+def test_a_code_outside_the_window_changes_nothing(world, minutes_to_start, message):
+    activity, signup = _signed_up(world, minutes_to_start=minutes_to_start)
+    with pytest.raises(ValidationError, match=message):
+        services.self_check_in(activity=activity, code=signup.code)
+    assert _reg(signup.registration.pk).checked_in_at is None
+
+
 # --- the desk ----------------------------------------------------------------------------------------------------
 
 

@@ -38,11 +38,11 @@ def test_a_participant_checks_in_from_the_qr_page(ck_world, live_server, page):
     phone.goto(f"{live_server.url}/activities/checkin/{tokens.checkin_token(world.live)}/")
     problems = axe_violations(phone)
     assert "学剪纸" in phone.inner_text("[data-testid=checkin-title]")
-    phone.fill("input[name=mobile]", "1390000")  # a typo first: a clear message, nothing changed
+    phone.fill("input[name=mobile_or_code]", "1390000")  # a typo first: a clear message, nothing changed
     phone.click("[data-testid=checkin-submit]")
     phone.wait_for_selector("text=11 位")
     problems += axe_violations(phone)
-    phone.fill("input[name=mobile]", world.live_registration.mobile)
+    phone.fill("input[name=mobile_or_code]", world.live_registration.mobile)
     phone.click("[data-testid=checkin-submit]")
     phone.wait_for_selector("[data-testid=checkin-done]")
     assert "签到成功" in phone.inner_text("[data-testid=checkin-done]")

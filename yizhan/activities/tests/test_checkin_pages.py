@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from yizhan.activities import tokens
+from yizhan.activities import services, tokens
 from yizhan.activities.models import Activity, ActivityPhoto, ActivityStatus, ActivitySummary, Feedback, Registration
 from yizhan.core.scoping import scopes_disabled
 from yizhan.stations.tests.network import build_network
@@ -52,15 +52,58 @@ def test_a_participant_checks_in_from_the_qr_page(world):
     assert page.status_code == 200
     assert "亲子绘本" in page.content.decode()
     assert "四融驿站" in page.content.decode()
-    done = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
+    done = client.post(_checkin_url(activity), {"mobile_or_code": people[0].mobile})
     assert done.status_code == 200
     text = done.content.decode()
     assert "签到成功" in text
     assert "居**" in text
     assert people[0].name not in text
     assert _reg(regs[0].pk).checked_in_at is not None
-    again = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
+    again = client.post(_checkin_url(activity), {"mobile_or_code": people[0].mobile})
     assert "已签到过" in again.content.decode()
+
+
+def _public_signup(activity, mobile="13800138000"):
+    return services.public_signup(activity=activity, name="王小红", mobile=mobile, consent=True)
+
+
+def test_a_participant_checks_in_with_the_registration_code_on_the_qr_page(world):
+    activity, _people, _regs = _setup(world)
+    signup = _public_signup(activity)
+    client = Client()
+    page = client.get(_checkin_url(activity)).content.decode()
+    assert "报名码" in page
+    wrong = client.post(_checkin_url(activity), {"mobile_or_code": f"{(int(signup.code) + 1) % 10**8:08d}"})
+    assert wrong.status_code == 400
+    assert "没有找到使用该报名码的本活动报名" in wrong.content.decode()
+    assert _reg(signup.registration.pk).checked_in_at is None
+    short = client.post(_checkin_url(activity), {"mobile_or_code": "1234"})
+    assert short.status_code == 400
+    assert "11 位" in short.content.decode()  # neither a code nor a mobile number: read as a mobile number
+    done = client.post(_checkin_url(activity), {"mobile_or_code": f"{signup.code[:4]} {signup.code[4:]}"})
+    assert done.status_code == 200
+    assert "签到成功" in done.content.decode()
+    assert "王**" in done.content.decode()
+    assert _reg(signup.registration.pk).checked_in_at is not None
+
+
+def test_the_code_of_a_cancelled_registration_or_another_activity_is_refused_on_the_qr_page(world):
+    activity, _people, _regs = _setup(world)
+    signup = _public_signup(activity)
+    other = happening(build_network(world).station, minutes_to_start=20, title="绘画")
+    foreign = _public_signup(other, mobile="13900139000")
+    client = Client()
+    response = client.post(_checkin_url(activity), {"mobile_or_code": foreign.code})
+    assert response.status_code == 400
+    assert "没有找到使用该报名码的本活动报名" in response.content.decode()
+    with scopes_disabled():
+        reg = Registration.all_objects.select_related("activity").get(pk=signup.registration.pk)
+    services.registration_cancel_by_resident(registration=reg)
+    cancelled = client.post(_checkin_url(activity), {"mobile_or_code": signup.code})
+    assert cancelled.status_code == 400
+    assert "此报名已取消" in cancelled.content.decode()
+    assert _reg(signup.registration.pk).checked_in_at is None
+    assert _reg(foreign.registration.pk).checked_in_at is None
 
 
 @pytest.mark.parametrize(
@@ -69,7 +112,7 @@ def test_a_participant_checks_in_from_the_qr_page(world):
 )
 def test_the_qr_page_refuses_bad_numbers(world, mobile, message):
     activity, _people, regs = _setup(world)
-    response = Client().post(_checkin_url(activity), {"mobile": mobile})
+    response = Client().post(_checkin_url(activity), {"mobile_or_code": mobile})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert _reg(regs[0].pk).checked_in_at is None
@@ -79,7 +122,7 @@ def test_a_forged_or_old_qr_code_is_refused(world):
     activity, people, regs = _setup(world)
     forged = tokens.checkin_token(activity)[:-3] + "abc"
     for url in (f"/activities/checkin/{forged}/", f"/activities/checkin/{'x' * 300}/", "/activities/checkin/🎉/"):
-        response = Client().post(url, {"mobile": people[0].mobile})
+        response = Client().post(url, {"mobile_or_code": people[0].mobile})
         assert response.status_code == 400
         assert "该二维码无效" in response.content.decode()
     old = _checkin_url(activity)
@@ -93,7 +136,7 @@ def test_a_forged_or_old_qr_code_is_refused(world):
 
 def test_outside_the_window_the_qr_page_says_when(world):
     activity, people, regs = _setup(world, minutes_to_start=120)
-    response = Client().post(_checkin_url(activity), {"mobile": people[0].mobile})
+    response = Client().post(_checkin_url(activity), {"mobile_or_code": people[0].mobile})
     assert response.status_code == 400
     assert "签到于" in response.content.decode()
     assert "开放" in response.content.decode()
@@ -106,8 +149,8 @@ def test_the_qr_page_is_rate_limited(world):
     activity, people, _regs = _setup(world)
     client = Client()
     for _ in range(2):
-        assert client.post(_checkin_url(activity), {"mobile": "13900009999"}).status_code == 400
-    response = client.post(_checkin_url(activity), {"mobile": people[0].mobile})
+        assert client.post(_checkin_url(activity), {"mobile_or_code": "13900009999"}).status_code == 400
+    response = client.post(_checkin_url(activity), {"mobile_or_code": people[0].mobile})
     assert response.status_code == 429
     assert response["Retry-After"]
     assert "尝试次数过多" in response.content.decode()
@@ -305,6 +348,24 @@ def test_api_public_check_in_and_feedback(world):
         client, "/api/activities/public/check-in", {"token": tokens.checkin_token(activity), "mobile": "13900009999"}
     )
     assert unknown.status_code == 400
+    coded = happening(build_network(world).station, minutes_to_start=20, title="绘画")
+    signup = _public_signup(coded)
+    token = tokens.checkin_token(coded)
+    wrong = _post(client, "/api/activities/public/check-in", {"token": token, "code": "0000000"})
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["code"] == ["报名码为 8 位数字。"]
+    both = _post(
+        client, "/api/activities/public/check-in", {"token": token, "code": signup.code, "mobile": "13800138000"}
+    )
+    assert both.status_code == 400
+    neither = _post(client, "/api/activities/public/check-in", {"token": token})
+    assert neither.status_code == 400
+    assert _reg(signup.registration.pk).checked_in_at is None
+    by_code = _post(client, "/api/activities/public/check-in", {"token": token, "code": signup.code})
+    assert by_code.status_code == 200
+    assert by_code.json()["name_masked"] == "王**"
+    assert by_code.json()["already"] is False
+    assert _reg(signup.registration.pk).checked_in_at is not None
     answer = {
         "token": tokens.feedback_token(activity),
         "device": "api-device-0123456789",

@@ -309,3 +309,52 @@ def test_staff_give_a_new_link_and_the_old_one_is_dead(world, client_for, outbox
     assert other.post(f"/activities/{activity.pk}/registrations/{reg.pk}/new-link/").status_code == 404
     with scopes_disabled():
         assert Activity.all_objects.get(pk=activity.pk).confirmed_count == 1
+
+
+def test_staff_api_registrations_show_the_guardian_and_the_children_with_the_mobile_masked(world, client_for):
+    n = build_network(world)
+    activity = make_activity(n.station, seats=5)
+    public = Client()
+    child = _api(
+        public,
+        f"/api/public/activities/{activity.pk}/signup",
+        {
+            "name": "小明",
+            "mobile": "13900139000",
+            "consent": True,
+            "participant_age": 8,
+            "guardian_name": "王芳",
+            "children_ages": [4, 6],
+        },
+    )
+    assert child.status_code == 201
+    adult = _api(
+        public,
+        f"/api/public/activities/{activity.pk}/signup",
+        {"name": "王小红", "mobile": "13800138000", "consent": True},
+    )
+    assert adult.status_code == 201
+    manager = client_for(world.users["station_manager"])
+    answer = manager.get(f"/api/activities/{activity.pk}/registrations")
+    assert answer.status_code == 200
+    rows = {row["name"]: row for row in answer.json()}
+    assert rows["小明"]["guardian_name"] == "王芳"
+    assert rows["小明"]["participant_age"] == 8
+    assert rows["小明"]["children_ages"] == [4, 6]
+    assert rows["小明"]["children"] == 2
+    assert rows["小明"]["via"] == "public"
+    assert rows["小明"]["mobile_masked"] == "139****9000"
+    assert rows["王小红"]["guardian_name"] == ""
+    assert rows["王小红"]["participant_age"] is None
+    assert rows["王小红"]["children_ages"] == []
+    assert rows["王小红"]["children"] == 0
+    text = answer.content.decode()
+    assert "13900139000" not in text
+    assert "13800138000" not in text
+    # the staff page shows the same
+    page = manager.get(f"/activities/{activity.pk}/").content.decode()
+    assert "王芳" in page
+    assert "4, 6" in page
+    # another station's manager sees nothing of it
+    other = client_for(world.users["other_station_manager"])
+    assert other.get(f"/api/activities/{activity.pk}/registrations").status_code == 404

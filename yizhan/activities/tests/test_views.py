@@ -2,6 +2,7 @@
 numbers, and a list whose query count does not grow with the table."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -183,3 +184,44 @@ def test_filters_refuse_bad_input_and_list_nothing(world, client_for):
     assert 'data-testid="activity-row"' not in response.content.decode()
     ok = client.get("/activities/?service_line=education&date_from=2020-01-01&date_to=2099-01-01")
     assert ok.status_code == 200
+
+
+def test_list_counts_the_waitlist_of_the_page_rows_only(world, client_for, settings):
+    """The waitlist column is one aggregate over the shown page's registrations: neither the page's query nor the
+    paginator's count joins the registrations of every activity (which made the time grow with the table)."""
+    settings.PAGE_SIZE = 3
+    n = build_network(world)
+    client = client_for(world.users["town_admin"])
+    newest = make_activity(n.station, title="最新", days=30, seats=1)
+    make_activity(n.station, title="其次", days=29)
+    oldest = make_activity(n.station, title="最早", days=1, seats=1)
+    for i in range(4):
+        make_activity(n.station, title=f"中间{i}", days=10 + i)
+    people = residents(world.regions["330109113001"], 4, start=700)
+    with scopes_disabled():
+        for activity, group in ((newest, people[:3]), (oldest, people[3:])):
+            for position, person in enumerate(group, start=1):
+                Registration.all_objects.create(
+                    activity=activity,
+                    person=person,
+                    name=person.name,
+                    mobile=person.mobile,
+                    status=Registration.Status.CONFIRMED if position == 1 else Registration.Status.WAITLISTED,
+                    position=position,
+                )
+    client.get("/activities/")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/activities/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count('data-testid="activity-row"') == 3
+    assert text.index("最新") < text.index("其次")
+    assert "最早" not in text
+    assert [int(x) for x in re.findall(r'data-testid="waitlist">(\d+)<', text)] == [2, 0, 0]
+    touching = [q["sql"] for q in ctx.captured_queries if "activities_registration" in q["sql"]]
+    assert len(touching) == 1
+    shown = {int(pk) for pk in re.findall(r'data-testid="activity-row"><td><a href="/activities/(\d+)/"', text)}
+    assert len(shown) == 3
+    assert {int(pk) for pk in re.search(r"activity_id\" IN \(([^)]*)\)", touching[0]).group(1).split(", ")} == shown
+    api = client.get("/api/activities/?limit=3").json()
+    assert [item["title"] for item in api["items"]] == ["最新", "其次", "中间3"]

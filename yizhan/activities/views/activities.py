@@ -37,10 +37,12 @@ def _activity(pk, *, manage=False) -> Activity:
 def activity_list(request):
     form = ActivityFilterForm(request.GET or None)
     activities = selectors.activity_list(**form.filters()) if not form.errors else Activity.objects.none()
+    page = paginate(request, activities)
+    page.object_list = selectors.with_waitlist_counts(page.object_list)
     return render(
         request,
         "activities/activity_list.html",
-        {"page": paginate(request, activities), "form": form},
+        {"page": page, "form": form},
         status=400 if form.errors else 200,
     )
 

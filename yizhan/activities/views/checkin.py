@@ -33,7 +33,7 @@ from .. import figures, qr, selectors, services, tokens
 from ..forms_checkin import CheckInForm, DeskSearchForm, FeedbackForm, SummaryForm, WalkInForm
 from ..models import Activity, ActivityPhoto, ActivityStatus, Registration
 from ..permissions import can_run_desk, uses_activity_pages
-from ..services.checkin import activity_for_checkin, checkin_window, desk_window_error
+from ..services.checkin import activity_for_checkin, checkin_window, desk_window_error, mobile_or_code
 from ..services.feedback import FEEDBACK_DAYS, activity_for_feedback, feedback_error, feedback_window
 
 DEVICE_COOKIE = "yz_device"
@@ -96,7 +96,8 @@ def _token_refused(request, error: tokens.TokenError) -> HttpResponse:
 
 
 def checkin(request, token):
-    """A participant checks in on their phone with the mobile number they registered with."""
+    """A participant checks in on their phone with the mobile number they registered with or the registration code
+    given at sign-up (one box: 8 digits are a code)."""
     try:
         activity = activity_for_checkin(token)
     except tokens.TokenError as error:
@@ -110,7 +111,9 @@ def checkin(request, token):
             return refused
         if form.is_valid():
             try:
-                result = services.self_check_in(activity=activity, mobile=form.cleaned_data["mobile"])
+                result = services.self_check_in(
+                    activity=activity, **mobile_or_code(form.cleaned_data["mobile_or_code"])
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:

@@ -13,12 +13,27 @@ from yizhan.core.documents import xlsx_response
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.pdf import pdf_response
-from yizhan.core.permissions import allows, requires
+from yizhan.core.permissions import allows, require, requires
 
 from .. import documents, selectors_volunteers, services
-from ..forms_volunteers import CorrectHoursForm, HoursFilterForm, PeriodForm, ProfileForm, ShiftForm, StationFilterForm
+from ..forms_volunteers import (
+    CorrectHoursForm,
+    HoursFilterForm,
+    PeriodForm,
+    ProfileForm,
+    ShiftEditForm,
+    ShiftForm,
+    StationFilterForm,
+)
 from ..models import Shift, ShiftSignup
-from ..permissions import can_manage_activity, can_manage_signup, is_own_signup, is_volunteer, manages_volunteers
+from ..permissions import (
+    can_manage_activity,
+    can_manage_signup,
+    is_own_signup,
+    is_volunteer,
+    manages_volunteers,
+    uses_activity_pages,
+)
 from .activities import _activity
 
 
@@ -208,6 +223,59 @@ def activity_shifts(request, pk):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _managed_shift(shift_pk) -> Shift:
+    try:
+        shift = selectors_volunteers.shift_get(shift_pk)
+    except Shift.DoesNotExist as exc:
+        raise Http404 from exc
+    require(can_manage_activity, shift.activity)
+    return shift
+
+
+@requires(uses_activity_pages)
+def shift_edit(request, shift_pk):
+    """Change a shift; the volunteers signed up are told (``services.shift_update``). Deleting is on this page too."""
+    shift = _managed_shift(shift_pk)
+    initial = {
+        "role": shift.role,
+        "slots": shift.slots,
+        "starts_at": shift.starts_at,
+        "ends_at": shift.ends_at,
+        "note": shift.note,
+        "version": shift.version,
+    }
+    form = ShiftEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.shift_update(shift=shift, changed_by=request.user, version=version, **data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Shift saved. The volunteers signed up are told of a new time or role."))
+            return redirect("activities:shifts", pk=shift.activity_id)
+    return render(
+        request,
+        "activities/shift_form.html",
+        {"shift": shift, "activity": shift.activity, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(uses_activity_pages)
+@require_POST
+def shift_delete(request, shift_pk):
+    shift = _managed_shift(shift_pk)
+    try:
+        services.shift_delete(shift=shift, deleted_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("activities:shift_edit", shift_pk=shift.pk)
+    messages.success(request, _("Shift deleted. The volunteers signed up for it are told."))
+    return redirect("activities:shifts", pk=shift.activity_id)
 
 
 @requires(manages_volunteers)
