@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yizhan.core.documents import clean_row, new_workbook, workbook_bytes
 from yizhan.core.pdf import PdfDocument
@@ -46,7 +47,7 @@ def certificate_pdf(*, user: User, signups: list[ShiftSignup], start: date, end:
         ]
     )
     doc.spacer()
-    rows: list[list[str]] = [[_("Date"), _("Activity"), _("Role"), _("Hours")]]
+    rows: list[list[str]] = [[_("Date"), _("Activity"), pgettext("shift", "Role"), _("Hours")]]
     for s in signups:
         rows.append(
             [

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form
 from yizhan.core.text import SEARCH_MAX_LENGTH
+from yizhan.core.widgets import SearchableSelect
 from yizhan.stations.forms import MAX_ID, DateInput, IdMultipleChoiceField
 
 from . import selectors
@@ -17,17 +18,26 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class StationChoiceField(forms.ModelChoiceField):
+    """A station among those in scope (a district admin's are many): picked by typing part of its or its village's
+    name."""
+
+    widget = SearchableSelect
+
     def label_from_instance(self, obj):
         return f"{obj.region.name} · {obj.display_name}"
 
 
 class RoomChoiceField(forms.ModelChoiceField):
+    widget = SearchableSelect
+
     def label_from_instance(self, obj):
         capacity = _("%(count)s people") % {"count": obj.capacity} if obj.capacity else _("capacity not recorded")
         return f"{obj.station.display_name} · {obj.name} ({capacity})"
 
 
 class BrandItemChoiceField(forms.ModelChoiceField):
+    widget = SearchableSelect
+
     def label_from_instance(self, obj):
         return f"{obj.station.display_name} · {obj.name}"
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core.forms import Form
 from yizhan.core.images import MAX_BYTES
@@ -62,7 +63,9 @@ class MultipleFileField(forms.FileField):
 
 
 class SummaryForm(Form):
-    text = forms.CharField(label=_("Summary"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=pgettext_lazy("activity", "Summary"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
     participants = forms.IntegerField(
         label=_("Participants (everyone who took part)"), min_value=0, max_value=MAX_COUNT
     )

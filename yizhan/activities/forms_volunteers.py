@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core.forms import Form
 from yizhan.stations.forms import DateInput
@@ -66,7 +67,7 @@ class ProfileForm(Form):
 
 
 class ShiftForm(Form):
-    role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
+    role = forms.ChoiceField(label=pgettext_lazy("shift", "Role"), choices=ShiftRole.choices)
     slots = forms.IntegerField(label=_("Slots"), min_value=1, max_value=MAX_SLOTS)
     starts_at = forms.DateTimeField(
         label=_("Starts at"), required=False, widget=DateTimeInput(), help_text=_("Empty: when the activity starts.")

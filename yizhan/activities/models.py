@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.accounts.models import Role, validate_mobile
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
@@ -81,7 +82,7 @@ class Activity(ScopedModel):
     children_need_guardian = models.BooleanField(_("children must come with a guardian"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=REASON_MAX, blank=True)
-    confirmed_count = models.PositiveIntegerField(_("confirmed"), default=0, editable=False)
+    confirmed_count = models.PositiveIntegerField(pgettext_lazy("registration", "confirmed"), default=0, editable=False)
     registration_seq = models.PositiveIntegerField(_("registrations so far"), default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -525,7 +526,7 @@ class Shift(ScopedModel):
     sign-ups and never exceeds ``slots`` (a check constraint; services change it with conditional UPDATEs)."""
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="shifts")
-    role = models.CharField(_("role"), max_length=20, choices=ShiftRole.choices)
+    role = models.CharField(pgettext_lazy("shift", "role"), max_length=20, choices=ShiftRole.choices)
     slots = models.PositiveIntegerField(_("slots"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SLOTS)])
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

@@ -31,8 +31,12 @@ def test_manager_plans_publishes_and_fills_an_activity_on_a_phone(live_server, p
     problems += axe_violations(page)
     start = timezone.localtime() + timedelta(days=3)
     page.fill("input[name=title]", "亲子绘本共读")
-    page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT09:00"))
-    page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT11:00"))
+    page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT06:30"))  # before any demo activity's room booking
+    page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT07:30"))
+    # the room is a searchable select: typing part of its name finds it (core/widgets.py)
+    room = page.locator("#id_room option").nth(1).inner_text()
+    page.locator("#id_room-ts-control").fill(room.split(" · ")[1][:2])
+    page.locator(".ts-dropdown .option").filter(has_text=room).click()
     page.fill("input[name=seats]", "2")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
@@ -53,7 +57,9 @@ def test_manager_plans_publishes_and_fills_an_activity_on_a_phone(live_server, p
     screenshot(page, "activities-register-phone")
 
     with scopes_disabled():
-        activity = Activity.all_objects.get(title="亲子绘本共读")
+        activity = Activity.all_objects.select_related("room").get(title="亲子绘本共读")
+        assert activity.room is not None
+        assert room.startswith(f"{activity.station.display_name} · {activity.room.name}")
         statuses = dict(activity.registrations.values_list("name", "status"))
     assert statuses == {
         "测试甲": RegistrationStatus.CONFIRMED,
