@@ -33,12 +33,46 @@ INTERNAL = [
     re.compile(r"\bNone\b|\bTrue\b|\bFalse\b"),
 ]
 
-# Each role's main job: the links a person clicks, in order, starting on the home page. A step is the link's text
-# (its first match on the page, in the main content unless it names the navigation).
-WALKS: dict[str | None, list[str]] = {
-    None: ["瓜沥镇", "四融驿站", "近期活动与报名"],
+
+def sign_up(page) -> bool:
+    """A resident signs up for the first activity open for sign-up, on the public page, and gets her code."""
+    link = page.locator("main a[href^='/activities/public/']").filter(has_not_text="日历").first
+    if link.count() == 0:
+        return False
+    link.click()
+    page.wait_for_load_state()
+    page.get_by_label("参加人姓名").fill("林小梅")
+    page.get_by_label("手机号（为儿童报名时填监护人的）").fill("13900139000")
+    page.get_by_label("我同意按上述说明使用这些信息。").check()
+    page.get_by_test_id("signup-submit").click()
+    page.wait_for_load_state()
+    return re.fullmatch(r"\d{8}", page.get_by_test_id("private-code").inner_text()) is not None
+
+
+def register_resident(page) -> bool:
+    """A station manager registers a new resident with the form (her only village is already chosen)."""
+    page.get_by_label("姓名").fill("林小梅")
+    page.get_by_label("手机号").fill("13900139001")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    return page.locator("main h1").inner_text().startswith("林小梅")
+
+
+# Each role's main job: what a person does, in order, starting on the home page. A step is a link's text (its first
+# match in the main content, or in the main navigation with "nav:"), or a function that fills in and sends a form
+# and says whether it worked.
+WALKS: dict[str | None, list] = {
+    None: ["瓜沥镇", "四融驿站", "近期活动与报名", sign_up],
     "town_admin": ["浏览该地区", "nav:驿站", "四融驿站", "nav:覆盖情况", "nav:居民", "nav:调解案件", "nav:活动"],
-    "station_manager": ["登记居民", "nav:首页", "查找要走访的居民", "nav:活动", "nav:驿站", "四融驿站"],
+    "station_manager": [
+        "登记居民",
+        register_resident,
+        "nav:首页",
+        "查找要走访的居民",
+        "nav:活动",
+        "nav:驿站",
+        "四融驿站",
+    ],
     "mediator": ["（2026）瓜东调字第 001 号", "nav:首页", "预警", "nav:案件统计", "nav:预约", "nav:调解案件"],
     "advisor": ["（2026）瓜东调字第 002 号", "nav:调解案件", "nav:预约"],
     "volunteer": ["我的时长和证明", "nav:我的志愿服务"],
@@ -92,8 +126,10 @@ def test_each_role_walks_its_main_job_on_a_phone(live_server, page, transactiona
             screenshot(page, f"walk-{role or 'resident'}-0-home-1366")
             page.set_viewport_size(PHONE)
             for number, step in enumerate(steps, start=1):
-                if not click(page, step):
-                    problems.append(f"{role or 'resident'}: dead end, no link {step!r} on {page.url}")
+                if not (step(page) if callable(step) else click(page, step)):
+                    problems.append(
+                        f"{role or 'resident'}: dead end at {getattr(step, '__name__', step)!r} on {page.url}"
+                    )
                     break
                 problems += page_problems(page, role)
                 screenshot(page, f"walk-{role or 'resident'}-{number}-390")
