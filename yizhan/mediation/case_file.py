@@ -28,16 +28,23 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from yizhan.core.pdf import PdfDocument
+from yizhan.audit import services as audit
+from yizhan.core.pdf import PdfDocument, pdf_response
 
 from . import selectors, selectors_safety
 from .models import Agreement, Case, CaseParty, CaseSession
+
+if TYPE_CHECKING:
+    from yizhan.core.types import AnyUser
 
 ARCHIVE = "archive"
 CASE_FILE_RETENTION_YEARS = 10
@@ -482,3 +489,25 @@ def zip_stream(files: Iterable[Attachment]) -> Iterator[bytes]:
                 yield sink.take()
     if sink.parts:
         yield sink.take()
+
+
+# --- the download (pages and API) ----------------------------------------------------------------------------------
+
+FORMATS = ("pdf", "zip")
+
+
+def case_file_response(*, user: AnyUser, case: Case, recipient: Recipient, what: str, reason: str = "") -> HttpResponse:
+    """The case file's PDF or the ZIP of its attachments, for a reader already allowed to have it
+    (``permissions.can_open_case_file``). ``reason`` is given by those who oversee the case rather than work on it:
+    then a ``REVEAL`` row with the reason is written first. Every download is an ``EXPORT`` row naming the recipient
+    and the file."""
+    if reason:
+        audit.record(actor=user, action=audit.Action.REVEAL, target=case, field="case_file", reason=reason)
+    changes = {"recipient": [None, recipient_label(recipient)], "file": [None, what]}
+    audit.record(actor=user, action=audit.Action.EXPORT, target=case, field="case_file", changes=changes)
+    if what == "zip":
+        response = StreamingHttpResponse(zip_stream(case_attachments(case)), content_type="application/zip")
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=zip_filename(case))
+        response["Cache-Control"] = "no-store"
+        return response
+    return pdf_response(case_file_pdf(case, recipient), pdf_filename(case, recipient))

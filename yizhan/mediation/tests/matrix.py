@@ -916,3 +916,20 @@ ROWS += [
         lambda w: {"recipient": "archive", "format": "zip", "reason": "督导检查"},
     ),
 ]
+
+ROWS += [
+    (
+        "API case file (advisor on it)",
+        "POST",
+        lambda w: ca(w, AGR, "/file"),
+        {**ANON_API, **case()},
+        lambda w: {"recipient": "archive", "format": "pdf", "reason": "督导检查"},
+    ),
+    (
+        "API case file (advisor not on it)",
+        "POST",
+        lambda w: ca(w, AGR_OFF, "/file"),
+        {**ANON_API, **case(advisor=404)},
+        lambda w: {"recipient": "archive", "format": "zip", "reason": "督导检查"},
+    ),
+]

@@ -231,3 +231,42 @@ def test_a_party_of_another_case_is_refused(world, full_case, client_for):
         stranger = CaseParty.all_objects.filter(case=other).first()
     response = _post(client_for(world.users["mediator"]), case, recipient=str(stranger.pk))
     assert response.status_code == 400
+
+
+# --- the API: the same file, rules and audit rows ---
+
+
+def _api(client, case, **body):
+    return client.post(f"/api/cases/{case.pk}/file", {"format": "pdf", **body}, content_type="application/json")
+
+
+def test_api_gives_a_party_copy_without_the_other_partys_confidential_record(world, full_case, client_for):
+    case, applicant, respondent = full_case
+    response = _api(client_for(world.users["mediator"]), case, recipient=str(respondent.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _flat(pdf_text(response.content))
+    assert _flat(RESPONDENT_SECRET) in text
+    assert _flat(APPLICANT_SECRET) not in text
+    zipped = _api(client_for(world.users["advisor"]), case, recipient="archive", format="zip")
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content))) as archive:
+        assert archive.namelist() == [f"{case.pk}-agreement-v1-signed.pdf"]
+
+
+def test_api_admin_needs_a_reason_and_bad_recipients_are_refused(world, full_case, client_for):
+    case, *_ = full_case
+    admin = client_for(world.users["town_admin"])
+    refused = _api(admin, case, recipient="archive")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["reason"] == ["请填写打开此卷宗的理由；理由会记入审计日志。"]
+    assert _api(admin, case, recipient="archive", reason="督导检查").status_code == 200
+    with scopes_disabled():
+        rows = AuditLog.objects.filter(target_id=str(case.pk), field="case_file")
+        assert sorted((r.action, r.reason) for r in rows) == [("export", ""), ("reveal", "督导检查")]
+    mediator = client_for(world.users["mediator"])
+    for recipient in ("nobody", "999999", ""):
+        response = _api(mediator, case, recipient=recipient)
+        assert response.status_code == 400
+        assert response.json()["errors"]["recipient"] == ["请选择卷宗的接收方：工作室存档或本案的一方当事人。"]
+    assert _api(mediator, case, recipient="archive", format="docx").status_code == 422

@@ -6,17 +6,13 @@ reason: the reveal is recorded (``REVEAL``, field ``case_file``, the reason) bef
 an ``EXPORT`` audit row naming the recipient and the file. The form is posted (a reason never travels in a URL).
 """
 
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from yizhan.audit import services as audit
-from yizhan.core.pdf import pdf_response
 from yizhan.core.permissions import allows, require, requires
 
 from .. import selectors
-from ..case_file import case_attachments, case_file_pdf, pdf_filename, recipient_label, zip_filename, zip_stream
+from ..case_file import case_file_response
 from ..forms import CaseFileForm
 from ..permissions import can_open_case_file, can_screen_case, uses_case_pages
 from .cases import _case
@@ -31,26 +27,13 @@ def case_file(request, case_pk):
     parties = selectors.case_parties(case)
     form = CaseFileForm(request.POST or None, parties=parties, needs_reason=needs_reason)
     if request.method == "POST" and form.is_valid():
-        recipient = form.recipient_value()
-        what = form.cleaned_data["format"]
-        changes = {"recipient": [None, recipient_label(recipient)], "file": [None, what]}
-        if needs_reason:
-            audit.record(
-                actor=request.user,
-                action=audit.Action.REVEAL,
-                target=case,
-                field="case_file",
-                reason=form.cleaned_data["reason"],
-            )
-        audit.record(actor=request.user, action=audit.Action.EXPORT, target=case, field="case_file", changes=changes)
-        if what == "zip":
-            files = case_attachments(case)
-            response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")
-            disposition = content_disposition_header(as_attachment=True, filename=zip_filename(case))
-            response["Content-Disposition"] = disposition
-            response["Cache-Control"] = "no-store"
-            return response
-        return pdf_response(case_file_pdf(case, recipient), pdf_filename(case, recipient))
+        return case_file_response(
+            user=request.user,
+            case=case,
+            recipient=form.recipient_value(),
+            what=form.cleaned_data["format"],
+            reason=form.cleaned_data["reason"] if needs_reason else "",
+        )
     return render(
         request,
         "mediation/case_file.html",
