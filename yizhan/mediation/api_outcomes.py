@@ -22,9 +22,10 @@ from yizhan.core.permissions import require, requires
 from yizhan.core.scoping import require_scope
 
 from . import selectors, services
+from .case_file import ARCHIVE, FORMATS, case_file_response
 from .documents import agreement_filename, agreement_pdf
 from .models import Agreement, Case, CaseExtension, FollowUp
-from .permissions import can_work_on_case, uses_case_pages
+from .permissions import can_open_case_file, can_screen_case, can_work_on_case, uses_case_pages
 from .services.outcomes import (
     ADDRESS_MAX_LENGTH,
     COURT_MAX_LENGTH,
@@ -412,3 +413,54 @@ def act_on_case_follow_up(request, case_id: int, follow_up_id: int, payload: Fol
     case = _working_case(case_id)
     services.follow_up_act(follow_up=_follow_up(case, follow_up_id), acted_by=request.user, **payload.dict())
     return _outcome(_case(case_id))
+
+
+# --- the case file (卷宗) ------------------------------------------------------------------------------------------
+
+CASE_FILE_ANSWER = {
+    "responses": {
+        "200": {
+            "description": "The case file as a PDF, or the ZIP of its attachments",
+            "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in ("application/pdf", "application/zip")
+            },
+        }
+    }
+}
+
+
+class CaseFileIn(InputSchema):
+    recipient: str = Field(..., max_length=20, description='"archive" or the id of a party of the case')
+    format: Literal["pdf", "zip"] = "pdf"
+    reason: Annotated[str, MULTI_LINE] = Field(
+        "", max_length=REASON_MAX_LENGTH, description="Required from those who oversee the case (admins)"
+    )
+
+
+@outcomes_router.post(
+    "/{case_id}/file",
+    response={200: None},
+    summary="The case file (卷宗) for the archive or one party, or the ZIP of its attachments",
+    openapi_extra=CASE_FILE_ANSWER,
+)
+@requires(uses_case_pages)
+def post_case_file(request, case_id: int, payload: CaseFileIn):
+    """The same file and audit rows as the case file page: the studio's mediators and the case team; admins over the
+    studio with a reason (a ``REVEAL`` row); a party's copy leaves out the other party's confidential records."""
+    case = _case(case_id)
+    require(can_open_case_file, case)
+    needs_reason = not can_screen_case(require_scope(), case)
+    parties = {str(party.pk): party for party in selectors.case_parties(case)}
+    recipient = ARCHIVE if payload.recipient == ARCHIVE else parties.get(payload.recipient)
+    if recipient is None:
+        raise ValidationError(
+            {"recipient": _("Choose who the case file is for: the studio's archive or one of the case's parties.")}
+        )
+    reason = payload.reason.strip()
+    if needs_reason and not reason:
+        raise ValidationError({"reason": _("Give the reason for opening this case file; it is kept in the audit log.")})
+    assert payload.format in FORMATS  # noqa: S101 - the schema's Literal
+    return case_file_response(
+        user=request.user, case=case, recipient=recipient, what=payload.format, reason=reason if needs_reason else ""
+    )

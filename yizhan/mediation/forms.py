@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yizhan.core.forms import Form
 from yizhan.stations.forms import PlaceAdminFields, PlaceProfileForm
@@ -435,3 +436,41 @@ class RegistryLookupForm(Form):
 
     lookup = forms.ChoiceField(choices=[(p, p) for p in INTAKE_LOOKUP_PARTIES])
     number = forms.CharField(label=_("Mobile or ID number"), max_length=30, required=False)
+
+
+# --- the case file (卷宗) -----------------------------------------------------------------------------------------
+
+CASE_FILE_FORMATS = (("pdf", _("Case file (PDF)")), ("zip", _("Attachments (ZIP)")))
+
+
+class CaseFileForm(Form):
+    """Who the case file is for (the archive or one party) and which file; a reason when an admin opens it."""
+
+    recipient = forms.ChoiceField(
+        label=pgettext_lazy("case file", "For"),
+        error_messages={
+            "invalid_choice": _("Choose who the case file is for: the studio's archive or one of the case's parties."),
+            "required": _("Choose who the case file is for: the studio's archive or one of the case's parties."),
+        },
+    )
+    format = forms.ChoiceField(label=_("File"), choices=CASE_FILE_FORMATS, initial="pdf")
+    reason = forms.CharField(label=_("Reason for opening the case file"), max_length=REASON_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, parties=(), needs_reason: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        archive = [("archive", _("The studio's archive"))]
+        self.fields["recipient"].choices = archive + [(str(p.pk), f"{p.get_role_display()} {p.name}") for p in parties]
+        self.parties = {str(p.pk): p for p in parties}
+        self.needs_reason = needs_reason
+        if not needs_reason:
+            del self.fields["reason"]
+
+    def clean(self):
+        data = super().clean()
+        if self.needs_reason and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for opening this case file; it is kept in the audit log."))
+        return data
+
+    def recipient_value(self):
+        value = self.cleaned_data["recipient"]
+        return self.parties.get(value, "archive")

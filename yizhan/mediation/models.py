@@ -718,7 +718,7 @@ class JointSessionOverride(ScopedModel):
     screening = models.ForeignKey(
         RiskScreening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="overrides"
     )
-    reason = models.CharField(_("reason"), max_length=500)
+    reason = EncryptedField(_("reason"), kind="text")
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -741,7 +741,7 @@ class PoliceReferral(ScopedModel):
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("referred by"), on_delete=models.PROTECT, related_name="+"
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = EncryptedField(_("note"), kind="text", blank=True)
 
     scoped_by = InStudioCases("case")
 
@@ -815,7 +815,7 @@ class MandatoryReport(ScopedModel):
     screening = models.ForeignKey(
         RiskScreening, verbose_name=_("screening"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    grounds = models.CharField(_("grounds"), max_length=500)
+    grounds = EncryptedField(_("grounds"), kind="text")
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -928,13 +928,13 @@ class Recusal(ScopedModel):
     requested_by = models.ForeignKey(
         CaseParty, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="recusals"
     )
-    reason = models.CharField(_("reason"), max_length=500)
+    reason = EncryptedField(_("reason"), kind="text")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decision_note = models.CharField(_("grounds of the decision"), max_length=500, blank=True)
+    decision_note = EncryptedField(_("grounds of the decision"), kind="text", blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

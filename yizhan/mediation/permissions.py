@@ -92,3 +92,8 @@ can_update_appointment = Predicate(
     "can_update_appointment",
 )
 uses_appointments = holds_place("studio")
+
+
+# --- the case file (卷宗) ------------------------------------------------------------------------------------------
+# The studio's mediators and the case team download it; admins over the studio open it with a reason (audited).
+can_open_case_file = can_screen_case | can_oversee_case

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -31,14 +32,26 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models import Case as SqlCase
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.accounts.roles import Role
 from yizhan.core.scoping import Scope, require_scope
 
-from .models import Case, CaseMember, CaseParty, Studio
+from .models import (
+    PROTECTION_ORDER_ALERT_DAYS,
+    RISK_LEVEL_RANK,
+    Case,
+    CaseMember,
+    CaseParty,
+    ProtectionOrder,
+    RiskLevel,
+    RiskScreening,
+    Studio,
+)
 
 NEAR_DEADLINE_DAYS = 5  # "close to the deadline": at most this many days left
 QUEUE_LIMIT = 20  # rows per list of the work queue
@@ -268,12 +281,79 @@ def overdue(today: date) -> list[WarningRow]:
     return [WarningRow("overdue", c, days=-c.days_left) for c in qs.order_by("deadline_day", "pk")[:WARNING_LIMIT]]
 
 
-# The kinds of early warning, in the order the page shows them. Another kind (a rising risk level, a protection
-# order about to expire) is one more ``WarningKind`` appended here, with its selector.
+# Cases a rising risk level is looked for in: open ones and those whose agreement is being performed.
+RISK_WATCHED = (Case.Status.INTAKE, Case.Status.ACCEPTED, Case.Status.AGREEMENT)
+
+
+def order_expiry_warning_days() -> int:
+    """ "Protection order about to expire": expiry within this many days (``settings.MEDIATION_ORDER_EXPIRY_DAYS``,
+    default 14 — the lead mediator and the town admin are also alerted ``PROTECTION_ORDER_ALERT_DAYS`` before)."""
+    return int(getattr(settings, "MEDIATION_ORDER_EXPIRY_DAYS", 2 * PROTECTION_ORDER_ALERT_DAYS))
+
+
+def _risk_rank(field_name: str) -> SqlCase:
+    return SqlCase(
+        *[When(**{field_name: level}, then=Value(rank)) for level, rank in RISK_LEVEL_RANK.items()],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def rising_risk(today: date) -> list[WarningRow]:
+    """Cases whose latest risk screening is at a higher level than the screening before it (``detail``: the two
+    levels, e.g. "黄色（一般风险） → 红色（高风险）")."""
+    screenings = RiskScreening.objects.filter(case_id=OuterRef("pk")).order_by("-screened_at", "-pk")
+    qs = (
+        _cases()
+        .filter(status__in=RISK_WATCHED)
+        .annotate(
+            latest_level=Subquery(screenings.values("level")[:1]),
+            previous_level=Subquery(screenings.values("level")[1:2]),
+        )
+        .filter(previous_level__isnull=False)
+        .annotate(latest_rank=_risk_rank("latest_level"), previous_rank=_risk_rank("previous_level"))
+        .filter(latest_rank__gt=F("previous_rank"))
+        .order_by("-latest_rank", "-received_on", "-pk")
+    )
+    return [
+        WarningRow(
+            "rising_risk",
+            case,
+            detail=f"{RiskLevel(case.previous_level).label} → {RiskLevel(case.latest_level).label}",
+            days=case.latest_rank - case.previous_rank,
+        )
+        for case in qs[:WARNING_LIMIT]
+    ]
+
+
+def orders_expiring(today: date) -> list[WarningRow]:
+    """Granted protection orders that expire within ``order_expiry_warning_days()`` (today included); one row per
+    order, ``days`` left until the expiry, ``detail`` the expiry date."""
+    last = today + timedelta(days=order_expiry_warning_days())
+    orders = (
+        ProtectionOrder.objects.filter(
+            ruling=ProtectionOrder.Ruling.GRANTED, expires_on__gte=today, expires_on__lte=last
+        )
+        .select_related("case", "case__studio", "case__studio__region", "case__dispute_type")
+        .order_by("expires_on", "pk")
+    )
+    rows = []
+    for order in orders[:WARNING_LIMIT]:
+        expires_on: date = order.expires_on  # type: ignore[assignment]  # filtered on expires_on: never None here
+        rows.append(
+            WarningRow("order_expiring", order.case, detail=expires_on.isoformat(), days=(expires_on - today).days)
+        )
+    return rows
+
+
+# The kinds of early warning, in the order the page shows them. Another kind is one more ``WarningKind`` appended
+# here, with its selector (one query).
 WARNING_KINDS: list[WarningKind] = [
     WarningKind("overdue", _("Overdue"), overdue),
     WarningKind("near_deadline", _("Close to the deadline"), near_deadline),
     WarningKind("repeat", _("Repeat dispute"), repeat_disputes),
+    WarningKind("rising_risk", _("Rising risk level"), rising_risk),
+    WarningKind("order_expiring", _("Protection order about to expire"), orders_expiring),
 ]
 
 

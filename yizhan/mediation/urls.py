@@ -37,7 +37,7 @@ urlpatterns = [
     path("cases/statistics.xlsx", insight.case_statistics_export, name="case_statistics_export"),
 ]
 
-from .views import safety, sessions  # noqa: E402  (the safety and sessions slice, appended)
+from .views import case_file, safety, sessions  # noqa: E402  (the safety and sessions slice, appended)
 
 urlpatterns += [
     path("cases/<int:case_pk>/safety/", safety.case_safety, name="case_safety"),
@@ -66,4 +66,5 @@ urlpatterns += [
     path("appointments/", sessions.appointment_list, name="appointment_list"),
     path("appointments/new/", sessions.appointment_create, name="appointment_create"),
     path("appointments/<int:pk>/status/", sessions.appointment_status, name="appointment_status"),
+    path("cases/<int:case_pk>/file/", case_file.case_file, name="case_file"),
 ]

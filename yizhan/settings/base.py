@@ -207,6 +207,7 @@ DAILY_JOBS = {
     "people.overdue_reminders": ("yizhan.people.tasks.send_overdue_reminders", "08:00", {}),
     "people.retention": ("yizhan.people.services.apply_retention", "02:30", {"dry_run": False}),
     "activities.signup_retention": ("yizhan.activities.services.signup.erase_public_signups", "02:45", {}),
+    "mediation.alert_sweep": ("yizhan.mediation.sweep.sweep_alerts", "07:30", {}),
 }
 
 # Content Security Policy: everything is served from this host; no CDN.

@@ -8,6 +8,7 @@ from yizhan.activities.services import erase_public_signups
 from yizhan.core import schedule
 from yizhan.core.models import ScheduledRun
 from yizhan.core.tasks import run_daily_job
+from yizhan.mediation.sweep import sweep_alerts
 from yizhan.people.services import apply_retention
 from yizhan.people.tasks import send_overdue_reminders
 
@@ -77,9 +78,10 @@ def test_configured_jobs_exist(db, settings):
         "people.overdue_reminders": send_overdue_reminders,  # a task: run with .call
         "people.retention": apply_retention,  # a plain function
         "activities.signup_retention": erase_public_signups,  # a plain function
+        "mediation.alert_sweep": sweep_alerts,  # a task
     }
     assert hasattr(send_overdue_reminders, "call")
     assert not hasattr(apply_retention, "call")
     for job in settings.DAILY_JOBS:
         schedule.next_run(job)  # the time of day parses
-    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30", "02:45"]
+    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30", "02:45", "07:30"]

@@ -550,9 +550,10 @@ def case_extend(
 # --- follow-up visits (回访) ---------------------------------------------------------------------------------------
 
 
-def schedule_follow_ups(*, case: Case, by: User) -> list[FollowUp]:
+def schedule_follow_ups(*, case: Case, by: User | None) -> list[FollowUp]:
     """Plan the follow-up visits after an agreement (``follow_up_days()`` after the day it was reached). Called by
-    ``case_close`` inside its transaction; visits already planned and not yet made are kept."""
+    ``case_close`` inside its transaction (and by the daily sweep, ``by=None``: the system, for agreements reached
+    before visits were planned); visits already planned and not yet made are kept."""
     start = timezone.localdate(case.closed_at) if case.closed_at else timezone.localdate()
     planned = set(FollowUp.all_objects.filter(case=case, performed_on__isnull=True).values_list("due_on", flat=True))
     rows = []

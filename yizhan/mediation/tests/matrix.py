@@ -888,3 +888,48 @@ ROWS += [
         lambda w: {"version": 1, "status": "done"},
     ),
 ]
+
+# --- the case file (卷宗): the studio's mediators and the case team; admins over the studio with a reason ---
+# The POST rows give a reason, which the team's form does not have (ignored); without one an admin gets 400
+# (test_case_file.py). ``agreed`` has the advisor on its team, ``agreed_off`` not.
+
+ROWS += [
+    ("case file page (advisor on it)", "GET", lambda w: cp(w, AGR, "file/"), {**ANON_PAGE, **case()}),
+    (
+        "case file page (advisor not on it)",
+        "GET",
+        lambda w: cp(w, AGR_OFF, "file/"),
+        {**ANON_PAGE, **case(advisor=404)},
+    ),
+    (
+        "case file PDF (advisor on it)",
+        "POST",
+        lambda w: cp(w, AGR, "file/"),
+        {**ANON_PAGE, **case()},
+        lambda w: {"recipient": "archive", "format": "pdf", "reason": "督导检查"},
+    ),
+    (
+        "case file ZIP (advisor not on it)",
+        "POST",
+        lambda w: cp(w, AGR_OFF, "file/"),
+        {**ANON_PAGE, **case(advisor=404)},
+        lambda w: {"recipient": "archive", "format": "zip", "reason": "督导检查"},
+    ),
+]
+
+ROWS += [
+    (
+        "API case file (advisor on it)",
+        "POST",
+        lambda w: ca(w, AGR, "/file"),
+        {**ANON_API, **case()},
+        lambda w: {"recipient": "archive", "format": "pdf", "reason": "督导检查"},
+    ),
+    (
+        "API case file (advisor not on it)",
+        "POST",
+        lambda w: ca(w, AGR_OFF, "/file"),
+        {**ANON_API, **case(advisor=404)},
+        lambda w: {"recipient": "archive", "format": "zip", "reason": "督导检查"},
+    ),
+]
