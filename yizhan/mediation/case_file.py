@@ -199,7 +199,7 @@ class _CaseFile:
                 (_("Dispute type"), case.dispute_type.name),
                 (_("Parties"), "、".join(party.name for party in self.parties)),
                 (_("Received on"), _day(case.received_on)),
-                (_("Closed"), _day(case.closed_at)),
+                (pgettext("case", "Closed"), _day(case.closed_at)),
                 (_("Status"), case.get_status_display()),
                 (pgettext("case file", "For"), recipient_label(self.recipient)),
                 (
@@ -236,7 +236,7 @@ class _CaseFile:
                 (_("Received on"), _day(case.received_on)),
                 (_("Accepted on"), _day(case.accepted_at)),
                 (_("Deadline"), _day(case.deadline)),
-                (_("Closed"), _day(case.closed_at)),
+                (pgettext("case", "Closed"), _day(case.closed_at)),
                 (_("Status"), case.get_status_display()),
                 (_("Lead mediator"), case.lead.name if case.lead else "—"),
                 (_("Team"), "、".join(f"{row.get_role_display()} {row.member.user.name}" for row in team) or "—"),
@@ -244,7 +244,7 @@ class _CaseFile:
         )
         doc.table(
             [
-                [_("Role"), pgettext("person", "Name"), _("Relation")],
+                [pgettext("party", "Role"), pgettext("person", "Name"), _("Relation")],
                 *[[party.get_role_display(), party.name, party.relation or "—"] for party in self.parties],
             ],
             col_widths_mm=[35, 60, 75],
@@ -288,12 +288,12 @@ class _CaseFile:
             doc.paragraph(_("No screening recorded."))
             return
         if not self.archive:
-            rows = [[_("Date"), _("Level")]]
+            rows = [[_("Date"), pgettext("risk", "Level")]]
             rows += [[_day(s.screened_at), s.get_level_display()] for s in reversed(safety.screenings)]
             doc.table(rows, col_widths_mm=[40, 130])
             return
         items = {item.code: item.name for item in selectors_safety.risk_items()}
-        rows = [[_("Date"), _("Level"), _("Score"), _("Items answered yes"), _("Screened by")]]
+        rows = [[_("Date"), pgettext("risk", "Level"), _("Score"), _("Items answered yes"), _("Screened by")]]
         for screening in reversed(safety.screenings):
             codes = json.loads(screening.answers or "[]")
             answered = "、".join(items.get(code, code) for code in codes) or "—"

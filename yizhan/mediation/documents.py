@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yizhan.core.pdf import PdfDocument
 
@@ -52,7 +53,7 @@ def agreement_pdf(agreement: Agreement, parties: Sequence[CaseParty], *, lead_na
     )
 
     doc.heading(_("The parties"), level=2)
-    rows: list[list[str]] = [[_("Role"), _("Name"), _("Gender"), _("Age"), _("Address"), _("Relation")]]
+    rows: list[list[str]] = [[pgettext("party", "Role"), _("Name"), _("Gender"), _("Age"), _("Address"), _("Relation")]]
     for party in parties:
         row = details.get(party.pk)
         rows.append(

@@ -1,6 +1,7 @@
 """Excel download of the case statistics (openpyxl; cells and file through ``yizhan.core.documents``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -26,7 +27,7 @@ def statistics_workbook(stats) -> bytes:
     sheets = [
         (
             _("By month") if stats.year else _("By year"),
-            _("Month") if stats.year else _("Year"),
+            pgettext("statistics", "Month") if stats.year else _("Year"),
             [(r["label"], r["count"]) for r in stats.by_month],
         ),
         (_("By dispute type"), _("Dispute type"), [(r["name"], r["count"]) for r in stats.by_type]),

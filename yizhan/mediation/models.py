@@ -120,7 +120,7 @@ class StudioMember(ScopedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="studio_memberships"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("member", "kind"), max_length=20, choices=Kind.choices)
     can_lead = models.BooleanField(_("can lead a mediation"), default=False)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -202,7 +202,7 @@ class Case(ScopedModel, SensitiveFieldsMixin):
     """A mediation case (调解案件) of a studio, from intake to its outcome."""
 
     class Source(models.TextChoices):
-        WALK_IN = "walk_in", _("Walk-in")
+        WALK_IN = "walk_in", pgettext_lazy("case source", "Walk-in")
         HOTLINE = "hotline_12338", _("Hotline 12338")
         GRID_WORKER = "grid_worker", _("Grid worker")
         POLICE = "police", _("Police referral")
@@ -252,7 +252,7 @@ class Case(ScopedModel, SensitiveFieldsMixin):
         on_delete=models.PROTECT,
         related_name="led_cases",
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("case", "closed"), null=True, blank=True)
     agreement_form = models.CharField(_("form of the agreement"), max_length=10, choices=AgreementForm, blank=True)
     close_reason = models.CharField(_("reason"), max_length=500, blank=True)
     referral = models.CharField(_("referred to"), max_length=200, blank=True)
@@ -316,7 +316,7 @@ class CaseParty(ScopedModel, SensitiveFieldsMixin):
         OTHER = "other", _("Other party")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="parties")
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    role = models.CharField(pgettext_lazy("party", "role"), max_length=12, choices=Role.choices)
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("person in the registry"),
@@ -579,7 +579,7 @@ class FollowUp(ScopedModel, SensitiveFieldsMixin):
     performance = models.CharField(_("performance"), max_length=10, choices=Performance.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
     escalation = models.BooleanField(_("signs of escalation"), default=False)
-    notes = EncryptedField(_("notes"), kind="text", blank=True)
+    notes = EncryptedField(pgettext_lazy("follow-up", "notes"), kind="text", blank=True)
     action = models.CharField(_("further step"), max_length=10, choices=Action.choices, blank=True)
     action_reason = models.CharField(_("reason for the step"), max_length=500, blank=True)
     referral = models.CharField(_("referred to"), max_length=200, blank=True)
@@ -664,7 +664,7 @@ class RiskItem(LookupType):
 class RiskBand(models.Model):
     """The lowest score of a risk level (reference data): a screening's level is the highest band its score reaches."""
 
-    level = models.CharField(_("level"), max_length=10, choices=RiskLevel.choices, unique=True)
+    level = models.CharField(pgettext_lazy("risk", "level"), max_length=10, choices=RiskLevel.choices, unique=True)
     min_score = models.PositiveSmallIntegerField(_("lowest score"), validators=[MaxValueValidator(1000)])
 
     class Meta:

@@ -177,7 +177,9 @@ class ContactForm(Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     role = forms.CharField(label=pgettext_lazy("contact", "Role"), max_length=50)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False, validators=[validate_phone])
-    is_public = forms.BooleanField(label=_("Show on the public page (number masked)"), required=False, initial=True)
+    is_public = forms.BooleanField(
+        label=_("Show on the public page, with the full number"), required=False, initial=True
+    )
 
 
 class PhotoForm(Form):

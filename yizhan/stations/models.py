@@ -311,7 +311,7 @@ class ContactBase(ScopedModel, SensitiveFieldsMixin):
     )
     phone = EncryptedField(_("phone number"), kind="mobile", blank=True, validators=[validate_phone])
     phone_index = BlindIndexField(source="phone")
-    is_public = models.BooleanField(_("show on the public page (number masked)"), default=True)
+    is_public = models.BooleanField(_("show on the public page, with the full number"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     place_field: str

@@ -270,7 +270,7 @@ def recusal_decide(*, recusal: Recusal, decided_by: User, version: int, decision
         audit.log_update(decided_by, recusal, before)
         if decision == Recusal.Decision.GRANTED:
             for row in CaseMember.all_objects.filter(case=case, member=recusal.member):
-                audit.log_delete(decided_by, row, reason=recusal.reason)
+                audit.log_delete(decided_by, row, reason=_("Recusal granted"))  # its grounds stay encrypted
                 row.delete()
             if case.lead_id == recusal.member.user_id:
                 case_before = audit.snapshot(case, fields=["lead"])

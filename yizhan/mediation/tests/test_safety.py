@@ -183,7 +183,9 @@ def test_override_needs_the_town_admin_and_a_reason_and_is_audited(world, case):
     assert override.screening == blocking
     assert safety.joint_block(case) is None
     row = AuditLog.all_objects.get(target_type="mediation.jointsessionoverride")
-    assert row.reason == "施暴人已被羁押，受害人坚持当面调解"
+    # the reason is about people: it is kept in the encrypted field only, never in clear in the audit row
+    assert "羁押" not in json.dumps(row.changes, ensure_ascii=False) + row.reason
+    assert override.reason == "施暴人已被羁押，受害人坚持当面调解"
     assert row.actor == world.users["town_admin"]
     # a district admin is above the town: allowed too; a new red screening needs a new override
     _screen(world, case, RED)
