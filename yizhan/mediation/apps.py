@@ -19,6 +19,8 @@ class MediationConfig(registry.YizhanAppConfig):
         ("/cases/", "yizhan.mediation.api.cases_router"),
         ("/cases/", "yizhan.mediation.api_outcomes.outcomes_router"),
         ("/cases/overview/", "yizhan.mediation.api.case_overview_router"),
+        ("/studios/", "yizhan.mediation.api_requests.requests_router"),
+        ("/public/studios/", "yizhan.mediation.api_requests.public_requests_router"),
     )
     scope_places = (PlaceKind("studio", "mediation.Studio", "mediation:studio_detail"),)
     navigation = (

@@ -17,9 +17,20 @@ from yizhan.stations.models import Status
 
 from . import services
 from .documents import agreement_pdf
-from .models import Agreement, Case, CaseParty, DisputeType, FollowUp, RiskScreening, Studio, StudioMember
+from .models import (
+    Agreement,
+    Case,
+    CaseParty,
+    DisputeType,
+    FollowUp,
+    OnlineRequest,
+    RiskScreening,
+    Studio,
+    StudioMember,
+)
 from .services import PartyData, PartyDetails, safety, sessions
 from .services.outcomes import follow_up_days
+from .services.requests import online_request_submit
 
 STUDIO = {
     "village": "330109113003",
@@ -627,9 +638,32 @@ def seed_history(*, studio: Studio) -> int:
     return made
 
 
+REQUESTS = [
+    ("孙丽", "13700001001", "child_support", "前夫一直不按时给孩子抚养费，想请调解员帮忙协商。", "工作日下午"),
+    ("郑红梅", "13700001002", "", "婆媳关系紧张，经常为带孩子的事争吵，想找人调解。", ""),
+]
+
+
+def seed_requests(*, studio: Studio) -> int:
+    """Two online requests waiting for the mediator (sent from the public page, through the service)."""
+    if OnlineRequest.all_objects.filter(studio=studio).exists():
+        return 0
+    for name, mobile, kind, description, when in REQUESTS:
+        online_request_submit(
+            studio=studio,
+            name=name,
+            mobile=mobile,
+            dispute_type=DisputeType.objects.filter(code=kind).first() if kind else None,
+            description=description,
+            contact_time=when,
+            consent=True,
+        )
+    return len(REQUESTS)
+
+
 def seed() -> str:
     """The studio and its team (as 瓜沥镇's admin), then its cases as its mediator: the history first (case numbers
-    follow the dates), the current cases, and the red-risk case."""
+    follow the dates), the current cases, the red-risk case, and two online requests."""
     actor = demo_actor()
     with scope_for(actor):
         seed_studios(by=actor)
@@ -637,4 +671,6 @@ def seed() -> str:
     history = seed_history(studio=studio)
     cases = seed_cases(studio=studio)
     red = seed_safety(studio=studio)
-    return f"1 studio with a team of {len(TEAM)}, {history + cases + red} cases ({red} red-risk)"
+    requests = seed_requests(studio=studio)
+    total = history + cases + red
+    return f"1 studio with a team of {len(TEAM)}, {total} cases ({red} red-risk), {requests} online requests"

@@ -1018,3 +1018,77 @@ class Appointment(ScopedModel, SensitiveFieldsMixin):
             or is_studio_mediator(scope, self.studio)
             or is_admin_over(scope, self.studio.region)
         )
+
+
+class StudioMediators(ScopeRule):
+    """Rows of a studio that only its mediators and the federation admins over it see (not its advisors, not the
+    public): online requests for mediation, with the applicant's name, number and account of the dispute."""
+
+    region_path = "studio__region__code"
+
+    def q(self, scope: Scope) -> Q:
+        if scope.is_anonymous:
+            return Q(pk__in=[])
+        q = scope.region_q("studio__region__code", include_member=False)
+        studios = sorted(scope.place_ids("studio"))
+        mediator_villages = sorted(scope.regions_for(AccountRole.MEDIATOR))
+        if studios and mediator_villages:
+            q |= Q(studio_id__in=studios, studio__region__code__in=mediator_villages)
+        return q
+
+
+class OnlineRequest(ScopedModel, SensitiveFieldsMixin):
+    """A resident's request for mediation sent from the studio's public page (no account). The studio's mediators
+    take it in as a case (source "online request", a case number only then) or decline it with a reason."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        TAKEN_IN = "taken_in", _("Taken in as a case")
+        DECLINED = "declined", pgettext_lazy("online request", "Declined")
+
+    studio = models.ForeignKey(Studio, verbose_name=_("studio"), on_delete=models.PROTECT, related_name="requests")
+    name = models.CharField(_("name"), max_length=50)
+    mobile = EncryptedField(_("mobile number"), kind="mobile", validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile")
+    dispute_type = models.ForeignKey(
+        DisputeType, verbose_name=_("dispute type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = EncryptedField(_("what the dispute is about"), kind="text")
+    contact_time = models.CharField(_("when to call"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="online_request"
+    )
+    decline_reason = models.CharField(_("why it was declined"), max_length=200, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    scoped_by = StudioMediators()
+
+    class Meta:
+        verbose_name = _("online request for mediation")
+        verbose_name_plural = _("online requests for mediation")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["studio", "status", "created_at"], name="online_request_queue")]
+
+    def __str__(self):
+        return f"{self.name} · {self.created_at:%Y-%m-%d}"
+
+    def can_reveal(self, user, field_name: str) -> bool:
+        """The number: the studio's mediators (to call back) and the admins over it; the account of the dispute,
+        which the mediators read in clear: the admins over the studio, with a reason."""
+        if not user.is_authenticated:
+            return False
+        scope = scope_for_user(user)
+        if field_name == "mobile":
+            return is_studio_mediator(scope, self.studio) or is_admin_over(scope, self.studio.region)
+        return field_name == "description" and is_admin_over(scope, self.studio.region)

@@ -34,4 +34,11 @@ SAFETY_KINDS = {
     ),
 }
 
-MEDIATION_KINDS = {**OUTCOME_KINDS, **SAFETY_KINDS}
+REQUEST_KINDS = {
+    "online_request": (
+        _("A request for mediation arrived online"),
+        _("Someone asked %(studio)s for mediation on %(date)s through its public page. Call them back and take it in."),
+    ),
+}
+
+MEDIATION_KINDS = {**OUTCOME_KINDS, **SAFETY_KINDS, **REQUEST_KINDS}

@@ -35,6 +35,10 @@ can_take_intake = is_studio_mediator
 can_work_on_case = Predicate(lambda scope, case: _mediator_at(scope, case.studio), "can_work_on_case")
 # Federation admins over the studio's village oversee its cases: they open a narrative only with a reason (audited).
 can_oversee_case = Predicate(lambda scope, case: is_admin_over(scope, case.studio.region), "can_oversee_case")
+# Online requests for mediation sent to a studio: its mediators handle them; the admins over it see them (oversight).
+sees_online_requests = Predicate(
+    lambda scope, studio: _mediator_at(scope, studio) or is_admin_over(scope, studio.region), "sees_online_requests"
+)
 
 
 # --- the overview: early warning and statistics ------------------------------------------------------------------

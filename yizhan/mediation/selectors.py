@@ -1,6 +1,7 @@
 """Reads of studios and their teams, always through the scoped managers. Query counts do not grow with the data."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as Conditional
+from django.db.models import Count, Q, QuerySet, When
 
 from yizhan.core.scoping import require_scope
 from yizhan.stations.selectors import filter_places, with_place
@@ -14,6 +15,7 @@ from .models import (
     DisputeType,
     FollowUp,
     JudicialConfirmation,
+    OnlineRequest,
     Studio,
     StudioContact,
     StudioMember,
@@ -152,3 +154,20 @@ def case_follow_ups(case: Case) -> list[FollowUp]:
 
 def follow_up_get(case: Case, pk) -> FollowUp:
     return FollowUp.objects.select_related("case", "case__studio", "case__studio__region").get(case=case, pk=pk)
+
+
+def online_requests(studio):
+    """A studio's online requests, new ones first, then the handled ones newest first (scoped: mediators and admins)."""
+    return (
+        OnlineRequest.objects.filter(studio=studio)
+        .select_related("dispute_type", "case", "handled_by")
+        .order_by(Conditional(When(status=OnlineRequest.Status.NEW, then=0), default=1), "-created_at", "-pk")
+    )
+
+
+def online_request_get(studio, pk) -> OnlineRequest:
+    return OnlineRequest.objects.select_related("studio", "studio__region").get(studio=studio, pk=pk)
+
+
+def new_online_request_count(studio) -> int:
+    return OnlineRequest.objects.filter(studio=studio, status=OnlineRequest.Status.NEW).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, insight, outcomes, studios
+from .views import cases, insight, outcomes, requests, studios
 
 app_name = "mediation"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     # cases
     path("cases/", cases.case_list, name="case_list"),
     path("<int:pk>/cases/new/", cases.case_intake, name="case_intake"),
+    path("<int:pk>/requests/", requests.request_list, name="requests"),
+    path("<int:pk>/requests/<int:request_pk>/take-in/", requests.request_take_in, name="request_take_in"),
+    path("<int:pk>/requests/<int:request_pk>/decline/", requests.request_decline, name="request_decline"),
     path("cases/<int:case_pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:case_pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:case_pk>/accept/", cases.case_accept, name="case_accept"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("towns/<str:code>/", views.town, name="town"),
     path("stations/<int:pk>/", views.station, name="station"),
     path("studios/<int:pk>/", views.studio, name="studio"),
+    path("studios/<int:pk>/request/", views.studio_request, name="studio_request"),
     path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
 ]
 

@@ -3,16 +3,23 @@
 Every read here goes through the ``public_*`` selectors, which run under the anonymous scope whoever is signed in.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 
 from yizhan.activities.figures import station_activity_figures
+from yizhan.core.forms import add_errors
+from yizhan.core.throttling import SignupThrottle
+from yizhan.mediation.forms_requests import OnlineRequestForm
 from yizhan.mediation.models import Studio
+from yizhan.mediation.services.requests import online_request_submit
 from yizhan.regions.models import Region
 from yizhan.stations.models import Photo, Station
 from yizhan.stations.views import serve_photo
 
 from . import selectors
+
+_throttle = SignupThrottle()  # requests count with the public sign-ups, per client address
 
 
 def index(request):
@@ -46,6 +53,39 @@ def studio(request, pk):
     except Studio.DoesNotExist as exc:
         raise Http404 from exc
     return render(request, "portal/studio.html", context)
+
+
+def studio_request(request, pk):
+    """A resident asks the studio for mediation (no account): stored encrypted, the studio's mediators are told.
+    Rate-limited per client address like the public sign-ups."""
+    try:
+        studio = selectors.public_studio(pk)["studio"]
+    except Studio.DoesNotExist as exc:
+        raise Http404 from exc
+    form = OnlineRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not _throttle.allow_request(request):
+            return render(
+                request, "portal/studio_request.html", {"studio": studio, "form": form, "throttled": True}, status=429
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                online_request_submit(
+                    studio=studio,
+                    name=data["name"],
+                    mobile=data["mobile"],
+                    dispute_type=data["dispute_type"],
+                    description=data["description"],
+                    contact_time=data["contact_time"],
+                    consent=data["consent"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                return render(request, "portal/studio_request.html", {"studio": studio, "sent": True})
+        return render(request, "portal/studio_request.html", {"studio": studio, "form": form}, status=400)
+    return render(request, "portal/studio_request.html", {"studio": studio, "form": form})
 
 
 def photo(request, pk, variant):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from yizhan.core.scoping import scopes_disabled
-from yizhan.mediation.models import Case, DisputeType, StudioContact, StudioMember
+from yizhan.mediation.models import Case, DisputeType, OnlineRequest, StudioContact, StudioMember
 from yizhan.mediation.tests.cases import make_case
 from yizhan.mediation.tests.network import build_studio_network
 from yizhan.mediation.tests.outcomes import lock, make_agreement_case, make_follow_ups
@@ -931,5 +931,73 @@ ROWS += [
         lambda w: ca(w, AGR_OFF, "/file"),
         {**ANON_API, **case(advisor=404)},
         lambda w: {"recipient": "archive", "format": "zip", "reason": "督导检查"},
+    ),
+]
+
+# --- online requests for mediation (sent from the studio's public page) ------------------------------------------
+REQUESTS = {**ANON_PAGE, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, "mediator": 200}
+
+
+def _online(w):
+    with scopes_disabled():
+        online = OnlineRequest.all_objects.create(
+            studio=build_studio_network(w).studio, name="李秀英", mobile="13912345678", description="想咨询离婚财产分割"
+        )
+    return f"/stations/studios/{sd(w)}/requests/{online.pk}/"
+
+
+ROWS += [
+    (
+        "online requests 东灵",
+        "GET",
+        lambda w: f"/stations/studios/{sd(w)}/requests/",
+        {**REQUESTS, "advisor": 403, **NOT_STUDIO},
+    ),
+    (
+        "online request taken in",
+        "POST",
+        lambda w: _online(w) + "take-in/",
+        {**ANON_PAGE, **WORK, "mediator": 302, "advisor": 403, **NOT_STUDIO},
+        lambda w: {"version": 1},
+    ),
+    (
+        "online request declined",
+        "POST",
+        lambda w: _online(w) + "decline/",
+        {**ANON_PAGE, **WORK, "mediator": 302, "advisor": 403, **NOT_STUDIO},
+        lambda w: {"version": 1, "reason": "不属于婚姻家庭纠纷"},
+    ),
+]
+
+REQUESTS_API = {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, "mediator": 200}
+NOT_STUDIO_API = {"station_manager": 403, "other_station_manager": 403, "volunteer": 403}
+
+ROWS += [
+    (
+        "API online requests 东灵",
+        "GET",
+        lambda w: f"/api/studios/{sd(w)}/requests",
+        {**REQUESTS_API, "advisor": 403, **NOT_STUDIO_API},
+    ),
+    (
+        "API online request taken in",
+        "POST",
+        lambda w: "/api" + _online(w).removeprefix("/stations").rstrip("/") + "/take-in",
+        {**ANON_API, **WORK, "mediator": 201, "advisor": 403, **NOT_STUDIO_API},
+        lambda w: {"version": 1},
+    ),
+    (
+        "API online request declined",
+        "POST",
+        lambda w: "/api" + _online(w).removeprefix("/stations").rstrip("/") + "/decline",
+        {**ANON_API, **WORK, "mediator": 200, "advisor": 403, **NOT_STUDIO_API},
+        lambda w: {"version": 1, "reason": "不属于婚姻家庭纠纷"},
+    ),
+    (
+        "API public request for mediation",
+        "POST",
+        lambda w: f"/api/public/studios/{sd(w)}/requests",
+        {"default": 201},
+        lambda w: {"name": "李秀英", "mobile": "13912345678", "description": "想咨询离婚财产分割", "consent": True},
     ),
 ]

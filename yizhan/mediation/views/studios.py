@@ -17,7 +17,7 @@ from yizhan.stations.models import Status
 from .. import selectors, services
 from ..forms import StudioForm, StudioMemberForm
 from ..models import Studio, StudioContact, StudioMember
-from ..permissions import can_edit_studio, uses_studio_pages
+from ..permissions import can_edit_studio, sees_online_requests, uses_studio_pages
 
 
 def _studio(pk, *, admin=False) -> Studio:
@@ -75,6 +75,9 @@ def studio_detail(request, pk):
             "team": selectors.team_by_kind(team),
             "has_lead": any(m.can_lead for m in team),
             "contacts": selectors.studio_contacts(studio),
+            "new_requests": (
+                selectors.new_online_request_count(studio) if allows(sees_online_requests, studio) else None
+            ),
             "can_admin": can_admin,
             "member_form": StudioMemberForm() if can_admin else None,
             "contact_form": ContactForm(initial={"is_public": True}) if can_admin else None,

@@ -25,6 +25,14 @@ ROWS = [
         PUBLIC_404,
     ),
     ("public studio 东灵", "GET", lambda w: f"/public/studios/{sd(w)}/", PUBLIC_OK),
+    ("public request for mediation form", "GET", lambda w: f"/public/studios/{sd(w)}/request/", PUBLIC_OK),
+    (
+        "public request for mediation sent",
+        "POST",
+        lambda w: f"/public/studios/{sd(w)}/request/",
+        PUBLIC_OK,
+        lambda w: {"name": "李秀英", "mobile": "13912345678", "description": "想咨询离婚财产分割", "consent": "on"},
+    ),
     ("public photo", "GET", lambda w: f"/public/photos/{_photo(w)}/thumb/", PUBLIC_OK),
     ("public photo (not public)", "GET", lambda w: f"/public/photos/{_photo(w, is_public=False)}/full/", PUBLIC_404),
 ]
