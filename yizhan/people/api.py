@@ -153,11 +153,16 @@ class VisitOut(Schema):
     kind: str
     place: str
     findings_masked: str
+    findings: str | None = None  # in full for the visit's author only, as on the page; others reveal with a reason
     needs: list[str]
 
     @staticmethod
     def resolve_findings_masked(obj):
         return obj.masked("findings")
+
+    @staticmethod
+    def resolve_findings(obj, context):
+        return obj.findings if obj.shown_in_full_to(context["request"].user) else None
 
     @staticmethod
     def resolve_needs(obj):

@@ -733,6 +733,13 @@ def test_the_author_reads_her_findings_without_a_reason_others_still_reveal(worl
     assert "她最近失业" not in admin_html
     assert "想学电商" not in admin_html
     assert f"/reveal/people.visit/{visit.pk}/findings/" in admin_html
+    # the API the same way: in full for the author, masked (and null) for the admin
+    mine = {v["id"]: v for v in author.get(f"/api/people/{person.pk}/visits").json()}[visit.pk]
+    assert mine["findings"] == "她最近失业，情绪低落"
+    theirs = client_for(world.users["town_admin"]).get(f"/api/people/{person.pk}/visits").json()
+    theirs = {v["id"]: v for v in theirs}[visit.pk]
+    assert theirs["findings"] is None
+    assert "失业" not in theirs["findings_masked"]
 
 
 def test_staff_are_offered_by_name_place_and_role_never_by_username(world, client_for):
