@@ -14,8 +14,10 @@ def my_cases_panel(request) -> Panel | None:
     if not allows(uses_case_pages):
         return None
     queue = my_queue(request.user)
+    # a federation admin who mediates nothing oversees the region's cases: the panel says so
+    overseer = queue.is_admin and not queue.is_mediator and not queue.mine
     return Panel(
-        title=_("My cases"),
+        title=_("Mediation cases") if overseer else _("My cases"),
         template="mediation/insight_queue_panel.html",
         context={"queue": queue, "near_days": NEAR_DEADLINE_DAYS, "sees_overview": allows(sees_case_overview)},
         order=20,

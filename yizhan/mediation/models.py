@@ -174,9 +174,10 @@ class DisputeType(LookupType):
         verbose_name_plural = _("dispute types")
 
 
-class InStudioCases(ScopeRule):
-    """Cases (``prefix=""``) or rows of a case (``prefix="case"``): federation admins under the studio's region, the
-    mediators of the studio, and advisors only on the cases they are members of."""
+class StudioMediators(ScopeRule):
+    """Rows of a studio that its mediators and the federation admins over it see — not its advisors, not the public
+    (online requests for mediation). ``prefix``: the path from the row to what has the ``studio`` ("case" for a row
+    of a case; "" when the row has ``studio`` itself). ``InStudioCases`` adds the advisors on each case."""
 
     def __init__(self, prefix: str = ""):
         self.prefix = f"{prefix}__" if prefix else ""
@@ -188,14 +189,23 @@ class InStudioCases(ScopeRule):
         p = self.prefix
         q = scope.region_q(f"{p}studio__region__code", include_member=False)
         studios = sorted(scope.place_ids("studio"))
-        if not studios:
-            return q
         mediator_villages = sorted(scope.regions_for(AccountRole.MEDIATOR))
-        if mediator_villages:
+        if studios and mediator_villages:
             q |= Q(**{f"{p}studio_id__in": studios, f"{p}studio__region__code__in": mediator_villages})
-        on_cases = CaseMember.all_objects.filter(member__user_id=scope.user_id, case__studio_id__in=studios)
-        q |= Q(**{f"{p}pk__in" if not p else f"{p}id__in": on_cases.values("case_id")})
         return q
+
+
+class InStudioCases(StudioMediators):
+    """Cases (``prefix=""``) or rows of a case (``prefix="case"``): federation admins under the studio's region, the
+    mediators of the studio, and advisors only on the cases they are members of."""
+
+    def q(self, scope: Scope) -> Q:
+        q = super().q(scope)
+        studios = sorted(scope.place_ids("studio"))
+        if scope.is_anonymous or not studios:
+            return q
+        on_cases = CaseMember.all_objects.filter(member__user_id=scope.user_id, case__studio_id__in=studios)
+        return q | Q(**{f"{self.prefix}id__in" if self.prefix else "pk__in": on_cases.values("case_id")})
 
 
 class Case(ScopedModel, SensitiveFieldsMixin):
@@ -1018,23 +1028,6 @@ class Appointment(ScopedModel, SensitiveFieldsMixin):
             or is_studio_mediator(scope, self.studio)
             or is_admin_over(scope, self.studio.region)
         )
-
-
-class StudioMediators(ScopeRule):
-    """Rows of a studio that only its mediators and the federation admins over it see (not its advisors, not the
-    public): online requests for mediation, with the applicant's name, number and account of the dispute."""
-
-    region_path = "studio__region__code"
-
-    def q(self, scope: Scope) -> Q:
-        if scope.is_anonymous:
-            return Q(pk__in=[])
-        q = scope.region_q("studio__region__code", include_member=False)
-        studios = sorted(scope.place_ids("studio"))
-        mediator_villages = sorted(scope.regions_for(AccountRole.MEDIATOR))
-        if studios and mediator_villages:
-            q |= Q(studio_id__in=studios, studio__region__code__in=mediator_villages)
-        return q
 
 
 class OnlineRequest(ScopedModel, SensitiveFieldsMixin):

@@ -58,6 +58,16 @@ def register_resident(page) -> bool:
     return page.locator("main h1").inner_text().startswith("林小梅")
 
 
+def first_case(page) -> bool:
+    """A mediator or an advisor opens the first case of her work queue (我的案件)."""
+    link = page.locator("[data-testid=queue-case] a").first
+    if link.count() == 0:
+        return False
+    link.click()
+    page.wait_for_load_state()
+    return "/stations/studios/cases/" in page.url
+
+
 # Each role's main job: what a person does, in order, starting on the home page. A step is a link's text (its first
 # match in the main content, or in the main navigation with "nav:"), or a function that fills in and sends a form
 # and says whether it worked.
@@ -73,8 +83,8 @@ WALKS: dict[str | None, list] = {
         "nav:驿站",
         "四融驿站",
     ],
-    "mediator": ["（2026）瓜东调字第 001 号", "nav:首页", "预警", "nav:案件统计", "nav:预约", "nav:调解案件"],
-    "advisor": ["（2026）瓜东调字第 002 号", "nav:调解案件", "nav:预约"],
+    "mediator": [first_case, "nav:首页", "预警", "nav:案件统计", "nav:预约", "nav:调解工作室", "东灵", "网上调解申请"],
+    "advisor": [first_case, "nav:调解案件", "nav:预约"],
     "volunteer": ["我的时长和证明", "nav:我的志愿服务"],
 }
 

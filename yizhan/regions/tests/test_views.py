@@ -40,7 +40,7 @@ def test_a_village_page_leads_to_its_places_residents_and_coverage(world, client
     assert "/people/?village=330109113001" in residents
     assert "<strong>2</strong>" in residents
     assert "/stations/coverage/?region=330109113" in _links(html)
-    breadcrumb = re.search(r'<nav aria-label="breadcrumb">.*?</nav>', html, re.S).group(0)
+    breadcrumb = re.search(r'<nav class="breadcrumb".*?</nav>', html, re.S).group(0)
     assert '<a href="/regions/330109113/">瓜沥镇</a>' in breadcrumb
     assert "/regions/330109/" not in breadcrumb  # 萧山区 is above a town admin's scope: named, not linked
     assert "萧山区" in breadcrumb
@@ -49,7 +49,7 @@ def test_a_village_page_leads_to_its_places_residents_and_coverage(world, client
 def test_a_village_without_places_says_so_and_the_district_admin_climbs_the_breadcrumb(world, client_for):
     html = client_for(world.users["district_admin"]).get("/regions/330109113002/").content.decode()
     assert "这里还没有驿站或调解工作室。" in html
-    breadcrumb = re.search(r'<nav aria-label="breadcrumb">.*?</nav>', html, re.S).group(0)
+    breadcrumb = re.search(r'<nav class="breadcrumb".*?</nav>', html, re.S).group(0)
     assert '<a href="/regions/330109/">萧山区</a>' in breadcrumb
     assert '<a href="/regions/330109113/">瓜沥镇</a>' in breadcrumb
 
