@@ -6,6 +6,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -66,6 +67,16 @@ class ActivityOut(Schema):
     status: ActivityStatus
     cancel_reason: str
     version: int
+    cover_url: str | None = Field(None, description="The cover photo (null when none)")
+    cover_thumbnail_url: str | None = Field(None, description="Its thumbnail, a JPEG of at most 400×300")
+
+    @staticmethod
+    def resolve_cover_url(obj):
+        return reverse("activities:cover_file", args=[obj.pk, "full"]) if obj.cover_image else None
+
+    @staticmethod
+    def resolve_cover_thumbnail_url(obj):
+        return reverse("activities:cover_file", args=[obj.pk, "thumb"]) if obj.cover_image else None
 
     @staticmethod
     def resolve_service_lines(obj):
@@ -122,6 +133,28 @@ class ActivityPatch(InputSchema):
     signup_opens_at: datetime | None = None
     signup_closes_at: datetime | None = None
     children_need_guardian: bool | None = None
+
+
+COVER_UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["image"],
+                    "properties": {
+                        "image": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "JPEG, PNG or WebP, at most 5 MB, 50 to 8000 pixels a side",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 class CancelIn(InputSchema):
@@ -218,7 +251,7 @@ def list_activities(request, filters: Query[ActivityFilters]):
         date_from=filters.date_from,
         date_to=filters.date_to,
         search=filters.q,
-    )
+    ).prefetch_related("target_groups")  # the output lists them: one query per page, not one per row
     meta, items = page_of(activities, filters.offset, filters.limit)
     return {"meta": meta, "items": items}
 
@@ -271,6 +304,30 @@ def complete_activity(request, activity_id: int):
 def cancel_activity(request, activity_id: int, payload: CancelIn):
     activity = _activity(activity_id, manage=True)
     services.activity_cancel(activity=activity, cancelled_by=request.user, reason=payload.reason)
+    return _fresh(activity)
+
+
+# --- the cover photo --------------------------------------------------------------------------------------
+
+
+@activities_router.post(
+    "/{activity_id}/cover",
+    response=ActivityOut,
+    summary="Set or replace the cover photo (a multipart upload, field ``image``)",
+    openapi_extra=COVER_UPLOAD,
+)
+def set_activity_cover(request, activity_id: int):
+    # The file is read from the multipart body as a form page does (``request.FILES``): a photo of up to 5 MB does not
+    # fit a JSON body under DATA_UPLOAD_MAX_MEMORY_SIZE, and the service checks it (none, not an image, too big …).
+    activity = _activity(activity_id, manage=True)
+    services.cover_set(activity=activity, upload=request.FILES.get("image"), set_by=request.user)
+    return _fresh(activity)
+
+
+@activities_router.post("/{activity_id}/cover/remove", response=ActivityOut, summary="Remove the cover photo")
+def remove_activity_cover(request, activity_id: int):
+    activity = _activity(activity_id, manage=True)
+    services.cover_remove(activity=activity, removed_by=request.user)
     return _fresh(activity)
 
 

@@ -48,6 +48,16 @@ class PublicActivityOut(Schema):
     signup_closes: datetime
     children_need_guardian: bool
     status: ActivityStatus
+    cover_url: str | None = Field(None, description="The cover photo (null when none)")
+    cover_thumbnail_url: str | None = Field(None, description="Its thumbnail, a JPEG of at most 400×300")
+
+    @staticmethod
+    def resolve_cover_url(obj):
+        return reverse("activities:public_cover_file", args=[obj.pk, "full"]) if obj.cover_image else None
+
+    @staticmethod
+    def resolve_cover_thumbnail_url(obj):
+        return reverse("activities:public_cover_file", args=[obj.pk, "thumb"]) if obj.cover_image else None
 
     @staticmethod
     def resolve_service_lines(obj):

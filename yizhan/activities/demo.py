@@ -541,11 +541,18 @@ class _Station:
         starts = _soon(30)
         ends = max(starts + timedelta(hours=spec.hours), _at(timezone.localdate(), 21))
         activity = self.plan(spec, starts, ends_at=ends)
+        self.cover(activity, spec.title)
         self.check_in(activity, 3)
         return activity
 
     def upcoming(self, spec: Planned) -> Activity:
-        return self.plan(spec, _at(timezone.localdate() + timedelta(days=spec.days), spec.hour))
+        activity = self.plan(spec, _at(timezone.localdate() + timedelta(days=spec.days), spec.hour))
+        self.cover(activity, spec.title)
+        return activity
+
+    def cover(self, activity: Activity, title: str) -> None:
+        """A cover photo drawn here for today's and the upcoming activities, the ones the public lists show."""
+        services.cover_set(activity=activity, upload=_photo(activity.pk * 10 + 9, title), set_by=self.by)
 
 
 def _seed_station(station: Station, held, today, planned, *, by, volunteer, manager) -> int:

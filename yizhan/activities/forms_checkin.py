@@ -109,3 +109,12 @@ class FeedbackForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CoverForm(Form):
+    """The cover photo of an activity: one image, checked by the service (``core/images.py``)."""
+
+    image = forms.FileField(
+        label=_("Cover photo (JPEG, PNG or WebP, at most %(mb)d MB)") % {"mb": MAX_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )

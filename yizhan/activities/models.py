@@ -10,6 +10,8 @@ the services change it only with conditional UPDATEs on the activity row, which 
 sign-ups (``services.registrations``).
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +46,15 @@ class ActivityStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An activity's cover photo: the stored image, its JPEG thumbnail and the image's content type."""
+
+    image: str
+    thumbnail: str
+    content_type: str
 
 
 class Activity(ScopedModel):
@@ -103,6 +114,10 @@ class Activity(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="occurrences",
     )
+    # the cover photo (core/images.py: validated, re-encoded without metadata, with a JPEG thumbnail); blank when none
+    cover_image = models.CharField(_("cover photo"), max_length=255, blank=True)
+    cover_thumbnail = models.CharField(_("cover thumbnail"), max_length=255, blank=True)
+    cover_content_type = models.CharField(_("cover content type"), max_length=30, blank=True)
 
     scoped_by = InPlace(
         "station",
@@ -131,6 +146,13 @@ class Activity(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:detail", args=[self.pk])
+
+    @property
+    def cover(self) -> Cover | None:
+        """The stored cover photo, shaped as a photo for ``stations.views.serve_photo``; None when there is none."""
+        if not self.cover_image:
+            return None
+        return Cover(self.cover_image, self.cover_thumbnail, self.cover_content_type)
 
     @property
     def is_open_for_changes(self) -> bool:

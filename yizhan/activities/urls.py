@@ -50,6 +50,14 @@ urlpatterns += [
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]
 
+# The cover photo (views/cover.py).
+urlpatterns += [
+    path("<int:pk>/cover/", views.cover_set, name="cover_set"),
+    path("<int:pk>/cover/remove/", views.cover_remove, name="cover_remove"),
+    path("<int:pk>/cover/<str:variant>/", views.cover_file, name="cover_file"),
+    path("public/<int:pk>/cover/<str:variant>/", views.public_cover_file, name="public_cover_file"),
+]
+
 # Volunteers, shifts and hours; repeating activities; calendars (views/volunteers.py, views/series.py,
 # views/calendar.py).
 urlpatterns += [

@@ -85,3 +85,6 @@ __all__ += [
     "hours_correct",
     "hours_confirm",
 ]
+from .cover import cover_remove, cover_set  # noqa: E402 - the cover photo (services/cover.py)
+
+__all__ += ["cover_set", "cover_remove"]

@@ -3,7 +3,7 @@ station_manager) against admins of its town and district and of another town, th
 roles that do not plan activities."""
 
 from yizhan.activities import tokens
-from yizhan.activities.tests.helpers import at, build_activities, build_checkin, build_signup
+from yizhan.activities.tests.helpers import at, build_activities, build_checkin, build_cover, build_signup
 from yizhan.stations.tests.network import build_network
 from yizhan.tests.factories import ADMINS_OK as ADMINS
 
@@ -29,6 +29,7 @@ def prepare(w):
     build_activities(w)
     build_checkin(w)
     build_signup(w)
+    build_cover(w)
 
 
 def a(w):
@@ -665,5 +666,37 @@ ROWS += [
         "GET",
         lambda w: f"/api/calendar/public?date_from=2026-12-01&date_to=2026-12-31&station={station(w)}",
         {"default": 200},
+    ),
+]
+
+# The cover photo (views/cover.py, api.py): ``covered`` is build_checkin's ``done`` (published, public) with a cover
+# whose files exist (made again in the row's url if a row before removed them).
+
+
+def covered(w):
+    build_activities(w)
+    return build_cover(w).pk
+
+
+ROWS += [
+    # a form post without a file: the managers are sent back to the activity with the message
+    ("cover upload 隆园", "POST", lambda w: f"/activities/{covered(w)}/cover/", {**ANON_PAGE, **longyuan(302)}),
+    ("cover remove 隆园", "POST", lambda w: f"/activities/{covered(w)}/cover/remove/", {**ANON_PAGE, **longyuan(302)}),
+    ("cover file 隆园", "GET", lambda w: f"/activities/{covered(w)}/cover/thumb/", {**ANON_PAGE, **longyuan()}),
+    (
+        "cover file of an activity without one",
+        "GET",
+        lambda w: f"/activities/{a(w)}/cover/full/",
+        {**ANON_PAGE, **longyuan(404)},
+    ),
+    ("public cover 隆园", "GET", lambda w: f"/activities/public/{covered(w)}/cover/thumb/", PUBLIC_OK),
+    ("public cover (a draft)", "GET", lambda w: f"/activities/public/{draft(w)}/cover/thumb/", PUBLIC_404),
+    # a JSON body carries no file: the managers get the service's "choose a photo" (400), the others never get there
+    ("API set the cover 隆园", "POST", lambda w: f"/api/activities/{covered(w)}/cover", {**ANON_API, **longyuan(400)}),
+    (
+        "API remove the cover 隆园",
+        "POST",
+        lambda w: f"/api/activities/{covered(w)}/cover/remove",
+        {**ANON_API, **longyuan()},
     ),
 ]

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
@@ -131,3 +132,25 @@ def test_the_demo_is_written_through_the_services(demo):
         assert not Notification.all_objects.filter(
             user__username="volunteer", read_at__isnull=True, kind="shift_changed"
         )
+
+
+def test_todays_and_the_upcoming_activities_have_a_cover_shown_on_the_public_list(demo):
+    now = timezone.now()
+    with scopes_disabled():
+        upcoming = list(
+            Activity.all_objects.filter(status=ActivityStatus.PUBLISHED, ends_at__gt=now, series__isnull=True)
+        )
+        held = Activity.all_objects.filter(status=ActivityStatus.COMPLETED)
+        assert not held.exclude(cover_image="").exists()  # the history keeps its photos, no cover
+        covered = [a for a in upcoming if a.cover_image]
+        assert len(covered) == 8  # today's at 四融驿站, 3 more there and 4 at 友爱同行
+        for activity in covered:
+            assert default_storage.exists(activity.cover_image)
+            assert default_storage.exists(activity.cover_thumbnail)
+            assert activity.cover_content_type == "image/jpeg"
+        assert AuditLog.all_objects.filter(
+            target_type="activities.activity", target_id=str(covered[0].pk), changes__has_key="cover_image"
+        ).exists()
+        station = covered[0].station_id
+    page = Client().get(f"/activities/public/stations/{station}/").content.decode()
+    assert 'data-testid="public-cover"' in page

@@ -124,3 +124,8 @@ __all__ += [
     "my_hours",
     "my_certificate",
 ]
+
+# The cover photo (views/cover.py).
+from .cover import cover_file, cover_remove, cover_set, public_cover_file  # noqa: E402
+
+__all__ += ["cover_set", "cover_remove", "cover_file", "public_cover_file"]

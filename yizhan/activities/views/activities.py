@@ -19,6 +19,7 @@ from yizhan.stations.models import Station
 from .. import feeds, selectors, services
 from ..figures import after_context
 from ..forms import ActivityFilterForm, ActivityForm, CancelForm, PersonSearchForm, RegisterForm
+from ..forms_checkin import CoverForm
 from ..models import Activity, Registration
 from ..permissions import can_manage_activity, uses_activity_pages
 
@@ -88,6 +89,7 @@ def activity_detail(request, pk):
             "waitlisted": rows["waitlisted"],
             "cancelled": rows["cancelled"],
             "cancel_form": CancelForm() if can_manage and activity.is_open_for_changes else None,
+            "cover_form": CoverForm() if can_manage else None,
             **after_context(activity),
         },
     )
