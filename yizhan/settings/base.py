@@ -188,6 +188,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# A request body read into memory (not a multipart file): the API's signed-agreement scan comes base64-encoded in JSON,
+# up to 10 MB of file (about 13.4 MB encoded); Django's default 2.5 MB refused it before the API could answer.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 
 # Background work: Django's Tasks API. Database backend by default; set TASK_BACKEND=rq (with REDIS_URL)
 # when running on several machines.
