@@ -64,9 +64,19 @@ class RoomOut(Schema):
 
 
 class IntervalOut(Schema):
+    """Times as the station's local wall-clock time, "HH:MM" (JSON Schema's "time" format would require an offset)."""
+
     weekday: int
-    opens: time
-    closes: time
+    opens: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+    closes: str = Field(..., pattern=r"^\d{2}:\d{2}$")
+
+    @staticmethod
+    def resolve_opens(obj):
+        return f"{obj.opens:%H:%M}"
+
+    @staticmethod
+    def resolve_closes(obj):
+        return f"{obj.closes:%H:%M}"
 
 
 class BrandItemOut(Schema):

@@ -46,7 +46,7 @@ def test_detail_masks_contacts(net, world, client_for):
     }
     assert {c["phone_masked"] for c in body["contacts"]} == {"139****5678", "139****4321"}
     assert "13912345678" not in json.dumps(body)
-    assert body["hours"] == [{"weekday": 0, "opens": "08:30:00", "closes": "11:30:00"}]
+    assert body["hours"] == [{"weekday": 0, "opens": "08:30", "closes": "11:30"}]
 
 
 def test_create_update_and_version_conflict(world, client_for):
