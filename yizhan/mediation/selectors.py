@@ -160,7 +160,7 @@ def online_requests(studio):
     """A studio's online requests, new ones first, then the handled ones newest first (scoped: mediators and admins)."""
     return (
         OnlineRequest.objects.filter(studio=studio)
-        .select_related("dispute_type", "case", "handled_by")
+        .select_related("studio__region", "dispute_type", "case", "handled_by")
         .order_by(Conditional(When(status=OnlineRequest.Status.NEW, then=0), default=1), "-created_at", "-pk")
     )
 

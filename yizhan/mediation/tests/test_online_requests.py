@@ -184,3 +184,13 @@ def test_the_api_sends_lists_takes_in_and_declines(net, world, client_for):
         content_type="application/json",
     )
     assert declined.json()["status"] == "declined"
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_requests_page_costs_the_same_queries_at_any_number(net, world, client_for, n, django_assert_num_queries):
+    for i in range(n):
+        _submit(net, name=f"申请人{i}")
+    client = client_for(world.users["mediator"])
+    client.get(f"/stations/studios/{net.studio.pk}/requests/")  # session warm-up
+    with django_assert_num_queries(9):
+        assert client.get(f"/stations/studios/{net.studio.pk}/requests/").status_code == 200
