@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.documents import ExportTooLargeError
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
 
 from . import display, selectors
-from .exports import ExportTooLargeError, audit_export
+from .exports import audit_export
 from .forms import ACTOR_CHOICES_MAX, AuditFilterForm, RevealForm
 from .models import AuditLog
 from .reveal import is_revealable_field, reveal, revealable_model

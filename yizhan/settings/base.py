@@ -271,6 +271,8 @@ if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_FLOOR_DAYS:
     )
 # The Excel export of the audit log for an auditor: at most this many rows per file (Excel holds 1,048,576).
 AUDIT_EXPORT_LIMIT = 1_000_000
+# The people export streams (memory flat in the row count); one file holds at most this many residents.
+PEOPLE_EXPORT_LIMIT = 200_000
 
 # Backups (`manage.py backup` / `manage.py restore`, yizhan/core/backups.py): archives are encrypted with BACKUP_KEY
 # (32 random bytes in URL-safe base64, e.g. a Fernet key; comma-separated, newest first, to rotate) and written to

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.crypto import blind_index
+from yizhan.core.documents import ExportTooLargeError
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, require, requires
@@ -103,7 +104,13 @@ def person_export(request):
         return people_export(people=people, actor=request.user, full=full, reason=reason)
     except PermissionDenied:
         messages.error(request, _("You may not see the full values of some of these people; export them masked."))
-        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
+    except ExportTooLargeError as exc:
+        messages.error(
+            request,
+            _("More than %(limit)s residents match, more than one file holds; narrow the list by village or group.")
+            % {"limit": f"{exc.limit:,}"},
+        )
+    return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
 
 
 def _person_values(data, person=None):
