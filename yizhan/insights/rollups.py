@@ -49,7 +49,13 @@ OVERDUE = "coverage.overdue"
 STUDIOS = "coverage.studios"
 COVERAGE = (VILLAGES, OPERATING, BUILDING, PLANNED, TARGETED, NOT_STARTED, OVERDUE, STUDIOS)
 
-_RANK = {Status.OPERATING: 0, Status.SUSPENDED: 1, Status.UNDER_CONSTRUCTION: 2, Status.PLANNED: 3, Status.CLOSED: 4}
+_RANK: dict[str, int] = {
+    Status.OPERATING: 0,
+    Status.SUSPENDED: 1,
+    Status.UNDER_CONSTRUCTION: 2,
+    Status.PLANNED: 3,
+    Status.CLOSED: 4,
+}
 
 Figures = dict[str, int]
 
@@ -210,14 +216,15 @@ def rebuild() -> int:
         for pk, figures in village_coverage().items():
             targets = [pk, *(ids[c] for c in Region(code=codes[pk]).ancestor_codes() if c in ids)]
             for target in targets:
-                row = wanted[target]
+                sums = wanted[target]
                 for key, value in figures.items():
-                    row[key] += value
+                    sums[key] += value
         rows = Rollup.all_objects.filter(period=STATE, key__in=COVERAGE)  # unscoped: as above
         stored = {(r.region_id, r.key): r for r in rows.only("pk", "region_id", "key", "value")}
-        to_create, to_update = [], []
-        for pk, figures in wanted.items():
-            for key, value in figures.items():
+        to_create: list[Rollup] = []
+        to_update: list[Rollup] = []
+        for pk, wanted_figures in wanted.items():
+            for key, value in wanted_figures.items():
                 row = stored.get((pk, key))
                 if row is None and value:  # a missing row counts 0
                     to_create.append(Rollup(region_id=pk, key=key, period=STATE, value=value))

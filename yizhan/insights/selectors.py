@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.activities.models import Activity
 from yizhan.audit.models import AuditLog
-from yizhan.core.api import page_of
+from yizhan.core.api import PageMetaData, page_of
 from yizhan.core.scoping import require_scope
 from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
@@ -145,7 +145,7 @@ class RegionFigures:
 
 _FIGURE_NAMES = {name for name, value in vars(RegionFigures).items() if isinstance(value, property)}
 
-CHILD_LEVEL = {
+CHILD_LEVEL: dict[int, int] = {
     Region.Level.PROVINCE: Region.Level.CITY,
     Region.Level.CITY: Region.Level.COUNTY,
     Region.Level.COUNTY: Region.Level.TOWN,
@@ -163,7 +163,7 @@ class Coverage:
     children: list  # RegionFigures of the regions one level down (a page of them when paginated)
     ancestors: list = field(default_factory=list)  # the ancestors in the reader's scope, top first (breadcrumb)
     villages: dict = field(default_factory=dict)  # {village pk: VillageCoverage} for the children that are villages
-    page: dict | None = None  # the paging of the children (core.api.page_of) when paged
+    page: PageMetaData | None = None  # the paging of the children (core.api.page_of) when paged
 
     def __getattr__(self, name):
         # village_count, operating_stations, rate … are the region's own figures

@@ -141,9 +141,9 @@ def test_rebuild_equals_the_incremental_figures_and_fixes_drift(net, world):
         assert sorted(Rollup.all_objects.values_list("region_id", "key", "period", "value")) == before
         # writes no signal sees (bulk, update()) and a target date that passed overnight: the rebuild fixes them
         Station.all_objects.filter(region=world.regions["330109114001"]).update(status=Status.CLOSED)
-        CoveragePlan.all_objects.create(region=world.regions["330109113003"], station_target=date.today())
+        CoveragePlan.all_objects.create(region=world.regions["330109113003"], station_target=timezone.localdate())
         CoveragePlan.all_objects.filter(region=world.regions["330109113003"]).update(
-            station_target=date.today() - timedelta(days=1)
+            station_target=timezone.localdate() - timedelta(days=1)
         )
         assert stored("330109")[rollups.OPERATING] == 3
         out = io.StringIO()
