@@ -244,8 +244,8 @@ def refresh_rollups() -> int:
 # --- the signal receivers (connected in InsightsConfig.ready) -------------------------------------------------
 
 
-def _remember_village(sender, instance, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
+def _remember_village(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or instance.pk is None or (update_fields is not None and not _FIELDS & set(update_fields)):
         return
     # unscoped: the village the place was in before this save (it may be moving)
     instance._rollup_old_region_id = (
@@ -253,8 +253,11 @@ def _remember_village(sender, instance, raw=False, **kwargs) -> None:
     )
 
 
-def _place_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
+_FIELDS = {"region", "region_id", "status", "station_target"}  # the fields coverage depends on
+
+
+def _place_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if not raw and (update_fields is None or _FIELDS & set(update_fields)):
         refresh_villages([instance.region_id, getattr(instance, "_rollup_old_region_id", None)])
 
 
