@@ -307,3 +307,21 @@ def test_make_station_outside_services_is_counted_too(net, world):
     with scopes_disabled():
         make_station(world.regions["330109113002"], name="工厂驿站", status=Status.OPERATING)
     assert_consistent()
+
+
+def test_the_province_page_lists_its_cities_and_the_city_page_its_districts(net, world, client_for):
+    from yizhan.accounts.models import User
+
+    with scopes_disabled():
+        boss = User.all_objects.create_superuser(username="boss", password="x" * 12)  # noqa: S106
+    client = client_for(boss)
+    html = client.get("/stations/coverage/").content.decode()  # her top region: the province
+    assert "驿站覆盖情况：浙江省" in html
+    assert 'href="?region=3301"' in html  # drill down to the city
+    assert html.count('data-testid="child-row"') == 1
+    body = client.get("/api/coverage/33").json()
+    assert (body["villages"], body["operating_stations"], body["children"]["level"]) == (4, 2, 2)
+    html = client.get("/stations/coverage/?region=3301").content.decode()
+    assert 'href="?region=330109"' in html and 'href="?region=33"' in html  # down to the district, up to the province
+    with scope_for(boss):
+        assert selectors.coverage_summary() == {"villages": 4, "covered": 2, "without": 2}
