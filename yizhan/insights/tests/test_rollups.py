@@ -322,6 +322,24 @@ def test_the_province_page_lists_its_cities_and_the_city_page_its_districts(net,
     body = client.get("/api/coverage/33").json()
     assert (body["villages"], body["operating_stations"], body["children"]["level"]) == (4, 2, 2)
     html = client.get("/stations/coverage/?region=3301").content.decode()
-    assert 'href="?region=330109"' in html and 'href="?region=33"' in html  # down to the district, up to the province
+    assert 'href="?region=330109"' in html  # down to the district
+    assert 'href="?region=33"' in html  # up to the province
     with scope_for(boss):
         assert selectors.coverage_summary() == {"villages": 4, "covered": 2, "without": 2}
+
+
+def test_counts_per_period_add_up_the_tree(world):
+    """The hook for issue 14 (activities, cases … per month): add() files a count at a region and its ancestors."""
+    with scopes_disabled():
+        rollups.add("330109113001", {"activities.held": 2}, period="2026-11")
+        rollups.add("330109114001", {"activities.held": 1}, period="2026-11")
+        rollups.add("330109113002", {"activities.held": 5}, period="2026-12")
+    with scope_for(world.users["district_admin"]):
+        nov = selectors.figures([world.regions["330109"], world.regions["330109113"]], ["activities.held"], "2026-11")
+    assert {
+        world.regions["330109"].pk: {"activities.held": 3},
+        world.regions["330109113"].pk: {"activities.held": 2},
+    } == nov
+    with scopes_disabled():
+        assert rollups.rebuild() == 0  # the coverage rebuild leaves other figures alone
+        assert Rollup.all_objects.get(region__code="33", key="activities.held", period="2026-12").value == 5
