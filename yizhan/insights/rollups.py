@@ -12,9 +12,10 @@ the lower apps (regions, stations, mediation) know nothing of it and import noth
 the writing service's transaction: the village's figures are recomputed from its own rows (a few queries on one
 village), and the difference from the stored village rows is added to every ancestor with ``F()`` updates, rows
 locked in a fixed order (village, then ancestors by id), so two writes that race (two stations of one town saved at
-once) both land and never deadlock. What signals cannot see — ``QuerySet.update()``, ``bulk_create()`` (the region
-import, the scale generator) — and the figures that move with the calendar (an overdue target date) are fixed by
-``rebuild()``: ``manage.py refresh_rollups`` and the daily job ``insights.refresh_rollups``.
+once) both land and never deadlock. What model signals cannot see — ``QuerySet.update()``, ``bulk_create()`` — is
+rebuilt when the writer says so (``yizhan.core.signals.bulk_written``, sent by the region import), and the figures
+that move with the calendar (an overdue target date) or any drift are fixed by ``rebuild()``: ``manage.py
+refresh_rollups`` and the daily job ``insights.refresh_rollups``.
 
 *Extending (activities, cases, ratings).* Counts per period: call ``add(region_code, {key: delta}, period=…)`` from a
 receiver of the records' signals (it adds to the region and its ancestors); state figures: add the keys to a
@@ -275,8 +276,17 @@ def _region_deleting(sender, instance, **kwargs) -> None:
         forget_village(instance)
 
 
+def _bulk_written(sender, **kwargs) -> None:
+    if sender in (Region, Station, Studio, CoveragePlan):
+        rebuild()
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+    from yizhan.core.signals import bulk_written
+
+    bulk_written.connect(_bulk_written, dispatch_uid="yizhan.insights.rollups.bulk_written")
 
     for model in (Station, Studio):
         uid = f"yizhan.insights.rollups.{model._meta.label_lower}"

@@ -343,3 +343,17 @@ def test_counts_per_period_add_up_the_tree(world):
     with scopes_disabled():
         assert rollups.rebuild() == 0  # the coverage rebuild leaves other figures alone
         assert Rollup.all_objects.get(region__code="33", key="activities.held", period="2026-12").value == 5
+
+
+def test_a_bulk_write_announced_by_its_writer_is_rebuilt(net, world):
+    """The region import writes in bulk (no model signals) and sends core.signals.bulk_written: rollups follow."""
+    from yizhan.core.signals import bulk_written
+
+    with scopes_disabled():
+        Region.all_objects.bulk_create(
+            [Region(code="330109114002", name="新村", level=Region.Level.VILLAGE, parent=world.regions["330109114"])]
+        )
+        assert stored("330109114")[rollups.VILLAGES] == 1
+        bulk_written.send(sender=Region)
+    assert stored("330109114")[rollups.VILLAGES] == 2
+    assert_consistent()
