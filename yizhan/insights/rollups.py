@@ -27,8 +27,10 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from yizhan.core.signals import bulk_written
 from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
 from yizhan.stations.models import Station, Status
@@ -282,10 +284,6 @@ def _bulk_written(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-
-    from yizhan.core.signals import bulk_written
-
     bulk_written.connect(_bulk_written, dispatch_uid="yizhan.insights.rollups.bulk_written")
 
     for model in (Station, Studio):
