@@ -118,10 +118,6 @@ class CoverageQuery(PageQuery):
     )
 
 
-class CoveragePageQuery(PageQuery):
-    pass
-
-
 def _coverage(area, offset, limit) -> dict:
     if area is None or area.level == Region.Level.VILLAGE:
         raise ValidationError({"region": _("Give the code of a region above village level.")})
@@ -160,7 +156,7 @@ def get_coverage(request, query: Query[CoverageQuery]):
     summary="Coverage of a region from the rolled-up figures, with one page of its children one level down",
 )
 @requires(sees_coverage)
-def get_region_coverage(request, code: str, paging: Query[CoveragePageQuery]):
+def get_region_coverage(request, code: str, paging: Query[PageQuery]):
     try:
         area = Region.objects.get(code=code)
     except Region.DoesNotExist as exc:
