@@ -247,21 +247,45 @@ def refresh_rollups() -> int:
 # --- the signal receivers (connected in InsightsConfig.ready) -------------------------------------------------
 
 
-def _remember_village(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    if raw or instance.pk is None or (update_fields is not None and not _FIELDS & set(update_fields)):
+# The fields coverage depends on, per model: a save that changes none of them costs no recompute.
+_TRACKED = {
+    Station: ("region_id", "status"),
+    Studio: ("region_id", "status"),
+    CoveragePlan: ("region_id", "station_target"),
+}
+_UNCHANGED = object()
+
+
+def _tracked(sender, update_fields) -> tuple[str, ...]:
+    fields = _TRACKED[sender]
+    if update_fields is None:
+        return fields
+    named = {"region_id" if f == "region" else f for f in update_fields}
+    return tuple(f for f in fields if f in named)
+
+
+def _remember_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a save, what the tracked fields held (the place may be moving to another village)."""
+    fields = _tracked(sender, update_fields)
+    if raw or instance._state.adding or not fields:
+        instance._rollup_before = _UNCHANGED if fields == () else None
         return
-    # unscoped: the village the place was in before this save (it may be moving)
-    instance._rollup_old_region_id = (
-        sender.all_objects.filter(pk=instance.pk).values_list("region_id", flat=True).first()
-    )
+    # unscoped: the row as stored, to compare
+    instance._rollup_before = sender.all_objects.filter(pk=instance.pk).values_list(*fields).first()
 
 
-_FIELDS = {"region", "region_id", "status", "station_target"}  # the fields coverage depends on
-
-
-def _place_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    if not raw and (update_fields is None or _FIELDS & set(update_fields)):
-        refresh_villages([instance.region_id, getattr(instance, "_rollup_old_region_id", None)])
+def _place_saved(sender, instance, raw=False, created=False, update_fields=None, **kwargs) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_rollup_before", None)
+    if before is _UNCHANGED:
+        return
+    fields = _tracked(sender, update_fields)
+    after = tuple(getattr(instance, f) for f in fields)
+    if not created and before == after:
+        return  # an edit of other fields (the address, the opening hours …)
+    old_region = before[0] if before and fields and fields[0] == "region_id" else None
+    refresh_villages([instance.region_id, old_region])
 
 
 def _place_deleted(sender, instance, **kwargs) -> None:
@@ -288,9 +312,10 @@ def connect() -> None:
 
     for model in (Station, Studio):
         uid = f"yizhan.insights.rollups.{model._meta.label_lower}"
-        pre_save.connect(_remember_village, sender=model, dispatch_uid=f"{uid}.pre_save")
+        pre_save.connect(_remember_before, sender=model, dispatch_uid=f"{uid}.pre_save")
         post_save.connect(_place_saved, sender=model, dispatch_uid=f"{uid}.post_save")
         post_delete.connect(_place_deleted, sender=model, dispatch_uid=f"{uid}.post_delete")
+    pre_save.connect(_remember_before, sender=CoveragePlan, dispatch_uid="yizhan.insights.rollups.plan.pre_save")
     post_save.connect(_place_saved, sender=CoveragePlan, dispatch_uid="yizhan.insights.rollups.plan.post_save")
     post_delete.connect(_place_deleted, sender=CoveragePlan, dispatch_uid="yizhan.insights.rollups.plan.post_delete")
     post_save.connect(_region_saved, sender=Region, dispatch_uid="yizhan.insights.rollups.region.post_save")

@@ -44,7 +44,7 @@ def direct(code: str) -> dict[str, int]:
     ahead = station(Status.OPERATING, Status.SUSPENDED)  # a suspended station ranks above one being built
     building = ~ahead & station(Status.UNDER_CONSTRUCTION)
     planned = ~ahead & ~station(Status.UNDER_CONSTRUCTION) & station(Status.PLANNED)
-    any_station = station(Status.OPERATING, Status.SUSPENDED, Status.UNDER_CONSTRUCTION, Status.PLANNED)
+    rest = ~operating & ~building & ~planned  # no station, or the best one suspended or closed: by the plan
     # unscoped: as above
     studio = Exists(Studio.all_objects.filter(region=OuterRef("pk"), status=Status.OPERATING))
     return {
@@ -52,8 +52,8 @@ def direct(code: str) -> dict[str, int]:
         rollups.OPERATING: villages.filter(operating).count(),
         rollups.BUILDING: villages.filter(building).count(),
         rollups.PLANNED: villages.filter(planned).count(),
-        rollups.TARGETED: villages.filter(~any_station & Exists(plan)).count(),
-        rollups.NOT_STARTED: villages.filter(~any_station & ~Exists(plan)).count(),
+        rollups.TARGETED: villages.filter(rest & Exists(plan)).count(),
+        rollups.NOT_STARTED: villages.filter(rest & ~Exists(plan)).count(),
         rollups.OVERDUE: villages.filter(~operating & Exists(overdue_plan)).count(),
         rollups.STUDIOS: villages.filter(studio).count(),
     }
@@ -69,6 +69,18 @@ def assert_consistent():
     with scopes_disabled():
         for code in Region.all_objects.values_list("code", flat=True):
             assert stored(code) == direct(code), code
+
+
+def assert_page_agrees(world):
+    """The town page's per-village categories (selectors.VillageCoverage) add up to the town's rolled-up figures."""
+    with scope_for(world.users["town_admin"]):
+        data = selectors.coverage(world.regions["330109113"])
+    categories = [v.category for v in data.village_rows]
+    town = data.rows[0]
+    assert (town.operating_stations, town.building_stations, town.planned_stations, town.targeted, town.unplanned) == (
+        tuple(categories.count(c) for c in ("operating", "building", "planned", "targeted", "none"))
+    )
+    assert town.overdue == sum(v.overdue for v in data.village_rows)
 
 
 def test_every_kind_of_write_keeps_the_figures_equal_to_a_direct_count(net, world):
@@ -90,6 +102,12 @@ def test_every_kind_of_write_keeps_the_figures_equal_to_a_direct_count(net, worl
             station=station, updated_by=admin, version=station.version, region=r["330109113003"]
         )
         assert_consistent()
+        station.status = Status.SUSPENDED
+        station.save(update_fields=["status"])  # a save naming its fields
+        assert_consistent()
+        assert_page_agrees(world)
+        station.address = "新地址"
+        station.save(update_fields=["address"])  # a field coverage does not depend on: no recompute
         station.delete()
         assert_consistent()
         # studios: created, status changed, moved, deleted
@@ -114,6 +132,7 @@ def test_every_kind_of_write_keeps_the_figures_equal_to_a_direct_count(net, worl
         services.coverage_plan_set(region=r["330109113003"], updated_by=admin, station_target=date(2000, 1, 1))
         assert_consistent()
         assert stored("33")[rollups.OVERDUE] == 2
+        assert_page_agrees(world)
         services.coverage_plan_set(region=r["330109113003"], updated_by=admin, station_target=None)
         assert_consistent()
         # a village added
