@@ -21,7 +21,7 @@ from .permissions import can_plan_rollout, sees_coverage
 
 
 def _coverage_region(request) -> Region:
-    """The town or district asked for (``?region=code``), else the user's own top region."""
+    """The region asked for (``?region=code``; a village shows its town), else the user's own top region."""
     code = request.GET.get("region") or request.POST.get("region") or ""
     try:
         if code:
@@ -59,7 +59,8 @@ def coverage(request):
 def coverage_export(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
-    content = exports.coverage_workbook(data)
+    towns = None if data.is_town else selectors.town_figures(region)
+    content = exports.coverage_workbook(data, towns)
     audit.record(
         actor=request.user,
         action=audit.Action.EXPORT,

@@ -211,6 +211,8 @@ DAILY_JOBS = {
     "people.retention": ("yizhan.people.services.apply_retention", "02:30", {"dry_run": False}),
     "activities.signup_retention": ("yizhan.activities.services.signup.erase_public_signups", "02:45", {}),
     "mediation.alert_sweep": ("yizhan.mediation.sweep.sweep_alerts", "07:30", {}),
+    # Rolled-up figures: fixes drift from bulk writes and counts the target dates that passed overnight.
+    "insights.refresh_rollups": ("yizhan.insights.rollups.refresh_rollups", "01:30", {}),
 }
 
 # Content Security Policy: everything is served from this host; no CDN.

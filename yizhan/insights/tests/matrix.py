@@ -42,6 +42,12 @@ ROWS = [
         {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
     ),
     (
+        "API coverage of 萧山区 by code",
+        "GET",
+        lambda w: "/api/coverage/330109",
+        {**ANON_API, "district_admin": 200, "town_admin": 404, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
         "API plan 友谊村",
         "PUT",
         lambda w: "/api/coverage/plan/330109113002",
