@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from yizhan.core.forms import Form
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.core.widgets import SearchableSelect
-from yizhan.stations.forms import MAX_ID, DateInput, IdMultipleChoiceField
+from yizhan.stations.forms import MAX_ID, DateInput, IdMultipleChoiceField, StationChoiceField
 
 from . import selectors
 from .models import DESCRIPTION_MAX, MAX_SEATS, REASON_MAX, TITLE_MAX, ActivityStatus, Audience
@@ -15,16 +15,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class StationChoiceField(forms.ModelChoiceField):
-    """A station among those in scope (a district admin's are many): picked by typing part of its or its village's
-    name."""
-
-    widget = SearchableSelect
-
-    def label_from_instance(self, obj):
-        return f"{obj.region.name} · {obj.display_name}"
 
 
 class RoomChoiceField(forms.ModelChoiceField):
