@@ -54,7 +54,7 @@ class _Remote(_Searchable):
                 "data-more": _("Loading more…"),
             }
         )
-        context["widget"]["typed_label"] = _("Or type part of the name or the code")
+        context["widget"]["typed_label"] = _("Or type part of the name")
         return context
 
     def _chosen(self, values: list[str]) -> list[tuple[Any, str]]:

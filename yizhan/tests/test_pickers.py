@@ -80,16 +80,20 @@ def test_village_picker_pages_searches_and_keeps_to_scope(world, client_for):
     grow(world)
     admin = client_for(world.users["town_admin"])
     first = _pick(admin, "/people/pick/villages/")
-    assert len(first["results"]) == PAGE_SIZE and first["more"] is True and first["page"] == 1
+    assert len(first["results"]) == PAGE_SIZE
+    assert first["more"] is True
+    assert first["page"] == 1
     codes = [row["value"] for row in first["results"]]
-    assert codes == sorted(codes) and codes[0] == "330109113001"  # by code
+    assert codes == sorted(codes)
+    assert codes[0] == "330109113001"
     assert all(code.startswith("330109113") for code in codes)
     # 63 villages: pages of 20, 20, 20, 3; past the end gives the last page, a bad number the first
     assert [len(_pick(admin, "/people/pick/villages/", page=n)["results"]) for n in (2, 3, 4)] == [20, 20, 3]
     assert _pick(admin, "/people/pick/villages/", page=99) == _pick(admin, "/people/pick/villages/", page=4)
     for bad in ("abc", "-1", "0", "1e9", "99999999999"):
         answer = _pick(admin, "/people/pick/villages/", page=bad)
-        assert answer["page"] in (1, 4) and answer["results"], bad
+        assert answer["page"] in (1, 4), bad
+        assert answer["results"], bad
     # search: part of a name, a code prefix; nothing of another town, even by its own code or name
     assert [r["text"] for r in _pick(admin, "/people/pick/villages/", q="友谊")["results"]] == ["友谊村"]
     assert len(_pick(admin, "/people/pick/villages/", q="33010911311")["results"]) == 10  # …110 to …119
@@ -105,7 +109,8 @@ def test_picker_refuses_bad_queries_and_strangers(world, client_for):
     assert admin.get("/people/pick/villages/", {"q": "村" * 101}).status_code == 400
     assert admin.get("/people/pick/villages/", {"q": "村\x00"}).status_code == 400
     anonymous = client_for(None).get("/people/pick/villages/")
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
     assert client_for(world.users["volunteer"]).get("/people/pick/villages/").status_code == 403
 
 
@@ -117,7 +122,8 @@ def test_station_studio_region_and_account_pickers_keep_to_scope(world, client_f
     grow(world, 3)
     admin = client_for(world.users["town_admin"])
     stations = [r["text"] for r in _pick(admin, "/stations/pick/stations/")["results"]]
-    assert "隆园社区 · 隆园驿站" in stations and not any("梅西" in s for s in stations)
+    assert "隆园社区 · 隆园驿站" in stations
+    assert not any("梅西" in s for s in stations)
     assert _pick(admin, "/stations/pick/stations/", q="梅西")["results"] == []
     assert [r["text"] for r in _pick(admin, "/stations/pick/stations/", q="新建驿站01")["results"]] == [
         "新建村01 · 新建驿站01"
@@ -126,7 +132,8 @@ def test_station_studio_region_and_account_pickers_keep_to_scope(world, client_f
     assert [r["text"] for r in _pick(other, "/stations/pick/stations/")["results"]] == ["梅西村 · 梅西驿站"]
     assert [r["text"] for r in _pick(other, "/stations/studios/pick/studios/")["results"]] == ["梅西工作室"]
     villages = [r["text"] for r in _pick(admin, "/stations/pick/villages/")["results"]]
-    assert villages[:2] == ["瓜沥镇 隆园社区", "瓜沥镇 友谊村"] and not any("梅西" in v for v in villages)
+    assert villages[:2] == ["瓜沥镇 隆园社区", "瓜沥镇 友谊村"]
+    assert not any("梅西" in v for v in villages)
     assert [r["value"] for r in _pick(other, "/stations/coverage/pick/regions/")["results"]] == ["330109114"]
     district = [
         r["value"]
@@ -160,7 +167,8 @@ def test_a_forged_village_outside_scope_is_refused_and_a_typed_one_is_found(worl
         assert not Person.all_objects.filter(name="李秀英").exists()
     # without JavaScript: the select posts nothing chosen, the text box under it part of a name
     several = admin.post("/people/new/", {**PERSON, "region": ["", "社区"]})
-    assert several.status_code == 400 and "社区" in several.context["form"].errors["region"][0]
+    assert several.status_code == 400
+    assert "社区" in several.context["form"].errors["region"][0]
     assert admin.post("/people/new/", {**PERSON, "region": ["", "梅西"]}).status_code == 400
     typed = admin.post("/people/new/", {**PERSON, "region": ["", "友谊"]})
     assert typed.status_code == 302

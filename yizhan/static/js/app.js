@@ -25,7 +25,16 @@ function yizhanSearchable(root) {
       }
     };
     if (texts.source) { yizhanRemote(settings, texts.source); }
-    new window.TomSelect(select, settings);
+    var control = new window.TomSelect(select, settings);
+    if (texts.source) {
+      // the page's options are replaced as the user searches: never point assistive technology at a removed one
+      var forget = function () {
+        var input = control.control_input, id = input.getAttribute("aria-activedescendant");
+        if (id && !document.getElementById(id)) { input.removeAttribute("aria-activedescendant"); }
+      };
+      control.on("dropdown_close", forget);
+      control.on("item_add", function () { window.setTimeout(forget, 0); });
+    }
   });
 }
 // A remote picker (core/pickers.py): options come a page at a time from data-source as the user types (tom-select
@@ -38,7 +47,8 @@ function yizhanRemote(settings, source) {
   settings.preload = "focus";
   settings.maxOptions = 200;
   settings.shouldLoad = function () { return true; };
-  settings.score = function () { return function () { return 1; }; };
+  // the server has searched: show what it sent, and the empty choice only while nothing is typed
+  settings.score = function (query) { return function (item) { return query && item.value === "" ? 0 : 1; }; };
   settings.firstUrl = function (query) {
     return source + "?q=" + encodeURIComponent(query) + "&page=1";
   };
