@@ -13,6 +13,7 @@ from yizhan.core.documents import xlsx_response
 from yizhan.core.permissions import allows, requires
 from yizhan.core.pickers import picker_response, region_search
 from yizhan.core.scoping import require_scope
+from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 from yizhan.regions.selectors import region_top_level
 
@@ -25,7 +26,7 @@ def _coverage_region(request) -> Region:
     """The town or district asked for (``?region=code``), else the user's own top region."""
     typed = [v.strip() for v in request.GET.getlist("region") if v.strip()]  # a typed name comes last (no JS)
     code = (typed[-1] if typed else "") or request.POST.get("region") or ""
-    if code and not code.isdigit():
+    if code and not code.isdigit() and len(code) <= SEARCH_MAX_LENGTH:
         found = region_search(selectors.coverage_regions(), code).first()
         code = found.code if found else code
     try:
