@@ -56,7 +56,7 @@ class AuditFilterForm(Form):
         """``people``: the accounts in the reader's scope (``selectors.audit_accounts``), "by" is one of them."""
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["target_type"]).choices = [("", _("All")), *display.object_kinds()]
-        cast(forms.ModelChoiceField, self.fields["actor"]).queryset = people
+        cast(AccountChoiceField, self.fields["actor"]).queryset = people
 
     def clean(self) -> dict[str, Any]:
         super().clean()

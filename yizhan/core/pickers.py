@@ -16,7 +16,7 @@ row matches (else the field says to type more).
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,6 +33,13 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 10_000  # deeper than anyone scrolls a drop-down; a larger number is read as the last page
 
 Search = Callable[[QuerySet[Any], str], QuerySet[Any]]
+
+if TYPE_CHECKING:  # generic for django-stubs only
+    _ModelChoiceField = forms.ModelChoiceField[Any]
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField
 
 
 def region_search(queryset: QuerySet[Any], q: str, *, prefix: str = "") -> QuerySet[Any]:
@@ -98,22 +105,17 @@ def picker_response(
 class _RemoteChoice:
     """What both remote fields share: the endpoint (a URL name) and the search a typed fallback value goes through."""
 
-    queryset: QuerySet[Any]
-    widget: forms.Widget
+    queryset: Any  # the field's scoped queryset (ModelChoiceField's property)
+    widget: Any  # a RemoteSearchableSelect(Multiple)
 
     def __init__(self, *args: Any, source: str, search: Search, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]  # the Django field this mixin is put in front of
+        super().__init__(*args, **kwargs)
         self.search = search
-        self.widget.source = source  # type: ignore[attr-defined]  # a RemoteSearchableSelect
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)  # type: ignore[misc]
-        result.widget.source = self.widget.source  # type: ignore[attr-defined]
-        return result
+        self.widget.source = source
 
     def find_typed(self, text: str) -> Model:
         """The one row the typed text finds (no JavaScript), else the field's error saying what to do."""
-        rows = list(self.search(self.queryset, text)[:2])
+        rows: list[Model] = list(self.search(self.queryset, text)[:2])
         if len(rows) == 1:
             return rows[0]
         raise ValidationError(
@@ -123,7 +125,7 @@ class _RemoteChoice:
         )
 
 
-class RemoteModelChoiceField(_RemoteChoice, forms.ModelChoiceField):  # type: ignore[misc]
+class RemoteModelChoiceField(_RemoteChoice, _ModelChoiceField):
     """A choice among a scoped queryset too large to list, searched through ``source`` (a URL name)."""
 
     widget = RemoteSearchableSelect
@@ -140,7 +142,7 @@ class RemoteModelChoiceField(_RemoteChoice, forms.ModelChoiceField):  # type: ig
             raise
 
 
-class RemoteModelMultipleChoiceField(_RemoteChoice, forms.ModelMultipleChoiceField):  # type: ignore[misc]
+class RemoteModelMultipleChoiceField(_RemoteChoice, _ModelMultipleChoiceField):
     """Several choices among a scoped queryset too large to list (JavaScript only: no typed fallback)."""
 
     widget = RemoteSearchableSelectMultiple

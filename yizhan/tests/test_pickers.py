@@ -11,15 +11,15 @@ from yizhan.core.pickers import PAGE_SIZE
 from yizhan.core.scoping import scopes_disabled
 from yizhan.people.models import Person
 from yizhan.regions.models import Region
-from yizhan.stations.models import Station
+from yizhan.stations.models import BrandItem, Room, RoomType, Station
 from yizhan.tests.factories import PersonFactory, make_station, make_studio, user_with_role
 
 GROWTH = 60
 
 
 def grow(world, count=GROWTH):
-    """``count`` more villages in 瓜沥镇, each with a station, a studio and a station manager's account; ``count``
-    more towns in 萧山区 (without villages)."""
+    """``count`` more villages in 瓜沥镇, each with a station (a room, an X item), a studio and a station manager's
+    account; ``count`` more towns in 萧山区 (without villages)."""
     town, county = world.regions["330109113"], world.regions["330109"]
     with scopes_disabled():
         villages = Region.all_objects.bulk_create(
@@ -30,8 +30,11 @@ def grow(world, count=GROWTH):
             Region(code=f"330109{200 + n:03d}", name=f"新设镇{n:02d}", level=Region.Level.TOWN, parent=county)
             for n in range(count)
         )
+        room_type = RoomType.objects.first()
         for n, village in enumerate(villages):
-            make_station(village, name=f"新建驿站{n:02d}")
+            station = make_station(village, name=f"新建驿站{n:02d}")
+            Room.all_objects.create(station=station, room_type=room_type, name=f"活动室{n:02d}", capacity=20)
+            BrandItem.all_objects.create(station=station, name=f"新·关爱{n:02d}")
             make_studio(village, name=f"新建工作室{n:02d}")
             user_with_role("station_manager", village, username=f"manager{n:02d}", name=f"新站长{n:02d}")
     return villages
@@ -46,10 +49,13 @@ PAGES = [
     ("town_admin", "/stations/new/", "region"),
     ("town_admin", "/activities/", "station"),
     ("town_admin", "/activities/new/", "station"),
+    ("town_admin", "/activities/new/", "room"),
+    ("town_admin", "/activities/new/", "brand_item"),
     ("town_admin", "/stations/studios/new/", "shared_station"),
     ("town_admin", "/stations/studios/cases/statistics/", "studio"),
     ("district_admin", "/stations/coverage/?region=330109114", "region"),  # 党湾镇: its villages stay
     ("town_admin", "/audit/?date_from=2100-01-01", "actor"),
+    ("district_admin", "/accounts/users/new/", "region"),
 ]
 
 
@@ -140,6 +146,12 @@ def test_station_studio_region_and_account_pickers_keep_to_scope(world, client_f
         for r in _pick(client_for(world.users["district_admin"]), "/stations/coverage/pick/regions/")["results"]
     ]
     assert district[:3] == ["330109", "330109113", "330109114"]
+    places = [r["value"] for r in _pick(other, "/accounts/pick/places/")["results"]]
+    assert places == ["330109114", "330109114001"]
+    rooms = [r["text"] for r in _pick(admin, "/activities/pick/rooms/", q="活动室01")["results"]]
+    assert rooms == ["新建驿站01 · 活动室01 (20人)"]
+    assert _pick(other, "/activities/pick/rooms/", q="活动室")["results"] == []
+    assert len(_pick(admin, "/activities/pick/brand-items/", q="新·关爱")["results"]) == 3
     accounts = [r["value"] for r in _pick(admin, "/audit/pick/accounts/", q="新站长")["results"]]
     assert accounts == ["manager00", "manager01", "manager02"]
     assert _pick(other, "/audit/pick/accounts/", q="新站长")["results"] == []
