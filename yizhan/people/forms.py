@@ -57,6 +57,17 @@ class VillageChoiceField(RemoteModelChoiceField):
         return obj.name
 
 
+def area_label(region) -> str:
+    return f"{region.name} · {region.get_level_display()}"
+
+
+class AreaChoiceField(RemoteModelChoiceField):
+    """A county, town or village a visit plan covers (``selectors.plan_areas``)."""
+
+    def label_from_instance(self, obj):
+        return area_label(obj)
+
+
 class PersonFilterForm(Form):
     q = forms.CharField(
         label=_("Search (name, full mobile or ID number, masked mobile or its last 4 digits)"),
@@ -318,7 +329,7 @@ class ActionForm(Form):
 class VisitPlanForm(Form):
     name = forms.CharField(label=_("Plan name"), max_length=100)
     group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none())
-    region = RemoteModelChoiceField(
+    region = AreaChoiceField(
         label=_("Area"), queryset=None, to_field_name="code", source="people:pick_plan_areas", search=region_search
     )
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)

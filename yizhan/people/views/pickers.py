@@ -4,15 +4,12 @@ from yizhan.core.permissions import requires
 from yizhan.core.pickers import name_search, picker_response, region_search
 
 from .. import selectors
+from ..forms import area_label
 from ..permissions import works_with_residents
 
 
 def region_label(region) -> str:
     return region.name
-
-
-def area_label(region) -> str:
-    return f"{region.name} · {region.get_level_display()}"
 
 
 def person_label(person) -> str:
