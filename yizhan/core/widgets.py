@@ -66,21 +66,28 @@ class _Remote(_Searchable):
         if field.empty_label is not None and not self.allow_multiple_selected:
             pairs.append(("", str(field.empty_label)))
         key = field.to_field_name or "pk"
+        typed_values = [v for v in values if not v.isdigit()]  # a name typed without JavaScript
         if key == "pk":
             values = [v for v in values if v.isdigit() and int(v) <= 2**31 - 1]
-        if values and field.queryset is not None:
+        if (values or typed_values) and field.queryset is not None:
             try:
-                rows = list(field.queryset.filter(**{f"{key}__in": values}))
+                rows = list(field.queryset.filter(**{f"{key}__in": values})) if values else []
             except (ValueError, TypeError, ValidationError):
                 rows = []
-            pairs += [(field.prepare_value(row), field.label_from_instance(row)) for row in rows]
+            found = {str(field.prepare_value(row)) for row in rows}
+            for typed in (v for v in typed_values if v not in found):
+                try:
+                    rows.append(field.to_python(typed))
+                except ValidationError:
+                    pass
+            pairs += [(field.prepare_value(row), field.label_from_instance(row)) for row in rows if row is not None]
         return pairs
 
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> list[Any]:
         shown = [str(v) if v is not None else "" for v in value]  # as Django marks them ("" for nothing chosen)
         groups = []
         for index, (option_value, label) in enumerate(self._chosen([v for v in shown if v])):
-            selected = str(option_value) in shown
+            selected = str(option_value) in shown or option_value != ""  # only chosen rows are rendered
             option = self.create_option(name, option_value, label, selected, index, attrs=attrs)  # type: ignore[attr-defined]
             groups.append((None, [option], index))
         return groups

@@ -217,3 +217,11 @@ def test_the_chosen_value_is_the_only_option_shown(world, client_for):
     select = re.search(r'<select name="village".*?</select>', html, re.S).group(0)
     assert re.findall(r"<option[^>]*>([^<]*)</option>", select) == ["全部", "新建村01"]
     assert 'value="330109113102" selected' in select
+
+
+def test_a_filter_takes_a_typed_village_without_javascript(world, client_for):
+    response = client_for(world.users["town_admin"]).get("/people/", {"village": ["", "友谊"]})
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["village"].code == "330109113002"
+    # the chosen village is shown chosen in the picker
+    assert 'value="330109113002" selected' in response.content.decode()
