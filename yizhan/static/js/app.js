@@ -26,6 +26,12 @@ function yizhanSearchable(root) {
     };
     if (texts.source) { yizhanRemote(settings, texts.source); }
     var control = new window.TomSelect(select, settings);
+    // tom-select points a <label for> at its search box; the native select (still read by assistive technology)
+    // keeps the label's text as its name
+    if (!select.closest("label") && !select.hasAttribute("aria-label")) {
+      var label = document.querySelector('label[for="' + control.control_input.id + '"]');
+      if (label) { select.setAttribute("aria-label", label.textContent.trim()); }
+    }
     if (texts.source) {
       // the page's options are replaced as the user searches: never point assistive technology at a removed one
       var forget = function () {
