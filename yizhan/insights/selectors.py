@@ -211,8 +211,8 @@ class Coverage:
 
 
 def coverage_regions():
-    """Towns and districts the user can look at (for the region picker)."""
-    return Region.objects.filter(level__in=[Region.Level.COUNTY, Region.Level.TOWN]).order_by("code")
+    """The regions above a village the user can look at, province to town (for the region picker)."""
+    return Region.objects.filter(level__lt=Region.Level.VILLAGE).order_by("code")
 
 
 def figures(regions, keys=rollups.COVERAGE, period=rollups.STATE) -> dict[int, dict[str, int]]:

@@ -10,6 +10,12 @@ ROWS = [
     # --- coverage ---
     ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
     (
+        "coverage region picker",
+        "GET",
+        lambda w: "/stations/coverage/pick/regions/?q=镇",
+        {**ANON_PAGE, **ADMINS, **NON_ADMINS_403},
+    ),
+    (
         "coverage 瓜沥镇",
         "GET",
         lambda w: "/stations/coverage/?region=330109113",

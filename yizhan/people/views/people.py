@@ -49,7 +49,11 @@ def _filtered_people(form):
     if form.is_valid():
         data = form.cleaned_data
         return selectors.person_list(
-            search=data["q"], key=data["key"], village=data["village"], group=data["group"], age_band=data["age_band"]
+            search=data["q"],
+            key=data["key"],
+            village=data["village"].code if data["village"] else "",
+            group=data["group"],
+            age_band=data["age_band"],
         )
     return Person.objects.none()
 
@@ -59,8 +63,9 @@ def _search_redirect(data):
     mobile or ID number, so numbers never reach URLs, browser history or access logs."""
     params = QueryDict(mutable=True)
     for name in ("village", "group", "age_band"):
-        if data.get(name):
-            params[name] = data[name]
+        values = [v for v in data.getlist(name) if v.strip()]  # the village's typed fallback comes last
+        if values:
+            params[name] = values[-1]
     q = (data.get("q") or "").strip()
     key = selectors.search_key(q)
     if key:
