@@ -17,5 +17,3 @@ def count_of(rows: "Manager[Any] | QuerySet[Any]", fk: str, *, outer: str = "pk"
     qs = rows.all() if isinstance(rows, Manager) else rows
     counted = qs.filter(**{fk: OuterRef(outer)}).order_by().values(fk).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-

@@ -158,7 +158,9 @@ class ScheduledVisit(ScopedModel):
         indexes = [
             # The overdue list: open visits in due order, without walking past the done and cancelled ones.
             models.Index(
-                fields=["due_date", "id"], condition=Q(visit__isnull=True, cancelled=False), name="scheduled_visit_open_due"
+                fields=["due_date", "id"],
+                condition=Q(visit__isnull=True, cancelled=False),
+                name="scheduled_visit_open_due",
             ),
         ]
 
