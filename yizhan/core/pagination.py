@@ -11,7 +11,7 @@ reads one row more than it shows to know). ``paginate`` (pages, ``templates/pagi
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -69,7 +69,8 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # as CappedPage
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
-        return capped_count(self.object_list, self.cap)
+        rows = cast("QuerySet[Any, Any] | Sequence[Any]", self.object_list)  # what ``paginate`` passes
+        return capped_count(rows, self.cap)
 
     @cached_property
     def count(self) -> int:
@@ -85,14 +86,14 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # as CappedPage
         try:
             if isinstance(number, float) and not number.is_integer():
                 raise ValueError
-            number = int(number)
+            wanted = int(number)
         except (TypeError, ValueError) as exc:
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
-        if number < 1:
+        if wanted < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        if (number - 1) * self.per_page > MAX_OFFSET:
+        if (wanted - 1) * self.per_page > MAX_OFFSET:
             raise EmptyPage(self.error_messages["no_results"])
-        return number
+        return wanted
 
     def page(self, number: Any) -> CappedPage:
         number = self.validate_number(number)
