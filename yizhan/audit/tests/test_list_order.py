@@ -3,7 +3,9 @@ through the region index and sorts them; a district's walks the time index), on 
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -31,3 +33,27 @@ def test_a_town_admin_and_a_district_admin_both_read_newest_first(world):
         assert narrow is (key == "town_admin")
     with scope_for(world.users["district_admin"]):
         assert [r.target_repr for r in selectors.audit_list(region="330109114") if r.target_repr] == ["r1", "r4"]
+
+
+@override_settings(PAGE_COUNT_CAP=20)
+@pytest.mark.parametrize("count", [10, 60])
+def test_the_audit_log_costs_the_same_below_and_above_the_cap(world, client_for, django_assert_num_queries, count):
+    long_ago = timezone.now() - timedelta(days=30)
+    with scopes_disabled():
+        AuditLog.all_objects.bulk_create(
+            AuditLog(at=long_ago + timedelta(minutes=n), action=AuditLog.Action.UPDATE, region_code="330109113001")
+            for n in range(count)
+        )
+    client = client_for(world.users["town_admin"])
+    client.get("/audit/")
+    with django_assert_num_queries(AUDIT_LIST_QUERIES):
+        response = client.get("/audit/")
+    page = response.context["page"]
+    assert page.paginator.exact is (page.paginator.count < 20)
+    if not page.paginator.exact:
+        assert "超过 20 条记录（不再计数）" in response.content.decode()
+    shown = [row.at for row in page.object_list]
+    assert shown == sorted(shown, reverse=True)
+
+
+AUDIT_LIST_QUERIES = 9

@@ -2,13 +2,15 @@
 pinyin name, and the village code the scope and the order read (``Person.region_code``) follows the person."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.people import selectors, services
-from yizhan.people.models import Person
+from yizhan.people.models import Person, ScheduledVisit, TargetGroup, VisitPlan
 from yizhan.tests.factories import PersonFactory
 
 from .helpers import bulk_people
@@ -81,3 +83,30 @@ def test_bulk_creation_fills_the_village_code(world):
             ]
         )
         assert [Person.all_objects.get(pk=p.pk).region_code for p in made] == ["330109113001", "330109113002"]
+
+
+@override_settings(PAGE_COUNT_CAP=20)
+@pytest.mark.parametrize("count", [10, 60])
+def test_overdue_visits_cost_the_same_below_and_above_the_cap(world, client_for, django_assert_num_queries, count):
+    bulk_people(world, count)
+    today = timezone.localdate()
+    with scopes_disabled():
+        plan = VisitPlan.all_objects.create(
+            name="每月走访", group=TargetGroup.objects.get(code="single_mothers"), region=world.regions["330109113001"]
+        )
+        ScheduledVisit.all_objects.bulk_create(
+            ScheduledVisit(plan=plan, person=p, due_date=today - timedelta(days=1 + n % 30))
+            for n, p in enumerate(Person.all_objects.filter(region_code="330109113001"))
+        )
+    client = client_for(world.users["town_admin"])
+    client.get("/people/visits/overdue/")
+    with django_assert_num_queries(OVERDUE_QUERIES):
+        response = client.get("/people/visits/overdue/")
+    page = response.context["visits"]
+    assert len(page.object_list) == min(count, 50)
+    assert page.paginator.exact is (count <= 20)
+    due = [v.due_date for v in page.object_list]
+    assert due == sorted(due)
+
+
+OVERDUE_QUERIES = 10
