@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypedDict, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -23,6 +24,7 @@ from ninja.operation import Operation
 from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from .pagination import MAX_OFFSET, capped_count
 from .text import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 
 _M = TypeVar("_M", bound=Model)
@@ -162,7 +164,12 @@ def api_contract(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 
 
 class PageMeta(Schema):
+    """Where a page lies in its list. ``count`` is exact when ``count_exact``; otherwise the list holds **more than**
+    ``count`` rows (counting stops at a cap, ``core/pagination.py``): page on with ``offset`` until a page comes back
+    shorter than ``limit``."""
+
     count: int
+    count_exact: bool = True
     offset: int
     limit: int
 
@@ -171,17 +178,20 @@ class PageMetaData(TypedDict):
     """``PageMeta`` as ``page_of`` returns it."""
 
     count: int
+    count_exact: bool
     offset: int
     limit: int
 
 
 def page_of(queryset: QuerySet[_M], offset: int, limit: int) -> tuple[PageMetaData, list[_M]]:
+    """The page at ``offset`` and the list's count, capped as the pages' is (``core/pagination.py``)."""
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    count = queryset.count()
+    count, exact = capped_count(queryset, settings.PAGE_COUNT_CAP)
     # An offset past the end is an empty page; it never reaches the database (a huge one would overflow there).
-    items = list(queryset[offset : offset + limit]) if offset < count else []
-    return {"count": count, "offset": offset, "limit": limit}, items
+    past_end = offset >= count if exact else offset > MAX_OFFSET
+    items = [] if past_end else list(queryset[offset : offset + limit])
+    return {"count": count, "count_exact": exact, "offset": offset, "limit": limit}, items
 
 
 # --- translated messages for the errors django-ninja raises itself (schema validation, unreadable body) ----------

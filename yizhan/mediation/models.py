@@ -284,7 +284,11 @@ class Case(ScopedModel, SensitiveFieldsMixin):
             models.UniqueConstraint(fields=["studio", "year", "sequence"], name="case_unique_sequence"),
             models.UniqueConstraint(fields=["studio", "number"], name="case_unique_number"),
         ]
-        indexes = [models.Index(fields=["studio", "status"], name="case_studio_status")]
+        indexes = [
+            models.Index(fields=["studio", "status"], name="case_studio_status"),
+            # The case list's order: a wide scope's page is read along it instead of sorting every case in scope.
+            models.Index(fields=["year", "sequence", "id"], name="case_list_order"),
+        ]
 
     def __str__(self):
         return self.number

@@ -1,8 +1,9 @@
 """Reads of studios and their teams, always through the scoped managers. Query counts do not grow with the data."""
 
 from django.db.models import Case as Conditional
-from django.db.models import Count, Q, QuerySet, When
+from django.db.models import QuerySet, When
 
+from yizhan.core.queries import count_of
 from yizhan.core.scoping import require_scope
 from yizhan.stations.selectors import filter_places, with_place
 
@@ -26,7 +27,8 @@ from .permissions import can_take_intake
 def studio_list(*, region_code: str = "", status: str = "", search: str = ""):
     """Studios in scope with their village and the size of their team (a fixed number of queries per page)."""
     qs = Studio.objects.select_related("region", "region__parent", "shared_station").annotate(
-        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
+        # unscoped: the team of studios already read through the scope (a subquery: counted for the page only)
+        member_count=count_of(StudioMember.all_objects.filter(is_active=True), "studio")
     )
     return filter_places(qs, region_code=region_code, status=status, search=search)
 

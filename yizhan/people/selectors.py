@@ -115,7 +115,7 @@ def person_list(
         else:
             qs = qs.filter(name__icontains=search)
     if village:
-        qs = qs.filter(region__code=village)
+        qs = qs.filter(region_code=village)
     if group:
         today = timezone.localdate()
         qs = qs.filter(
@@ -126,7 +126,7 @@ def person_list(
         )
     if age_band in AGE_BANDS:
         qs = qs.filter(age_band_q(age_band))
-    return qs.order_by("region__code", pinyin("name"), "id")
+    return qs.order_by("region_code", pinyin("name"), "id")
 
 
 def person_get(pk) -> Person:
@@ -276,7 +276,7 @@ def overdue_visits(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
     qs = ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
     if village:
-        qs = qs.filter(person__region__code=village)
+        qs = qs.filter(person__region_code=village)
     return qs.select_related("person__region", "plan__group").order_by("due_date", "id")
 
 

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Model
+from django.db.models import Model
 from django.urls import reverse
 
 from yizhan.core import registry
+from yizhan.core.queries import count_of
 from yizhan.core.scoping import Scope, ScopedModel
 
 from .models import Region
@@ -52,7 +53,8 @@ def visible_codes(scope: Scope, regions: list[Region]) -> set[str]:
 
 
 def region_list(*, parent: Region | None = None, search: str = "", level: int | None = None):
-    qs = Region.objects.select_related("parent").annotate(child_count=Count("children"))
+    # unscoped: the children of regions already read through the scope (a subquery: counted for the page only)
+    qs = Region.objects.select_related("parent").annotate(child_count=count_of(Region.all_objects, "parent"))
     if parent is not None:
         qs = qs.filter(parent=parent)
     if level is not None:

@@ -284,6 +284,9 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # How many users, regions and audit rows a list page shows.
 PAGE_SIZE = 50
+# A list counts at most this many rows; above it, it says "more than …" and pages on without a last page
+# (yizhan/core/pagination.py): the count of a province-wide list then costs what a town's does.
+PAGE_COUNT_CAP = env.int("PAGE_COUNT_CAP", default=10_000)
 
 # Logs go to standard error, one line per record, each with the id of its request (yizhan/core/request_log.py).
 # LOG_FORMAT=json (the default in production) writes JSON lines for a log collector; "text" is for people.

@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from yizhan.accounts.models import Role, RoleMembership
+from yizhan.core.queries import count_of
 from yizhan.regions.models import Region
 
 from .hours import OpenState, open_state, week_table
@@ -69,7 +70,12 @@ def filter_places(qs, *, region_code: str = "", status: str = "", search: str = 
 def station_list(*, region_code: str = "", status: str = "", search: str = ""):
     """Stations in scope with their village and room count (2 queries per page whatever the table size)."""
     qs = Station.objects.select_related("region", "region__parent").annotate(
-        room_count=Count("rooms", distinct=True), item_count=Count("brand_items", distinct=True)
+        # Correlated subqueries, not joins: counted for the page's rows only, after the LIMIT (joining rooms and
+        # items multiplied the rows before it; docs/issue-12-province-scale.md).
+        # unscoped: the rooms and items of stations already read through the scope
+        room_count=count_of(Room.all_objects, "station"),
+        # unscoped: the brand items of stations already read through the scope
+        item_count=count_of(BrandItem.all_objects, "station"),
     )
     return filter_places(qs, region_code=region_code, status=status, search=search)
 

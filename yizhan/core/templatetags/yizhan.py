@@ -55,5 +55,9 @@ def sentences(messages: Any) -> str:
 
 @register.simple_tag
 def page_numbers(page: Any) -> list[Any]:
-    """The page numbers a pagination bar shows: the first and last, two around the current one, "…" between."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    """The page numbers a pagination bar shows: the first and last, two around the current one, "…" between; when
+    the count stopped at its cap (``core/pagination.py``), no last page and "…" after the next one."""
+    paginator = page.paginator
+    if hasattr(paginator, "page_numbers"):
+        return list(paginator.page_numbers(page, on_each_side=1, on_ends=1))
+    return list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

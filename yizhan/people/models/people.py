@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 from yizhan.accounts.models import Role
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.masking import age_on, mask
-from yizhan.core.scoping import Scope, ScopedModel, ScopeRule
+from yizhan.core.scoping import Scope, ScopedManager, ScopedModel, ScopeRule
+from yizhan.regions.models import Region
 
 from ..permissions import may_reveal_in
 from ..validators import validate_mobile, validate_resident_id
@@ -39,8 +40,9 @@ class InResidentVillage(ScopeRule):
     """Residents' data, by the village at ``path`` (the row's region, or ``person__region`` …): federation admins
     under it and the station managers of that village."""
 
-    def __init__(self, path: str = "region"):
-        self.region_path = f"{path}__code"
+    def __init__(self, path: str = "region", *, code_field: str = ""):
+        # ``code_field``: the row keeps its village's code itself (``Person.region_code``), so the scope needs no join.
+        self.region_path = code_field or f"{path}__code"
 
     def q(self, scope: Scope) -> Q:
         return people_regions_q(scope, self.region_path)
@@ -74,6 +76,29 @@ class Household(ScopedModel, SensitiveFieldsMixin):
 
     def can_reveal(self, user, field_name: str) -> bool:
         return may_reveal_in(user, self.region.code)
+
+
+class _KeepsVillageCode:
+    """``bulk_create`` of people fills each one's ``region_code`` as ``Person.save()`` does (bulk creation does not
+    call ``save()``): from the village given, or the codes of the villages named by id, in one query."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        field = Person._meta.get_field("region")
+        missing = {p.region_id for p in objs if p.region_id and not field.is_cached(p)}
+        # unscoped: the codes of the villages these new rows name
+        codes = dict(Region.all_objects.filter(pk__in=missing).values_list("pk", "code")) if missing else {}
+        for person in objs:
+            person.region_code = person.region.code if field.is_cached(person) else codes.get(person.region_id, "")
+        return super().bulk_create(objs, *args, **kwargs)  # type: ignore[misc]  # a Manager's, in the subclasses
+
+
+class PersonManager(_KeepsVillageCode, models.Manager):
+    pass
+
+
+class ScopedPersonManager(_KeepsVillageCode, ScopedManager):
+    pass
 
 
 class Person(ScopedModel, SensitiveFieldsMixin):
@@ -113,6 +138,9 @@ class Person(ScopedModel, SensitiveFieldsMixin):
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("village or community"), on_delete=models.PROTECT, related_name="people"
     )
+    # The village's code, kept by ``save()`` (and set before bulk creation): the scope (a code prefix) and the list's
+    # order (village, then name) read this table alone, with an index (docs/issue-12-province-scale.md).
+    region_code = models.CharField(_("village code"), max_length=12, editable=False, db_index=True, default="")
     residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices, default=Residency.RESIDENT)
     household = models.ForeignKey(
         Household,
@@ -137,7 +165,9 @@ class Person(ScopedModel, SensitiveFieldsMixin):
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, db_index=True)
 
-    scoped_by = InResidentVillage("region")
+    scoped_by = InResidentVillage(code_field="region_code")
+    objects = ScopedPersonManager()
+    all_objects = PersonManager()
     # The date of birth is the ID number's middle: shown as an age, revealed and exported in full only when audited.
     masked_fields: ClassVar[dict[str, str]] = {"birth_date": "birth_date"}
 
@@ -162,11 +192,36 @@ class Person(ScopedModel, SensitiveFieldsMixin):
     def can_reveal(self, user, field_name: str) -> bool:
         return self.anonymised_at is None and may_reveal_in(user, self.region.code)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        person._loaded_region = (person.__dict__.get("region_id"), person.__dict__.get("region_code"))
+        return person
+
+    def village_code(self) -> str:
+        """The code of the person's village, read again only when the village changed since loading."""
+        if self.region_id is None:
+            return ""
+        if self._meta.get_field("region").is_cached(self) and self.region is not None:
+            return self.region.code
+        if self.region_code and getattr(self, "_loaded_region", None) == (self.region_id, self.region_code):
+            return self.region_code
+        return self.region.code
+
     def save(self, *args, **kwargs):
         self.mobile_hint = mask("mobile", self.mobile)
-        if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"mobile_hint", "mobile_index"}
+        self.region_code = self.village_code()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = set()
+            if "mobile" in update_fields:
+                extra |= {"mobile_hint", "mobile_index"}
+            if "region" in update_fields or "region_id" in update_fields:
+                extra.add("region_code")
+            if extra:
+                kwargs["update_fields"] = set(update_fields) | extra
         super().save(*args, **kwargs)
+        self._loaded_region = (self.region_id, self.region_code)
 
     def clean(self):
         errors = {}
@@ -242,7 +297,7 @@ class Relation(ScopedModel):
         related_name="+",
     )
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
     audit_via = ("person", "relative")  # besides its own rows, an erasure logs the relations it removes on the person
 
     class Meta:
@@ -304,7 +359,7 @@ class TargetGroupMembership(ScopedModel):
         related_name="+",
     )
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
     audit_via = ("person",)  # besides its own rows, an erasure logs the memberships it removes on the person
 
     class Meta:
@@ -377,7 +432,7 @@ class Consent(ScopedModel):
     )
     withdrawal_note = models.CharField(_("withdrawal note"), max_length=200, blank=True)
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("consent")

@@ -103,7 +103,7 @@ class Visit(ScopedModel, SensitiveFieldsMixin):
         related_name="+",
     )
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("visit")
@@ -142,7 +142,7 @@ class ScheduledVisit(ScopedModel):
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("due visit")
@@ -153,6 +153,14 @@ class ScheduledVisit(ScopedModel):
                 fields=["plan", "person"],
                 condition=Q(visit__isnull=True, cancelled=False),
                 name="scheduled_visit_one_open",
+            ),
+        ]
+        indexes = [
+            # The overdue list: open visits in due order, without walking past the done and cancelled ones.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(visit__isnull=True, cancelled=False),
+                name="scheduled_visit_open_due",
             ),
         ]
 
@@ -174,7 +182,7 @@ class VisitPhoto(ScopedModel):
     image = models.ImageField(_("photo"), upload_to=visit_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
-    scoped_by = InResidentVillage("visit__person__region")
+    scoped_by = InResidentVillage(code_field="visit__person__region_code")
     audit_via = ("visit",)  # photos are logged with their visit
 
     class Meta:
@@ -222,7 +230,7 @@ class Need(ScopedModel, SensitiveFieldsMixin):
         related_name="+",
     )
 
-    scoped_by = InResidentVillage("person__region")
+    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("need")
@@ -267,7 +275,7 @@ class FollowUpAction(ScopedModel):
     )
 
     # The visit's village, and the action's owner wherever they work.
-    scoped_by = InResidentVillage("visit__person__region") | OwnedBy("owner")
+    scoped_by = InResidentVillage(code_field="visit__person__region_code") | OwnedBy("owner")
 
     class Meta:
         verbose_name = _("follow-up action")

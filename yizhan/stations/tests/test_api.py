@@ -20,7 +20,7 @@ def _send(client, method, url, data):
 def test_list_filters_and_pagination(net, world, client_for):
     client = client_for(world.users["district_admin"])
     body = client.get("/api/stations/?limit=2").json()
-    assert body["meta"] == {"count": 3, "offset": 0, "limit": 2}
+    assert body["meta"] == {"count": 3, "count_exact": True, "offset": 0, "limit": 2}
     assert len(body["items"]) == 2
     body = client.get("/api/stations/?limit=2&offset=2").json()
     assert len(body["items"]) == 1
