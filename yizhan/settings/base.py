@@ -165,6 +165,10 @@ CAPTCHA_2X_IMAGE = False
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEWAL_INTERVAL = 60
+# Seconds a user's scope is kept between requests in the cache (core.scoping: a membership change forgets it at
+# once). 0 = built on every request: right for a per-process cache (local memory), which a change in another process
+# could not reach. The production settings, with Redis, keep it.
+SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=0)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute session lifetime: however active, a session ends this many seconds after the login (0: no limit).
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)

@@ -178,7 +178,8 @@ def test_a_town_admins_calendar_counts_per_day_and_opens_the_day_on_a_phone(live
     screenshot(page, "people-calendar-counts-phone")
     today_item.get_by_role("link", name="3 项到期").click()
     rows = page.get_by_test_id("calendar-day-list")
-    assert "走访对象0" in rows.inner_text() and "走访对象2" in rows.inner_text()
+    assert "走访对象0" in rows.inner_text()
+    assert "走访对象2" in rows.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 1366, "height": 900})

@@ -13,11 +13,12 @@ from yizhan.people.models import ScheduledVisit, TargetGroup, Visit, VisitPlan
 from yizhan.regions.models import Region
 from yizhan.tests.factories import PersonFactory
 
-# the wide month: session, user, memberships (scope), two GROUP BY counts, the areas to narrow to …; a chosen area
-# adds itself and the areas above it
+# the wide month: session, user, memberships (scope), two GROUP BY counts, the areas to narrow to, the session's
+# renewal (savepoint, update, release: every request under the test settings); a chosen area adds itself and the
+# areas above it
 WIDE_MONTH_QUERIES = 9
 AREA_QUERIES = 2
-DAY_LIST_QUERIES = 8
+DAY_LIST_QUERIES = 8  # session, user, memberships, count, page, session renewal (3: see settings/test.py)
 
 
 def _days():
@@ -89,12 +90,14 @@ def test_narrowing_to_a_village_names_each_visit_and_to_a_town_counts(world, cli
     wide = client.get("/people/visits/calendar/")
     assert [r.code for r in wide.context["narrower"]] == ["330109113", "330109114"]  # the district's towns
     town = client.get("/people/visits/calendar/?area=330109114")
-    assert town.context["wide"] and [r.code for r in town.context["narrower"]] == ["330109114001"]
+    assert town.context["wide"]
+    assert [r.code for r in town.context["narrower"]] == ["330109114001"]
     assert {d["counts"]["done"] for w in town.context["weeks"] for d in w if d and d.get("counts")} == {1}
     village = client.get("/people/visits/calendar/?area=330109114001")
     html = village.content.decode()
     assert not village.context["wide"]
-    assert "居民c114001" in html and "居民c113001" not in html
+    assert "居民c114001" in html
+    assert "居民c113001" not in html
     assert [r.code for r in village.context["trail"]] == ["330109", "330109114"]  # back up; not above her district
     day = timezone.localdate()
     listed = client.get(f"/people/visits/calendar/day/?day={day:%Y-%m-%d}&show=done&area=330109114")
@@ -134,7 +137,9 @@ def test_the_wide_month_costs_the_same_at_two_sizes(world, client_for):
     with scopes_disabled():  # more villages, people and visits on the same days
         town = Region.all_objects.get(code="330109114")
         for n in range(4, 9):
-            Region.all_objects.create(code=f"330109114{n:03d}", name=f"新村{n}", level=Region.Level.VILLAGE, parent=town)
+            Region.all_objects.create(
+                code=f"330109114{n:03d}", name=f"新村{n}", level=Region.Level.VILLAGE, parent=town
+            )
     _fill(world, ["330109113001", "330109113002", "330109114001", "330109114004", "330109114008"], 1, "f")
     large = {url: _get(client, url) for url in urls + day_urls}
     for url in urls:
