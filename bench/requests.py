@@ -193,6 +193,7 @@ if __name__ == "__main__":
         settings.SESSION_RENEWAL_INTERVAL = 0
         settings.SCOPE_CACHE_SECONDS = 0
     else:  # as the production settings have it (their cache is Redis; here the local-memory cache, one process)
+        settings.SESSION_RENEWAL_INTERVAL = 60  # the base settings' (the test settings renew on every request)
         settings.SCOPE_CACHE_SECONDS = 300
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     setup_test_environment()
