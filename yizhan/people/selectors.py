@@ -410,7 +410,9 @@ def calendar_narrower(area: Region | None) -> list[Region]:
             return []
         parent_q = Q(parent=area)
     else:
-        _wide, roots = _calendar_roots(scope)
+        wide, roots = _calendar_roots(scope)
+        if not wide:  # one village: nothing to narrow to
+            return []
         if scope.unrestricted:
             parent_q = Q(parent__isnull=True)
         elif len(roots) == 1:
