@@ -115,6 +115,13 @@ def counted_month_grid(year: int, month: int, counts: dict[date, int]) -> list[l
     return [[Day(d, d.month == month, d == today, count=counts.get(d, 0)) for d in week] for week in weeks]
 
 
+def counted_days(first: date, number: int, counts: dict[date, int]) -> list[Day]:
+    today = timezone.localdate()
+    return [
+        Day(d, True, d == today, count=counts.get(d, 0)) for d in (first + timedelta(days=i) for i in range(number))
+    ]
+
+
 def day_activities(*, day: date, station: int | None = None, town: str = "", service_line: str = ""):
     """One day's activities in the active scope, as a queryset to page through (the drill-down of a counted day)."""
     qs: QuerySet[Activity] = Activity.objects.filter(

@@ -37,13 +37,24 @@ def test_a_district_admins_month_counts_and_a_town_admins_lists(world, client_fo
     assert "学英语" in town
     assert "梅西读书会" not in town
     assert not client_for(world.users["town_admin"]).get(f"/activities/calendar/?day={day}").context["counted"]
+    # the week and the two-week list count too
+    for view in ("week", "list"):
+        page = district.get(f"/activities/calendar/{view}/?day={day.isoformat()}")
+        assert page.context["counted"], view
+        assert "学英语" not in page.content.decode()
+        assert "2 项活动" in page.content.decode()
 
 
 def test_the_counted_month_and_the_day_cost_the_same_at_two_sizes(world, client_for):
     a = build_activities(world)
     day = timezone.localtime(a.activity.starts_at).date()
     client = client_for(world.users["district_admin"])
-    urls = [f"/activities/calendar/?day={day.isoformat()}", f"/activities/calendar/day/?day={day.isoformat()}"]
+    urls = [
+        f"/activities/calendar/?day={day.isoformat()}",
+        f"/activities/calendar/day/?day={day.isoformat()}",
+        f"/activities/calendar/week/?day={day.isoformat()}",
+        f"/activities/calendar/list/?day={day.isoformat()}",
+    ]
     for url in urls:
         _get(client, url)
     small = {url: _get(client, url) for url in urls}
@@ -52,6 +63,6 @@ def test_the_counted_month_and_the_day_cost_the_same_at_two_sizes(world, client_
     large = {url: _get(client, url) for url in urls}
     for url in urls:
         assert small[url][1] == large[url][1], url
-    month = urls[0]
-    assert len(small[month][0].content) + 1 == len(large[month][0].content)  # "2 项活动" → "62 项活动": one digit
+    for url in (urls[0], urls[2], urls[3]):  # "2 项活动" → "62 项活动": one digit more, nothing else
+        assert len(small[url][0].content) + 1 == len(large[url][0].content), url
     assert len(large[urls[1]][0].context["page"].object_list) == 50

@@ -48,12 +48,19 @@ def week_context(form: CalendarForm, *, public: bool = False, **fixed) -> dict:
     values = {**form.values(), **fixed} if not form.errors else {**fixed}
     day: date = values.pop("day", None) or timezone.localdate()
     monday = day - timedelta(days=day.weekday())
-    fetch = cal.public_calendar_activities if public else cal.calendar_activities
-    activities = fetch(start=monday, end=monday + timedelta(days=6), **values) if not form.errors else []
+    counted = not public and not form.errors and cal.is_wide(station=values.get("station"), town=values.get("town", ""))
+    if counted:  # above one town: each day's number, as in the month
+        counts = cal.counts_per_day(start=monday, end=monday + timedelta(days=6), **values)
+        days = cal.counted_days(monday, 7, counts)
+    else:
+        fetch = cal.public_calendar_activities if public else cal.calendar_activities
+        activities = fetch(start=monday, end=monday + timedelta(days=6), **values) if not form.errors else []
+        days = cal.week_days(monday, activities)
     return {
         "form": form,
         "day": day,
-        "days": cal.week_days(monday, activities),
+        "counted": counted,
+        "days": days,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
     }
@@ -76,13 +83,20 @@ def day_context(request, form: CalendarForm) -> dict:
 def list_context(form: CalendarForm, *, public: bool = False, **fixed) -> dict:
     values = {**form.values(), **fixed} if not form.errors else {**fixed}
     day: date = values.pop("day", None) or timezone.localdate()
-    fetch = cal.public_calendar_activities if public else cal.calendar_activities
-    activities = fetch(start=day, end=day + timedelta(days=LIST_DAYS - 1), **values) if not form.errors else []
-    days = cal.week_days(day, activities) + cal.week_days(day + timedelta(days=7), activities)
+    counted = not public and not form.errors and cal.is_wide(station=values.get("station"), town=values.get("town", ""))
+    if counted:  # above one town: the days that have activities, with their number
+        counts = cal.counts_per_day(start=day, end=day + timedelta(days=LIST_DAYS - 1), **values)
+        days = [d for d in cal.counted_days(day, LIST_DAYS, counts) if d.count]
+    else:
+        fetch = cal.public_calendar_activities if public else cal.calendar_activities
+        activities = fetch(start=day, end=day + timedelta(days=LIST_DAYS - 1), **values) if not form.errors else []
+        days = cal.week_days(day, activities) + cal.week_days(day + timedelta(days=7), activities)
+        days = [d for d in days if d.activities]
     return {
         "form": form,
         "day": day,
-        "days": [d for d in days if d.activities],
+        "counted": counted,
+        "days": days,
         "previous": day - timedelta(days=LIST_DAYS),
         "next": day + timedelta(days=LIST_DAYS),
     }
