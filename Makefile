@@ -41,7 +41,7 @@ MYPY_TARGETS := yizhan/core yizhan/audit \
 	yizhan/activities/messaging.py yizhan/activities/private_links.py yizhan/notifications/channels.py \
 	yizhan/activities/figures.py yizhan/activities/tokens.py \
 	yizhan/activities/selectors_volunteers.py yizhan/activities/selectors_calendar.py \
-	yizhan/insights/services.py yizhan/insights/selectors.py \
+	yizhan/insights/services.py yizhan/insights/selectors.py yizhan/insights/rollups.py \
 	yizhan/portal/selectors.py
 
 # On PostgreSQL the backup tests need pg_dump and pg_restore.

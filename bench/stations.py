@@ -7,12 +7,12 @@ X brand items (500 villages per bench town under 萧山区), and measures, for e
 
 - the station list (first page, district admin),
 - one station's page (district admin),
-- the coverage page of the district (every town summed, district admin),
+- the coverage page of the district (its towns' rolled-up figures, district admin),
 - the public town list of the first bench town (anonymous).
 
 The query ratio against the 10-station run should be 1.00 for every page: the cost grows with the page, not with the
-table. Time ratios are printed as measured; the coverage page and the public town list show every village or station
-of the place they describe, so their time grows with the size of that place.
+table. Time ratios are printed as measured; the public town list shows every station of the town, so its time grows
+with the size of the town; the coverage page reads one rolled-up row per town (issue 12).
 """
 
 import argparse

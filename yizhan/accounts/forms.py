@@ -4,6 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form, TextInputMixin
+from yizhan.core.pickers import RemoteModelChoiceField, region_search
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
@@ -51,8 +52,23 @@ class LoginForm(TextInputMixin, auth_forms.AuthenticationForm):
         return super().clean()
 
 
+def place_label(region) -> str:
+    return f"{region.name} · {region.get_level_display()}"
+
+
+class PlaceChoiceField(RemoteModelChoiceField):
+    """A region an admin can give a role at (a province's 22,000), searched by name or code through
+    ``accounts:pick_places``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="accounts:pick_places", search=region_search, **kwargs)
+
+    def label_from_instance(self, obj):
+        return place_label(obj)
+
+
 def _region_field(label):
-    return forms.ModelChoiceField(label=label, queryset=Region.objects.none(), to_field_name="code")
+    return PlaceChoiceField(label=label, queryset=Region.objects.none(), to_field_name="code")
 
 
 class UserFilterForm(Form):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("pick/places/", views.pick_places, name="pick_places"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/roles/", views.membership_add, name="membership_add"),
     path("users/<int:pk>/roles/<int:membership_pk>/revoke/", views.membership_revoke, name="membership_revoke"),

@@ -21,6 +21,7 @@ from yizhan.core import registry
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
+from yizhan.core.pickers import picker_response, region_search
 from yizhan.core.scoping import require_scope
 from yizhan.notifications.selectors import notification_list
 from yizhan.regions.models import Region
@@ -37,6 +38,7 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
+    place_label,
 )
 from .middleware import SESSION_ENDED, SESSION_LOGIN_AT, password_change_reason
 from .models import ApiToken, RoleMembership, User
@@ -279,6 +281,14 @@ def home(request):
 def _grantable_regions(scope):
     """Places an admin can pick: their own region(s) and everything below (villages, towns…)."""
     return Region.objects.order_by("code")
+
+
+@requires(is_admin)
+def pick_places(request):
+    """A page of the regions an admin can give a role at (``core/pickers.py``)."""
+    return picker_response(
+        request, _grantable_regions(require_scope()), search=region_search, label=place_label, value=lambda r: r.code
+    )
 
 
 def _search_redirect(data):

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yizhan.core.forms import Form
+from yizhan.core.pickers import RemoteModelChoiceField, name_search
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.core.widgets import SearchableSelect
-from yizhan.stations.forms import MAX_ID, DateInput, IdMultipleChoiceField
+from yizhan.stations.forms import MAX_ID, DateInput, IdMultipleChoiceField, StationChoiceField
 
 from . import selectors
 from .models import DESCRIPTION_MAX, MAX_SEATS, REASON_MAX, TITLE_MAX, ActivityStatus, Audience
@@ -17,29 +18,52 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class StationChoiceField(forms.ModelChoiceField):
-    """A station among those in scope (a district admin's are many): picked by typing part of its or its village's
-    name."""
+def room_label(room) -> str:
+    capacity = _("%(count)s people") % {"count": room.capacity} if room.capacity else _("capacity not recorded")
+    return f"{room.station.display_name} · {room.name} ({capacity})"
 
-    widget = SearchableSelect
 
-    def label_from_instance(self, obj):
-        return f"{obj.region.name} · {obj.display_name}"
+def brand_item_label(item) -> str:
+    return f"{item.station.display_name} · {item.name}"
+
+
+search_rooms = name_search("name", "station__name", "station__brand_name")
+search_brand_items = name_search("name", "station__name", "station__brand_name")
 
 
 class RoomChoiceField(forms.ModelChoiceField):
+    """A room of the activity's own station (a short list)."""
+
     widget = SearchableSelect
 
     def label_from_instance(self, obj):
-        capacity = _("%(count)s people") % {"count": obj.capacity} if obj.capacity else _("capacity not recorded")
-        return f"{obj.station.display_name} · {obj.name} ({capacity})"
+        return room_label(obj)
 
 
 class BrandItemChoiceField(forms.ModelChoiceField):
     widget = SearchableSelect
 
     def label_from_instance(self, obj):
-        return f"{obj.station.display_name} · {obj.name}"
+        return brand_item_label(obj)
+
+
+class RemoteRoomChoiceField(RemoteModelChoiceField):
+    """A room among every station's in scope (a new activity's station is not chosen yet), searched by its or its
+    station's name through ``activities:pick_rooms``; the activity's ``clean`` refuses another station's room."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="activities:pick_rooms", search=search_rooms, **kwargs)
+
+    def label_from_instance(self, obj):
+        return room_label(obj)
+
+
+class RemoteBrandItemChoiceField(RemoteModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(source="activities:pick_brand_items", search=search_brand_items, **kwargs)
+
+    def label_from_instance(self, obj):
+        return brand_item_label(obj)
 
 
 class ActivityFilterForm(Form):
@@ -118,6 +142,10 @@ class ActivityForm(Form):
         else:
             self.fields["station"].queryset = selectors.stations_for_planning()
             station_ids = None
+            # every station's rooms and X items in scope: searched, never listed (core/pickers.py)
+            for name, field_class in (("room", RemoteRoomChoiceField), ("brand_item", RemoteBrandItemChoiceField)):
+                old = self.fields[name]
+                self.fields[name] = field_class(label=old.label, queryset=None, required=False)
         self.fields["room"].queryset = selectors.rooms_of(station_ids)
         self.fields["brand_item"].queryset = selectors.brand_items_of(station_ids)
         self.fields["service_lines"].queryset = selectors.service_lines()

@@ -19,7 +19,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yizhan.core.documents import streamed_xlsx_response
+from yizhan.core.documents import ExportTooLargeError, streamed_xlsx_response
 
 from . import services as audit
 from .models import AuditLog, AuditQuerySet
@@ -28,15 +28,6 @@ if TYPE_CHECKING:
     from yizhan.core.types import AnyUser
 
 BATCH = 1000
-
-
-class ExportTooLargeError(Exception):
-    """More rows match than one file may hold; the filters must be narrowed."""
-
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(count, limit)
-        self.count = count
-        self.limit = limit
 
 
 def _header() -> list[str]:

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yizhan.core.collation import pinyin
@@ -41,9 +42,9 @@ def audit_list(
     return qs.order_by("-at", "-id")
 
 
-def audit_people(limit: int) -> list[Any]:
-    """Accounts in the reader's scope, by name, at most ``limit`` (the audit filter's "by" choices)."""
-    return list(get_user_model().objects.order_by(pinyin("name"), "username")[:limit])
+def audit_accounts() -> QuerySet[Any]:
+    """Accounts in the reader's scope, by name (the audit filter's "by" picker)."""
+    return get_user_model().objects.order_by(pinyin("name"), "username")
 
 
 def audit_get(pk: int) -> AuditLog:

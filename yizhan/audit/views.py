@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yizhan.core.documents import ExportTooLargeError
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, is_signed_in, requires
+from yizhan.core.pickers import picker_response
 
 from . import display, selectors
-from .exports import ExportTooLargeError, audit_export
-from .forms import ACTOR_CHOICES_MAX, AuditFilterForm, RevealForm
+from .exports import audit_export
+from .forms import AuditFilterForm, RevealForm, account_label, search_accounts
 from .models import AuditLog
 from .reveal import is_revealable_field, reveal, revealable_model
 
@@ -23,7 +25,7 @@ AUDIT_PAGE_SIZE = 25
 
 
 def _filter_form(data: QueryDict | None) -> AuditFilterForm:
-    return AuditFilterForm(data, people=selectors.audit_people(ACTOR_CHOICES_MAX + 1))
+    return AuditFilterForm(data, people=selectors.audit_accounts())
 
 
 @requires(is_admin)
@@ -39,6 +41,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "audit/audit_list.html",
         {"form": form, "page": page, "groups": display.grouped(list(page.object_list))},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@requires(is_admin)
+def pick_accounts(request: HttpRequest) -> HttpResponse:
+    """A page of the accounts in scope for the "by" picker (``core/pickers.py``)."""
+    return picker_response(
+        request, selectors.audit_accounts(), search=search_accounts, label=account_label, value=lambda u: u.username
     )
 
 

@@ -138,6 +138,16 @@ def _replay(chunks: Iterator[bytes], scope: Scope, language: str) -> Iterator[by
                 close()
 
 
+class ExportTooLargeError(Exception):
+    """More rows match than one file may hold (``count`` of at most ``limit``; ``count`` may be ``limit + 1``, meaning
+    "more than the limit", when counting further would cost a scan); the filters must be narrowed."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(count, limit)
+        self.count = count
+        self.limit = limit
+
+
 def streamed_xlsx_response(
     filename: str, *, sheet_title: str, header: Sequence[object], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:

@@ -15,3 +15,9 @@ class InsightsConfig(registry.YizhanAppConfig):
     api_routers = (("/coverage/", "yizhan.insights.api.coverage_router"),)
     navigation = (NavEntry("insights:coverage", _("Coverage"), "yizhan.insights.permissions.sees_coverage", order=60),)
     home_panels = ("yizhan.insights.home.coverage_panel",)
+
+    def ready(self):
+        super().ready()
+        from . import rollups
+
+        rollups.connect()  # the rolled-up figures follow the writes of stations, studios, plans and villages

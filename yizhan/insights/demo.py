@@ -10,7 +10,7 @@ from yizhan.accounts.demo import demo_actor
 from yizhan.core.scoping import scope_for
 from yizhan.regions.models import Region
 
-from . import services
+from . import rollups, services
 from .models import CoveragePlan
 
 # Rollout plan for the villages without an operating station (fictional dates).
@@ -49,4 +49,6 @@ def seed() -> str:
     actor = demo_actor()
     with scope_for(actor):
         seed_plan(by=actor)
-    return f"rollout plans for {len(PLAN)} villages"
+    # Last of the demo parts (INSTALLED_APPS order): the figures of every region from the demo's rows.
+    rollups.rebuild()
+    return f"rollout plans for {len(PLAN)} villages, rolled-up figures rebuilt"

@@ -1,4 +1,5 @@
-"""Reads for the rollout coverage, always through the scoped managers: five queries at any size."""
+"""Reads for the rollout coverage, always through the scoped managers: figures from the rollups (rollups.py), so the
+cost is a page's at any size."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -10,11 +11,15 @@ from django.utils.translation import gettext as _
 
 from yizhan.activities.models import Activity
 from yizhan.audit.models import AuditLog
+from yizhan.core.api import PageMetaData, page_of
+from yizhan.core.scoping import require_scope
 from yizhan.mediation.models import Studio
 from yizhan.regions.models import Region
+from yizhan.regions.selectors import region_top_level
 from yizhan.stations.models import Station, Status
 
-from .models import CoveragePlan
+from . import rollups
+from .models import CoveragePlan, Rollup
 
 STATUS_RANK = {
     Status.OPERATING: 0,
@@ -79,39 +84,46 @@ class VillageCoverage:
 
 
 @dataclass
-class TownCoverage:
+class RegionFigures:
+    """The rolled-up coverage figures of one region (``Rollup`` rows; a missing row counts 0)."""
+
     region: Region
-    villages: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+
+    def _get(self, key) -> int:
+        return int(self.values.get(key, 0))
 
     @property
     def village_count(self) -> int:
-        return len(self.villages)
-
-    def _count(self, predicate) -> int:
-        return sum(1 for v in self.villages if predicate(v))
+        return self._get(rollups.VILLAGES)
 
     @property
     def operating_stations(self) -> int:
-        return self._count(lambda v: v.has_operating_station)
+        return self._get(rollups.OPERATING)
 
     @property
     def building_stations(self) -> int:
-        return self._count(lambda v: not v.has_operating_station and v.station_status == Status.UNDER_CONSTRUCTION)
+        return self._get(rollups.BUILDING)
 
     @property
     def planned_stations(self) -> int:
         """A station registered with the status 计划中 (the word means what it means on the station list)."""
-        return self._count(lambda v: not v.has_operating_station and v.station_status == Status.PLANNED)
+        return self._get(rollups.PLANNED)
 
     @property
     def targeted(self) -> int:
         """No station being planned or built, but a target date in the rollout plan."""
-        return self._count(lambda v: v.category == "targeted")
+        return self._get(rollups.TARGETED)
 
     @property
     def unplanned(self) -> int:
         """No station at all and no target date: the villages nobody has started on."""
-        return self._count(lambda v: v.category == "none")
+        return self._get(rollups.NOT_STARTED)
+
+    @property
+    def overdue(self) -> int:
+        """Villages whose station target date has passed without an operating station."""
+        return self._get(rollups.OVERDUE)
 
     @property
     def without_station(self) -> int:
@@ -120,7 +132,7 @@ class TownCoverage:
 
     @property
     def operating_studios(self) -> int:
-        return self._count(lambda v: v.has_operating_studio)
+        return self._get(rollups.STUDIOS)
 
     @property
     def rate(self) -> float:
@@ -129,63 +141,57 @@ class TownCoverage:
     @property
     def studio_rate(self) -> float:
         return self.operating_studios / self.village_count if self.village_count else 0.0
+
+
+_FIGURE_NAMES = {name for name, value in vars(RegionFigures).items() if isinstance(value, property)}
+
+CHILD_LEVEL: dict[int, int] = {
+    Region.Level.PROVINCE: Region.Level.CITY,
+    Region.Level.CITY: Region.Level.COUNTY,
+    Region.Level.COUNTY: Region.Level.TOWN,
+    Region.Level.TOWN: Region.Level.VILLAGE,
+}
 
 
 @dataclass
 class Coverage:
+    """A region's coverage: its own figures, and one level down its children's (a town: its villages, with their
+    stations, studios and plans). Read from the rollups, so the cost does not depend on what the region holds."""
+
     region: Region
-    towns: list
+    totals: RegionFigures
+    children: list  # RegionFigures of the regions one level down (a page of them when paginated)
+    ancestors: list = field(default_factory=list)  # the ancestors in the reader's scope, top first (breadcrumb)
+    villages: dict = field(default_factory=dict)  # {village pk: VillageCoverage} for the children that are villages
+    page: PageMetaData | None = None  # the paging of the children (core.api.page_of) when paged
 
-    def _sum(self, name) -> int:
-        return sum(getattr(t, name) for t in self.towns)
-
-    @property
-    def village_count(self):
-        return self._sum("village_count")
-
-    @property
-    def operating_stations(self):
-        return self._sum("operating_stations")
-
-    @property
-    def building_stations(self):
-        return self._sum("building_stations")
-
-    @property
-    def planned_stations(self):
-        return self._sum("planned_stations")
-
-    @property
-    def targeted(self):
-        return self._sum("targeted")
-
-    @property
-    def unplanned(self):
-        return self._sum("unplanned")
-
-    @property
-    def without_station(self):
-        return self._sum("without_station")
-
-    @property
-    def operating_studios(self):
-        return self._sum("operating_studios")
-
-    @property
-    def rate(self) -> float:
-        return self.operating_stations / self.village_count if self.village_count else 0.0
-
-    @property
-    def studio_rate(self) -> float:
-        return self.operating_studios / self.village_count if self.village_count else 0.0
+    def __getattr__(self, name):
+        # village_count, operating_stations, rate … are the region's own figures
+        if name in _FIGURE_NAMES:
+            return getattr(self.totals, name)
+        raise AttributeError(name)
 
     @property
     def is_town(self) -> bool:
         return self.region.level == Region.Level.TOWN
 
+    @property
+    def child_level(self):
+        return Region.Level(CHILD_LEVEL[self.region.level])
+
+    @property
+    def rows(self) -> list:
+        """The rows of the summary table and the chart: a town itself (its villages are listed apart), else its
+        children."""
+        return [self.totals] if self.is_town else self.children
+
+    @property
+    def village_rows(self) -> list:
+        return [self.villages[c.region.pk] for c in self.children if c.region.pk in self.villages]
+
     def chart_data(self) -> dict:
         """Data for the ECharts chart (read by static/insights/coverage.js from a json_script element): a stacked bar
-        per town for a district, the shares of one town's villages for a town."""
+        per child region above a town, the shares of one town's villages for a town."""
         series = [
             ("operating", _("Operating station"), "operating_stations"),
             ("building", _("Under construction"), "building_stations"),
@@ -193,60 +199,85 @@ class Coverage:
             ("targeted", _("Target date set"), "targeted"),
             ("none", _("Not started"), "unplanned"),
         ]
+        rows = self.rows
         return {
             "kind": "shares" if self.is_town else "towns",
-            "categories": [t.region.name for t in self.towns],
+            "categories": [t.region.name for t in rows],
             "series": [
-                {"key": key, "name": str(name), "data": [getattr(t, attr) for t in self.towns]}
-                for key, name, attr in series
+                {"key": key, "name": str(name), "data": [getattr(t, attr) for t in rows]} for key, name, attr in series
             ],
-            "rate": {"name": str(_("Coverage rate (%)")), "data": [round(t.rate * 100, 1) for t in self.towns]},
+            "rate": {"name": str(_("Coverage rate (%)")), "data": [round(t.rate * 100, 1) for t in rows]},
         }
 
 
 def coverage_regions():
-    """Towns and districts the user can look at (for the region picker)."""
-    return Region.objects.filter(level__in=[Region.Level.COUNTY, Region.Level.TOWN]).order_by("code")
+    """The regions above a village the user can look at, province to town (for the region picker)."""
+    return Region.objects.filter(level__lt=Region.Level.VILLAGE).order_by("code")
 
 
-def coverage(region: Region) -> Coverage:
-    """Coverage of a town, or of every town under a district/city/province: five queries at any size."""
-    prefix = region.code
-    if region.level == Region.Level.TOWN:
-        towns = [region]
-    else:
-        towns = list(Region.objects.filter(code__startswith=prefix, level=Region.Level.TOWN).order_by("code"))
-    villages = list(Region.objects.filter(code__startswith=prefix, level=Region.Level.VILLAGE).order_by("code"))
+def figures(regions, keys=rollups.COVERAGE, period=rollups.STATE) -> dict[int, dict[str, int]]:
+    """``{region pk: {key: value}}`` from the rollups in the reader's scope: one indexed query."""
+    result: dict[int, dict[str, int]] = {}
+    rows = Rollup.objects.filter(region__in=regions, period=period, key__in=keys)
+    for region_id, key, value in rows.values_list("region_id", "key", "value"):
+        result.setdefault(region_id, {})[key] = value
+    return result
+
+
+def _village_detail(villages) -> dict:
+    """Each village with its stations, studios and plan (three queries)."""
     by_village = {v.pk: VillageCoverage(region=v) for v in villages}
-    for station in Station.objects.filter(region__code__startswith=prefix).only(
+    ids = list(by_village)
+    for station in Station.objects.filter(region_id__in=ids).only(
         "pk", "region_id", "name", "brand_name", "status", "status_since"
     ):
-        if station.region_id in by_village:
-            by_village[station.region_id].stations.append(station)
-    for studio in Studio.objects.filter(region__code__startswith=prefix).only(
+        by_village[station.region_id].stations.append(station)
+    for studio in Studio.objects.filter(region_id__in=ids).only(
         "pk", "region_id", "name", "brand_name", "status", "status_since"
     ):
-        if studio.region_id in by_village:
-            by_village[studio.region_id].studios.append(studio)
-    for plan in CoveragePlan.objects.filter(region__code__startswith=prefix):
-        if plan.region_id in by_village:
-            by_village[plan.region_id].plan = plan
-    town_rows = {t.pk: TownCoverage(region=t) for t in towns}
-    for village in villages:
-        if village.parent_id in town_rows:
-            town_rows[village.parent_id].villages.append(by_village[village.pk])
-    return Coverage(region=region, towns=[town_rows[t.pk] for t in towns])
+        by_village[studio.region_id].studios.append(studio)
+    for plan in CoveragePlan.objects.filter(region_id__in=ids):
+        by_village[plan.region_id].plan = plan
+    return by_village
+
+
+def coverage(region: Region, *, offset: int | None = None, limit: int = 50) -> Coverage:
+    """The coverage of a town, district, city or province from the rollups, and of its children one level down
+    (every child, or the page ``offset``/``limit`` of them). Above a town: three queries (four when paged) at any
+    size; a town adds its villages' stations, studios and plans (three more)."""
+    ancestors = list(Region.objects.filter(code__in=region.ancestor_codes()).order_by("code"))
+    children_qs = Region.objects.filter(parent=region).order_by("code")
+    page_meta = None
+    if offset is not None:
+        page_meta, children = page_of(children_qs, offset, limit)
+    else:
+        children = list(children_qs)
+    values = figures([region, *children])
+    villages = _village_detail(children) if region.level == Region.Level.TOWN else {}
+    return Coverage(
+        region=region,
+        totals=RegionFigures(region, values.get(region.pk, {})),
+        children=[RegionFigures(c, values.get(c.pk, {})) for c in children],
+        ancestors=ancestors,
+        villages=villages,
+        page=page_meta,
+    )
+
+
+def town_figures(region: Region) -> list[RegionFigures]:
+    """Every town under a region with its figures (the export's second sheet above a town): two queries."""
+    towns = list(Region.objects.filter(code__startswith=region.code, level=Region.Level.TOWN).order_by("code"))
+    values = figures(towns)
+    return [RegionFigures(t, values.get(t.pk, {})) for t in towns]
 
 
 def coverage_summary() -> dict[str, int]:
-    """Villages in the reader's scope and how many have an operating station (home page figure): two queries."""
-    villages = Region.objects.filter(level=Region.Level.VILLAGE).count()
-    covered = (
-        Station.objects.filter(status=Status.OPERATING, region__level=Region.Level.VILLAGE)
-        .values("region_id")
-        .distinct()
-        .count()
-    )
+    """Villages in the reader's scope and how many have an operating station (home page figure), from the rollups of
+    the top regions of her scope: two queries."""
+    tops = list(region_top_level(require_scope()))
+    values = figures(tops, keys=(rollups.VILLAGES, rollups.OPERATING))
+    villages = sum(v.get(rollups.VILLAGES, 0) for v in values.values())
+    covered = sum(v.get(rollups.OPERATING, 0) for v in values.values())
     return {"villages": villages, "covered": covered, "without": villages - covered}
 
 

@@ -11,18 +11,24 @@ from django.views.decorators.http import require_POST
 from yizhan.audit import services as audit
 from yizhan.core.documents import xlsx_response
 from yizhan.core.permissions import allows, requires
+from yizhan.core.pickers import picker_response, region_search
 from yizhan.core.scoping import require_scope
+from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 from yizhan.regions.selectors import region_top_level
 
 from . import exports, selectors, services
-from .forms import CoveragePlanForm
+from .forms import CoveragePlanForm, CoverageRegionForm, region_label
 from .permissions import can_plan_rollout, sees_coverage
 
 
 def _coverage_region(request) -> Region:
-    """The town or district asked for (``?region=code``), else the user's own top region."""
-    code = request.GET.get("region") or request.POST.get("region") or ""
+    """The region asked for (``?region=code``; a village shows its town), else the user's own top region."""
+    typed = [v.strip() for v in request.GET.getlist("region") if v.strip()]  # a typed name comes last (no JS)
+    code = (typed[-1] if typed else "") or request.POST.get("region") or ""
+    if code and not code.isdigit() and len(code) <= SEARCH_MAX_LENGTH:
+        found = region_search(selectors.coverage_regions(), code).first()
+        code = found.code if found else code
     try:
         if code:
             region = Region.objects.get(code=code)
@@ -47,7 +53,7 @@ def coverage(request):
         {
             "coverage": data,
             "chart": data.chart_data(),
-            "regions": selectors.coverage_regions(),
+            "region_form": CoverageRegionForm(initial={"region": region.code}, regions=selectors.coverage_regions()),
             "can_plan": data.is_town and allows(can_plan_rollout, region),
             "plan_form": CoveragePlanForm(),
             "export_url": reverse("insights:coverage_export") + f"?region={region.code}",
@@ -59,7 +65,8 @@ def coverage(request):
 def coverage_export(request):
     region = _coverage_region(request)
     data = selectors.coverage(region)
-    content = exports.coverage_workbook(data)
+    towns = None if data.is_town else selectors.town_figures(region)
+    content = exports.coverage_workbook(data, towns)
     audit.record(
         actor=request.user,
         action=audit.Action.EXPORT,
@@ -92,3 +99,11 @@ def coverage_plan(request):
         messages.success(request, _("Plan for %(village)s saved.") % {"village": village.name})
     town = village.parent.code if village.parent_id else village.code
     return redirect(reverse("insights:coverage") + f"?region={town}#v-{village.code}")
+
+
+@requires(sees_coverage)
+def pick_regions(request):
+    """A page of the towns and districts in scope for the region picker (``core/pickers.py``)."""
+    return picker_response(
+        request, selectors.coverage_regions(), search=region_search, label=region_label, value=lambda r: r.code
+    )

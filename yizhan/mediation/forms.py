@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yizhan.core.forms import Form
-from yizhan.stations.forms import PlaceAdminFields, PlaceProfileForm
+from yizhan.core.pickers import RemoteModelChoiceField, name_search
+from yizhan.stations.forms import PlaceAdminFields, PlaceProfileForm, StationChoiceField
 from yizhan.stations.models import Station
+from yizhan.stations.selectors import stations_in_scope
 
 from .models import (
     DEFAULT_CASE_NUMBER_FORMAT,
@@ -24,7 +26,7 @@ from .services.cases import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, REFERRAL_MA
 
 
 class StudioForm(PlaceProfileForm, PlaceAdminFields):
-    shared_station = forms.ModelChoiceField(
+    shared_station = StationChoiceField(
         label=_("Shares premises with station"), queryset=Station.objects.none(), required=False
     )
     case_number_format = forms.CharField(
@@ -54,8 +56,7 @@ class StudioForm(PlaceProfileForm, PlaceAdminFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shared_station"].queryset = Station.objects.select_related("region").order_by("region__code")
-        self.fields["shared_station"].label_from_instance = lambda s: f"{s.region.name} · {s.display_name}"
+        self.fields["shared_station"].queryset = stations_in_scope()
 
     def clean(self):
         data = super().clean()
@@ -421,14 +422,35 @@ class FollowUpActionForm(Form):
 INTAKE_LOOKUP_PARTIES = ("applicant", "respondent", "other")
 
 
+def studios_to_pick():
+    """Studios in scope, by village code (the statistics' studio picker)."""
+    return Studio.objects.select_related("region").order_by("region__code", "name", "pk")
+
+
+def studio_label(studio) -> str:
+    return studio.display_name
+
+
+search_studios = name_search("name", "brand_name", "region__name")
+
+
+class StudioChoiceField(RemoteModelChoiceField):
+    """A studio in scope (a province holds a thousand), searched through ``mediation:pick_studios``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="mediation:pick_studios", search=search_studios, **kwargs)
+
+    def label_from_instance(self, obj):
+        return studio_label(obj)
+
+
 class CaseStatisticsForm(Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    studio = forms.ModelChoiceField(label=_("Studio"), required=False, queryset=Studio.objects.none(), empty_label=ALL)
+    studio = StudioChoiceField(label=_("Studio"), required=False, queryset=Studio.objects.none(), empty_label=ALL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].queryset = Studio.objects.select_related("region").order_by("region__code", "name")
-        self.fields["studio"].label_from_instance = lambda s: s.display_name
+        self.fields["studio"].queryset = studios_to_pick()
 
 
 class RegistryLookupForm(Form):

@@ -38,6 +38,7 @@ urlpatterns = [
     path("cases/warnings/", insight.case_warnings, name="case_warnings"),
     path("cases/statistics/", insight.case_statistics, name="case_statistics"),
     path("cases/statistics.xlsx", insight.case_statistics_export, name="case_statistics_export"),
+    path("pick/studios/", insight.pick_studios, name="pick_studios"),
 ]
 
 from .views import case_file, safety, sessions  # noqa: E402  (the safety and sessions slice, appended)

@@ -4,13 +4,15 @@ The masked file shows what the masking policy shows (``yizhan.core.masking``): t
 numbers and address masked. The date of birth is a column of the full (audited) export only.
 
 The file is streamed (``core.documents.streamed_xlsx_response``): the people are read and written ``BATCH`` at a
-time while the response is sent, so memory stays flat up to ``EXPORT_LIMIT`` rows. Which people are exported is
+time while the response is sent, so memory stays flat whatever the row count (``PEOPLE_EXPORT_LIMIT`` rows at most;
+more is refused, never cut short). Which people are exported is
 fixed when the export starts (their ids, in list order); a full export logs each batch's reveals before the batch's
 rows are written, so every full value that leaves is logged and nothing is logged that did not leave.
 """
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -18,12 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
-from yizhan.core.documents import streamed_xlsx_response
+from yizhan.core.documents import ExportTooLargeError, streamed_xlsx_response
 
 from .models import Person
 from .permissions import may_reveal_in
 
-EXPORT_LIMIT = 20000
 BATCH = 500
 REVEALED_FIELDS = "id_number,mobile,address,birth_date"
 
@@ -78,9 +79,13 @@ def _row(p, *, full: bool, revealed: bool, labels: dict[str, dict[str, str]]) ->
 
 def _exported_ids(people, *, actor, full: bool) -> list[int]:
     """Ids of the people to export, in list order; with ``full``, PermissionDenied unless the actor may see the full
-    values of every one of them."""
+    values of every one of them; ExportTooLargeError when more than ``PEOPLE_EXPORT_LIMIT`` match (counted no
+    further than one past the limit)."""
+    limit: int = settings.PEOPLE_EXPORT_LIMIT
     ids, allowed = [], {}
-    for pk, region_code, anonymised_at in people.values_list("pk", "region__code", "anonymised_at")[:EXPORT_LIMIT]:
+    for pk, region_code, anonymised_at in people.values_list("pk", "region__code", "anonymised_at")[: limit + 1]:
+        if len(ids) == limit:
+            raise ExportTooLargeError(limit + 1, limit)
         if full:
             if region_code not in allowed:
                 allowed[region_code] = may_reveal_in(actor, region_code)
@@ -113,7 +118,8 @@ def _rows(people, ids: list[int], *, actor, full: bool, reason: str) -> Iterator
 
 def people_export(*, people, actor, full: bool = False, reason: str = "") -> StreamingHttpResponse:
     """The streamed Excel download of ``people`` (a scoped queryset, in list order). Logs the export now; raises
-    PermissionDenied, having logged nothing, when ``full`` and the actor may not see every full value."""
+    PermissionDenied, having logged nothing, when ``full`` and the actor may not see every full value, and
+    ExportTooLargeError, having logged nothing, when too many people match."""
     ids = _exported_ids(people, actor=actor, full=full)
     with transaction.atomic():
         audit.record(

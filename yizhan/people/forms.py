@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from yizhan.accounts.models import User
 from yizhan.core.forms import Form
 from yizhan.core.masking import mask
+from yizhan.core.pickers import RemoteModelChoiceField, region_search
 from yizhan.core.widgets import SearchableSelect, SearchableSelectMultiple
 
 from .models import Consent, Household, Need, Person, Relation, TargetGroup, VisitPlan
@@ -35,6 +36,38 @@ def choose_the_only_option(field: forms.ModelChoiceField) -> None:
         field.initial = options[0]
 
 
+class VillageChoiceField(RemoteModelChoiceField):
+    """A village whose residents the user works with (``selectors.villages_in_scope``), searched by name or code
+    through ``people:pick_villages``: a province's 20,000 villages are never listed in the page."""
+
+    def __init__(self, *, required=True, **kwargs):
+        kwargs.setdefault("label", _("Village or community"))
+        if not required:
+            kwargs.setdefault("empty_label", _("All"))
+        super().__init__(
+            queryset=None,
+            to_field_name="code",
+            required=required,
+            source="people:pick_villages",
+            search=region_search,
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def area_label(region) -> str:
+    return f"{region.name} · {region.get_level_display()}"
+
+
+class AreaChoiceField(RemoteModelChoiceField):
+    """A county, town or village a visit plan covers (``selectors.plan_areas``)."""
+
+    def label_from_instance(self, obj):
+        return area_label(obj)
+
+
 class PersonFilterForm(Form):
     q = forms.CharField(
         label=_("Search (name, full mobile or ID number, masked mobile or its last 4 digits)"),
@@ -42,26 +75,26 @@ class PersonFilterForm(Form):
         max_length=100,
     )
     key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
-    village = forms.ChoiceField(label=_("Village or community"), required=False)
+    village = VillageChoiceField(required=False)
     group = forms.ChoiceField(label=_("Target group"), required=False)
     age_band = forms.ChoiceField(
         label=_("Age"), required=False, choices=[("", _("Any age"))] + [(k, AGE_BAND_LABELS[k]) for k in AGE_BANDS]
     )
 
-    def __init__(self, *args, villages=(), groups=(), **kwargs):
+    def __init__(self, *args, villages=None, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("All"))] + [(v.code, v.name) for v in villages]
+        self.fields["village"].queryset = villages
         self.fields["group"].choices = [("", _("All"))] + [(g.code, g.name) for g in groups]
 
 
 class VillageFilterForm(Form):
     """Narrow a list of the day's work to one village (the overdue list, opened from a village's page)."""
 
-    village = forms.ChoiceField(label=_("Village or community"), required=False)
+    village = VillageChoiceField(required=False)
 
-    def __init__(self, *args, villages=(), **kwargs):
+    def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("All"))] + [(v.code, v.name) for v in villages]
+        self.fields["village"].queryset = villages
 
 
 class PersonForm(Form):
@@ -77,9 +110,7 @@ class PersonForm(Form):
     id_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    region = forms.ModelChoiceField(
-        label=_("Village or community"), queryset=None, to_field_name="code", widget=SearchableSelect
-    )
+    region = VillageChoiceField()
     residency = forms.ChoiceField(label=_("Residency"), choices=Person.Residency.choices)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -298,7 +329,9 @@ class ActionForm(Form):
 class VisitPlanForm(Form):
     name = forms.CharField(label=_("Plan name"), max_length=100)
     group = forms.ModelChoiceField(label=_("Target group"), queryset=TargetGroup.objects.none())
-    region = forms.ModelChoiceField(label=_("Area"), queryset=None, to_field_name="code")
+    region = AreaChoiceField(
+        label=_("Area"), queryset=None, to_field_name="code", source="people:pick_plan_areas", search=region_search
+    )
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     interval_days = forms.TypedChoiceField(label=_("How often"), choices=VisitPlan.Interval.choices, coerce=int)
 

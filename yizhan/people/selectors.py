@@ -144,6 +144,23 @@ def villages_in_scope():
     )
 
 
+def plan_areas():
+    """Areas a visit plan may cover: counties, towns and villages the user administers, and the villages she works
+    with (the plan form's area picker)."""
+    scope = require_scope()
+    return (
+        # unscoped: region names for the plan form, narrowed to the user's regions below
+        Region.all_objects.filter(level__in=[Region.Level.COUNTY, Region.Level.TOWN, Region.Level.VILLAGE])
+        .filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
+        .order_by("code")
+    )
+
+
+def people_to_pick():
+    """People in scope for a person picker, in pinyin order of their names (anonymised records left out)."""
+    return Person.objects.filter(anonymised_at__isnull=True).select_related("region").order_by(pinyin("name"), "pk")
+
+
 def target_groups(active_only=True):
     qs = TargetGroup.objects.all()
     return qs.filter(is_active=True) if active_only else qs

@@ -35,4 +35,7 @@ urlpatterns = [
     path("visits/calendar/day/", views.calendar_day, name="calendar_day"),
     path("visits/overdue/", views.overdue, name="overdue"),
     path("visits/plans/", views.plans, name="plans"),
+    path("pick/villages/", views.pick_villages, name="pick_villages"),
+    path("pick/plan-areas/", views.pick_plan_areas, name="pick_plan_areas"),
+    path("pick/people/", views.pick_people, name="pick_people"),
 ]

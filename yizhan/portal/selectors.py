@@ -3,7 +3,8 @@ places marked public, and only their public parts (contacts, photos, active bran
 
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from yizhan.core.scoping import anonymous_scope
@@ -13,21 +14,58 @@ from yizhan.regions.models import Region
 from yizhan.stations import selectors as stations_selectors
 from yizhan.stations.models import BrandItem, Photo, Station
 
+# A code's length at each level above the village: province, city, district, town.
+_UNIT_LENGTHS = (2, 4, 6, 9)
 
-def public_towns() -> list[Region]:
-    """Towns with an open station or studio, each with ``stations`` and ``studios`` (their numbers) and its district
-    (``parent``), in three queries."""
+
+def _public_counts_by_town(within: str) -> tuple[Counter[str], Counter[str]]:
+    """Open public stations and studios under ``within`` (a code prefix, "" for all), counted per town code by the
+    database (one row per town, never one per place): two queries."""
+    counted: list[Counter[str]] = []
     with anonymous_scope():
-        stations = Counter(Station.objects.values_list("region__parent_id", flat=True))
-        studios = Counter(Studio.objects.values_list("region__parent_id", flat=True))
-    parents = {pk for pk in (*stations, *studios) if pk is not None}  # a village always has a town; typed optional
-    # unscoped: town and district names of the public portal (place names are public)
-    found = Region.all_objects.filter(pk__in=parents, level=Region.Level.TOWN)
-    towns = list(found.select_related("parent").order_by("code"))
-    for town in towns:
-        setattr(town, "stations", stations[town.pk])  # noqa: B010  # an attribute for the page, not a field
-        setattr(town, "studios", studios[town.pk])  # noqa: B010
-    return towns
+        for model in (Station, Studio):
+            rows = (
+                model.objects.filter(region__code__startswith=within)
+                .annotate(town=Substr("region__code", 1, 9))
+                .values_list("town")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            counted.append(Counter(dict(rows)))
+    return counted[0], counted[1]
+
+
+def public_areas(within: Region | None = None) -> list[Region]:
+    """The areas the public portal lists under ``within`` (the whole portal for None): one level down — and further
+    down while that level holds a single area, so a portal of one district lists its towns and a province's lists
+    its cities. Each area (a Region, with its ``parent``) carries ``stations`` and ``studios``, the numbers of open
+    public places in it. Three queries, whatever the size of the network: the places are counted per town by the
+    database and summed per area here."""
+    prefix = within.code if within else ""
+    stations, studios = _public_counts_by_town(prefix)
+    towns = set(stations) | set(studios)
+    lengths = [n for n in _UNIT_LENGTHS if n > len(prefix)]
+    length = lengths[0] if lengths else 9
+    for length in lengths:
+        if len({code[:length] for code in towns}) > 1:
+            break
+    per_area: dict[str, tuple[int, int]] = {}
+    for code in towns:
+        unit = code[:length]
+        before = per_area.get(unit, (0, 0))
+        per_area[unit] = (before[0] + stations[code], before[1] + studios[code])
+    # unscoped: names of the places' towns, districts and cities (place names are public)
+    areas = list(Region.all_objects.filter(code__in=per_area).select_related("parent").order_by("code"))
+    for area in areas:
+        setattr(area, "stations", per_area[area.code][0])  # noqa: B010  # attributes for the page, not fields
+        setattr(area, "studios", per_area[area.code][1])  # noqa: B010
+    return areas
+
+
+def public_area(code: str) -> Region:
+    """A city, district or province of the public portal (a town has its own page); Region.DoesNotExist otherwise."""
+    # unscoped: place names of the public portal (place names are public)
+    return Region.all_objects.select_related("parent").get(code=code, level__lt=Region.Level.TOWN)
 
 
 def public_town(code: str) -> Region:

@@ -6,6 +6,7 @@ from . import calendar, views
 app_name = "public"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("areas/<str:code>/", views.area, name="area"),
     path("towns/<str:code>/", views.town, name="town"),
     path("stations/<int:pk>/", views.station, name="station"),
     path("studios/<int:pk>/", views.studio, name="studio"),

@@ -23,7 +23,16 @@ _throttle = SignupThrottle()  # requests count with the public sign-ups, per cli
 
 
 def index(request):
-    return render(request, "portal/index.html", {"towns": selectors.public_towns()})
+    return render(request, "portal/index.html", {"areas": selectors.public_areas()})
+
+
+def area(request, code):
+    """A city's or district's page: its districts or towns, drilled down from the front page."""
+    try:
+        region = selectors.public_area(code)
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "portal/index.html", {"area": region, "areas": selectors.public_areas(region)})
 
 
 def town(request, code):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from yizhan.audit import services as audit
 from yizhan.core.permissions import is_admin_over, require
+from yizhan.core.signals import bulk_written
 
 from .models import Region
 
@@ -144,6 +145,8 @@ def regions_import(*, directory, actor=None, only_prefix: str = "") -> ImportRep
                 # Fetch new ids (bulk_create does not return them on every backend).
                 for region in Region.all_objects.filter(code__in=[r.code for r in to_create]):
                     existing[region.code] = region
+        if report.created or report.updated:
+            bulk_written.send(sender=Region)  # figures derived from the regions (coverage rollups) follow
         audit.record(
             actor=actor,
             action=audit.Action.IMPORT,

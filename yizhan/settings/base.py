@@ -218,6 +218,8 @@ DAILY_JOBS = {
     "people.retention": ("yizhan.people.services.apply_retention", "02:30", {"dry_run": False}),
     "activities.signup_retention": ("yizhan.activities.services.signup.erase_public_signups", "02:45", {}),
     "mediation.alert_sweep": ("yizhan.mediation.sweep.sweep_alerts", "07:30", {}),
+    # Rolled-up figures: fixes drift from bulk writes and counts the target dates that passed overnight.
+    "insights.refresh_rollups": ("yizhan.insights.rollups.refresh_rollups", "01:30", {}),
 }
 
 # Content Security Policy: everything is served from this host; no CDN.
@@ -278,6 +280,8 @@ if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_FLOOR_DAYS:
     )
 # The Excel export of the audit log for an auditor: at most this many rows per file (Excel holds 1,048,576).
 AUDIT_EXPORT_LIMIT = 1_000_000
+# The people export streams (memory flat in the row count); one file holds at most this many residents.
+PEOPLE_EXPORT_LIMIT = 200_000
 
 # Backups (`manage.py backup` / `manage.py restore`, yizhan/core/backups.py): archives are encrypted with BACKUP_KEY
 # (32 random bytes in URL-safe base64, e.g. a Fernet key; comma-separated, newest first, to rotate) and written to

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from yizhan.core.forms import Form
 from yizhan.core.images import MAX_BYTES
+from yizhan.core.pickers import RemoteModelChoiceField, name_search, region_search
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.regions.models import Region
 
@@ -28,13 +29,30 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+def village_label(region) -> str:
+    """A village with its town, as place forms name it (two towns may each have a 新村)."""
+    return f"{region.parent.name if region.parent_id else ''} {region.name}".strip()
+
+
+def station_label(station) -> str:
+    return f"{station.region.name} · {station.display_name}"
+
+
+search_stations = name_search("name", "brand_name", "region__name")
+
+
 def villages_in_scope():
-    return Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent").order_by("code")
+    return selectors.villages_for_places()
 
 
-class VillageChoiceField(forms.ModelChoiceField):
+class VillageChoiceField(RemoteModelChoiceField):
+    """A village in scope for a station or studio, searched by name or code through ``stations:pick_villages``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="stations:pick_villages", search=region_search, **kwargs)
+
     def label_from_instance(self, obj):
-        return f"{obj.parent.name if obj.parent_id else ''} {obj.name}".strip()
+        return village_label(obj)
 
 
 MAX_ID = 2**31 - 1
@@ -52,6 +70,17 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
                 )
         return super()._check_values(value)
+
+
+class StationChoiceField(RemoteModelChoiceField):
+    """A station in scope (a province holds 20,000), searched by its, its brand's or its village's name through
+    ``stations:pick_stations``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="stations:pick_stations", search=search_stations, **kwargs)
+
+    def label_from_instance(self, obj):
+        return station_label(obj)
 
 
 class PlaceFilterForm(Form):

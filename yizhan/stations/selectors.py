@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from yizhan.accounts.models import Role, RoleMembership
+from yizhan.regions.models import Region
 
 from .hours import OpenState, open_state, week_table
 from .models import (
@@ -21,6 +22,19 @@ from .models import (
     ServiceLine,
     Station,
 )
+
+# --- pickers (core/pickers.py) -------------------------------------------------------------------------------
+
+
+def villages_for_places():
+    """Villages in scope a station or studio can be placed in (the place form's village picker)."""
+    return Region.objects.filter(level=Region.Level.VILLAGE).select_related("parent").order_by("code")
+
+
+def stations_in_scope():
+    """Stations in scope, by village code (the station pickers of activities, volunteers' hours and studios)."""
+    return Station.objects.select_related("region").order_by("region__code", "name", "pk")
+
 
 # --- reference data (not scoped: the same for everyone) ----------------------------------------------------
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, picker_views, views
 
 app_name = "stations"
 urlpatterns = [
     path("", views.station_list, name="list"),
     path("new/", views.station_create, name="create"),
+    path("pick/villages/", picker_views.pick_villages, name="pick_villages"),
+    path("pick/stations/", picker_views.pick_stations, name="pick_stations"),
     path("<int:pk>/", views.station_detail, name="detail"),
     path("<int:pk>/edit/", views.station_edit, name="edit"),
     path("<int:pk>/manager/", views.manager_assign, name="manager_assign"),

@@ -46,6 +46,7 @@ ROWS = [
     ("password change", "GET", lambda w: "/accounts/password/", {"anonymous": 302, "default": 200}),
     ("user list", "GET", lambda w: "/accounts/users/", {"anonymous": 302, **ADMINS_OK, **NON_ADMINS_403}),
     ("user create form", "GET", lambda w: "/accounts/users/new/", {"anonymous": 302, **ADMINS_OK, **NON_ADMINS_403}),
+    ("place picker", "GET", lambda w: "/accounts/pick/places/?q=镇", {"anonymous": 302, **ADMINS_OK, **NON_ADMINS_403}),
     (
         "user detail (瓜沥 station manager)",
         "GET",

@@ -104,6 +104,8 @@ ROWS = [
     # --- pages ---
     ("activity list", "GET", lambda w: (build_activities(w), "/activities/")[1], {**ANON_PAGE, **LIST}),
     ("plan an activity form", "GET", lambda w: "/activities/new/", {**ANON_PAGE, **LIST}),
+    ("room picker", "GET", lambda w: "/activities/pick/rooms/?q=室", {**ANON_PAGE, **LIST}),
+    ("brand item picker", "GET", lambda w: "/activities/pick/brand-items/?page=2", {**ANON_PAGE, **LIST}),
     # the public calendar feed: the same for everyone, signed in or not
     ("station calendar feed", "GET", lambda w: f"/activities/stations/{station(w)}/calendar.ics", {"default": 200}),
     ("calendar feed of no station", "GET", lambda w: "/activities/stations/999999/calendar.ics", {"default": 404}),

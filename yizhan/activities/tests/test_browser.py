@@ -33,8 +33,9 @@ def test_manager_plans_publishes_and_fills_an_activity_on_a_phone(live_server, p
     page.fill("input[name=title]", "亲子绘本共读")
     page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT06:30"))  # before any demo activity's room booking
     page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT07:30"))
-    # the room is a searchable select: typing part of its name finds it (core/widgets.py)
-    room = page.locator("#id_room option").nth(1).inner_text()
+    # the room is a remote picker: the first page comes on focus, typing part of its name finds it (core/pickers.py)
+    page.locator("#id_room-ts-control").focus()
+    room = page.locator(".ts-dropdown .option").filter(has_text=" · ").first.inner_text()
     page.locator("#id_room-ts-control").fill(room.split(" · ")[1][:2])
     page.locator(".ts-dropdown .option").filter(has_text=room).click()
     page.fill("input[name=seats]", "2")

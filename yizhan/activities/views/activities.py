@@ -12,13 +12,24 @@ from django.views.decorators.http import require_GET, require_POST
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import allows, require, requires
+from yizhan.core.pickers import picker_response
 from yizhan.core.text import SEARCH_MAX_LENGTH
 from yizhan.people.models import Person
 from yizhan.stations.models import Station
 
 from .. import feeds, selectors, services
 from ..figures import after_context
-from ..forms import ActivityFilterForm, ActivityForm, CancelForm, PersonSearchForm, RegisterForm
+from ..forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    CancelForm,
+    PersonSearchForm,
+    RegisterForm,
+    brand_item_label,
+    room_label,
+    search_brand_items,
+    search_rooms,
+)
 from ..forms_checkin import CoverForm
 from ..models import Activity, Registration
 from ..permissions import can_manage_activity, uses_activity_pages
@@ -257,3 +268,14 @@ def station_feed(request, station_pk):
     response = HttpResponse(feeds.station_calendar(station, activities), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="station-{station.pk}.ics"'
     return response
+
+
+@requires(uses_activity_pages)
+def pick_rooms(request):
+    """A page of the rooms of the stations in scope, for a new activity's room picker (``core/pickers.py``)."""
+    return picker_response(request, selectors.rooms_of(), search=search_rooms, label=room_label)
+
+
+@requires(uses_activity_pages)
+def pick_brand_items(request):
+    return picker_response(request, selectors.brand_items_of(), search=search_brand_items, label=brand_item_label)

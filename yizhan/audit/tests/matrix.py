@@ -26,5 +26,6 @@ ROWS = [
         {"anonymous": 302, **ADMINS_OK, "other_town_admin": 404, **NON_ADMINS_403},
     ),
     ("audit export", "GET", lambda w: "/audit/export.xlsx", {"anonymous": 302, **ADMINS_OK, **NON_ADMINS_403}),
+    ("account picker", "GET", lambda w: "/audit/pick/accounts/?q=a", {"anonymous": 302, **ADMINS_OK, **NON_ADMINS_403}),
     ("API audit", "GET", lambda w: "/api/audit/", {"anonymous": 401, **ADMINS_OK, **NON_ADMINS_403}),
 ]

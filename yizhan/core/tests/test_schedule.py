@@ -74,14 +74,17 @@ def test_command(jobs, db, capsys):
 def test_configured_jobs_exist(db, settings):
     from django.utils.module_loading import import_string
 
+    from yizhan.insights.rollups import refresh_rollups
+
     assert {job: import_string(path) for job, (path, _at, _kwargs) in settings.DAILY_JOBS.items()} == {
         "people.overdue_reminders": send_overdue_reminders,  # a task: run with .call
         "people.retention": apply_retention,  # a plain function
         "activities.signup_retention": erase_public_signups,  # a plain function
         "mediation.alert_sweep": sweep_alerts,  # a task
+        "insights.refresh_rollups": refresh_rollups,  # a plain function (issue 12)
     }
     assert hasattr(send_overdue_reminders, "call")
     assert not hasattr(apply_retention, "call")
     for job in settings.DAILY_JOBS:
         schedule.next_run(job)  # the time of day parses
-    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30", "02:45", "07:30"]
+    assert [at for _path, at, _kwargs in settings.DAILY_JOBS.values()] == ["08:00", "02:30", "02:45", "07:30", "01:30"]

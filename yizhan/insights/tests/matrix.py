@@ -10,6 +10,12 @@ ROWS = [
     # --- coverage ---
     ("coverage", "GET", lambda w: "/stations/coverage/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
     (
+        "coverage region picker",
+        "GET",
+        lambda w: "/stations/coverage/pick/regions/?q=镇",
+        {**ANON_PAGE, **ADMINS, **NON_ADMINS_403},
+    ),
+    (
         "coverage 瓜沥镇",
         "GET",
         lambda w: "/stations/coverage/?region=330109113",
@@ -40,6 +46,12 @@ ROWS = [
         "GET",
         lambda w: "/api/coverage/?region=330109113",
         {**ANON_API, "district_admin": 200, "town_admin": 200, "other_town_admin": 404, **NON_ADMINS_403},
+    ),
+    (
+        "API coverage of 萧山区 by code",
+        "GET",
+        lambda w: "/api/coverage/330109",
+        {**ANON_API, "district_admin": 200, "town_admin": 404, "other_town_admin": 404, **NON_ADMINS_403},
     ),
     (
         "API plan 友谊村",

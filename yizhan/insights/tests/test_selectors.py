@@ -24,8 +24,8 @@ def test_coverage_of_a_town(net, world):
         CoveragePlan.all_objects.create(region=world.regions["330109113003"], station_target=date(2000, 1, 1))
     with scope_for(world.users["town_admin"]):
         data = selectors.coverage(world.regions["330109113"])
-    town = data.towns[0]
-    rows = {v.region.name: v for v in town.villages}
+    town = data.rows[0]  # a town's own (rolled-up) figures; its villages are listed apart
+    rows = {v.region.name: v for v in data.village_rows}
     assert town.village_count == 3
     assert town.operating_stations == 1
     # each village counts once: a target date alone is not "planned" (the word the station list uses for a
@@ -36,7 +36,8 @@ def test_coverage_of_a_town(net, world):
     assert town.without_station == 2
     assert rows["东灵社区"].category == "targeted"
     assert rows["友谊村"].category == "planned"
-    assert sum(1 for v in town.villages if v.category == "operating") == town.operating_stations
+    assert sum(1 for v in data.village_rows if v.category == "operating") == town.operating_stations
+    assert town.overdue == 1
     assert town.operating_studios == 1
     assert data.rate == pytest.approx(1 / 3)
     assert rows["隆园社区"].station_status == Status.OPERATING
@@ -59,7 +60,7 @@ def test_coverage_of_a_town(net, world):
 def test_coverage_summed_for_a_district(net, world):
     with scope_for(world.users["district_admin"]):
         data = selectors.coverage(world.regions["330109"])
-    assert [t.region.name for t in data.towns] == ["瓜沥镇", "党湾镇"]
+    assert [t.region.name for t in data.rows] == ["瓜沥镇", "党湾镇"]
     assert data.village_count == 4
     assert data.operating_stations == 2
     assert data.rate == pytest.approx(0.5)

@@ -56,7 +56,8 @@ def test_coverage_query_count_does_not_grow(net, world, client_for, n):
     grow_network(world, n)
     client = client_for(world.users["town_admin"])
     client.get("/accounts/home/")  # session warm-up
-    assert count_queries(client, "/stations/coverage/?region=330109113") == 12
+    # 14 since the rollups (issue 12): the breadcrumb's ancestors and the town's rolled-up figures
+    assert count_queries(client, "/stations/coverage/?region=330109113") == 14
 
 
 def test_nul_characters_in_the_coverage_query_are_refused(net, world, client_for):

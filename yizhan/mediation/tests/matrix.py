@@ -517,6 +517,7 @@ def _lookup_form(w):
 ROWS += [
     ("case warnings", "GET", lambda w: "/stations/studios/cases/warnings/", OVERVIEW),
     ("case statistics", "GET", lambda w: "/stations/studios/cases/statistics/?year=2026", OVERVIEW),
+    ("studio picker", "GET", lambda w: "/stations/studios/pick/studios/?q=调解", OVERVIEW),
     ("case statistics Excel", "GET", lambda w: "/stations/studios/cases/statistics.xlsx", OVERVIEW),
     (
         "registry lookup at intake 东灵",

@@ -16,10 +16,19 @@ from yizhan.audit import services as audit
 from yizhan.core.documents import xlsx_response
 from yizhan.core.forms import add_errors
 from yizhan.core.permissions import requires
+from yizhan.core.pickers import picker_response
 
 from .. import selectors_insight
 from ..exports import statistics_workbook
-from ..forms import INTAKE_LOOKUP_PARTIES, CaseIntakeForm, CaseStatisticsForm, RegistryLookupForm
+from ..forms import (
+    INTAKE_LOOKUP_PARTIES,
+    CaseIntakeForm,
+    CaseStatisticsForm,
+    RegistryLookupForm,
+    search_studios,
+    studio_label,
+    studios_to_pick,
+)
 from ..models import Studio
 from ..permissions import sees_case_overview
 from ..services.lookup import match_of, person_from_token, registry_lookup
@@ -158,3 +167,9 @@ def intake_lookup(request, studio: Studio):
     return render(
         request, "mediation/case_intake.html", {"form": form, "studio": studio, "lookup_cards": cards}, status=status
     )
+
+
+@requires(sees_case_overview)
+def pick_studios(request):
+    """A page of the studios in scope for the statistics' studio picker (``core/pickers.py``)."""
+    return picker_response(request, studios_to_pick(), search=search_studios, label=studio_label)

@@ -115,6 +115,10 @@ ROWS = [
     ),
     ("people filter", "GET", lambda w: "/people/?q=王&age_band=18to59", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
     ("register form", "GET", lambda w: "/people/new/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
+    # pickers (core/pickers.py): a page of what the user works with; what is outside her scope is never in it
+    ("village picker", "GET", lambda w: "/people/pick/villages/?q=村", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
+    ("plan area picker", "GET", lambda w: "/people/pick/plan-areas/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
+    ("person picker", "GET", lambda w: "/people/pick/people/?q=王", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
     ("export masked", "GET", lambda w: "/people/export/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
     ("person detail", "GET", _person(), {"anonymous": 302, **LONGYUAN}),
     ("person edit", "GET", _person("edit/"), {"anonymous": 302, **LONGYUAN}),

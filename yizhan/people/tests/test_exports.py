@@ -153,3 +153,17 @@ def test_excel_outputs_never_hold_formulas_from_user_text(world, client_for):
         cells = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r]
         assert [(c.value, c.data_type) for c in cells if evil in str(c.value)] == [("'" + evil, "s")]
         assert not [c.value for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
+
+
+def test_an_export_of_more_people_than_one_file_holds_is_refused_whole_and_logs_nothing(world, client_for, settings):
+    _people(world, 4)
+    settings.PEOPLE_EXPORT_LIMIT = 3
+    client = client_for(world.users["town_admin"])
+    response = client.get("/people/export/", follow=True)
+    assert not getattr(response, "streaming", False)
+    assert "超过 3 位居民符合条件" in response.content.decode()
+    assert not AuditLog.all_objects.filter(action=AuditLog.Action.EXPORT).exists()
+    # at the limit the whole list leaves, nothing cut short
+    settings.PEOPLE_EXPORT_LIMIT = 4
+    response = client.get("/people/export/")
+    assert len(_names(b"".join(response.streaming_content))) == 4

@@ -17,6 +17,7 @@ from .people import (
     subject_export,
     target_groups,
 )
+from .pickers import pick_people, pick_plan_areas, pick_villages
 from .visits import (
     action_add,
     action_done,
@@ -31,6 +32,9 @@ from .visits import (
 )
 
 __all__ = [
+    "pick_people",
+    "pick_plan_areas",
+    "pick_villages",
     "action_add",
     "action_done",
     "calendar",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yizhan.core.crypto import blind_index
+from yizhan.core.documents import ExportTooLargeError
 from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import is_admin, require, requires
@@ -48,7 +49,11 @@ def _filtered_people(form):
     if form.is_valid():
         data = form.cleaned_data
         return selectors.person_list(
-            search=data["q"], key=data["key"], village=data["village"], group=data["group"], age_band=data["age_band"]
+            search=data["q"],
+            key=data["key"],
+            village=data["village"].code if data["village"] else "",
+            group=data["group"],
+            age_band=data["age_band"],
         )
     return Person.objects.none()
 
@@ -58,8 +63,9 @@ def _search_redirect(data):
     mobile or ID number, so numbers never reach URLs, browser history or access logs."""
     params = QueryDict(mutable=True)
     for name in ("village", "group", "age_band"):
-        if data.get(name):
-            params[name] = data[name]
+        values = [v for v in data.getlist(name) if v.strip()]  # the village's typed fallback comes last
+        if values:
+            params[name] = values[-1]
     q = (data.get("q") or "").strip()
     key = selectors.search_key(q)
     if key:
@@ -103,7 +109,13 @@ def person_export(request):
         return people_export(people=people, actor=request.user, full=full, reason=reason)
     except PermissionDenied:
         messages.error(request, _("You may not see the full values of some of these people; export them masked."))
-        return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
+    except ExportTooLargeError as exc:
+        messages.error(
+            request,
+            _("More than %(limit)s residents match, more than one file holds; narrow the list by village or group.")
+            % {"limit": f"{exc.limit:,}"},
+        )
+    return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
 
 
 def _person_values(data, person=None):

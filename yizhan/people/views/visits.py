@@ -12,13 +12,11 @@ from yizhan.core.forms import add_errors
 from yizhan.core.pagination import paginate
 from yizhan.core.permissions import requires
 from yizhan.core.scoping import require_scope
-from yizhan.regions.models import Region
 
 from .. import selectors, services
 from ..forms import ActionForm, VillageFilterForm, VisitForm, VisitPlanForm
 from ..forms_calendar import CalendarAreaForm, CalendarDayForm
 from ..models import Consent, FollowUpAction, Need, ScheduledVisit, Visit, VisitPhoto, VisitPlan
-from ..models.people import people_regions_q
 from ..permissions import can_manage_visit_plan, works_with_residents
 from .common import consent_form_for, get_person_or_404, staff_for
 
@@ -172,7 +170,7 @@ def overdue(request):
     if form.is_bound and not form.is_valid():  # the filter says why; nothing is listed
         visits, actions = ScheduledVisit.objects.none(), FollowUpAction.objects.none()
     else:
-        village = form.cleaned_data["village"] if form.is_bound else ""
+        village = form.cleaned_data["village"].code if form.is_bound and form.cleaned_data["village"] else ""
         visits, actions = selectors.overdue_visits(village=village), selectors.overdue_actions(village=village)
     return render(
         request,
@@ -283,9 +281,6 @@ def calendar_day(request):
 @requires(works_with_residents)
 def plans(request):
     scope = require_scope()
-    # unscoped: region names for the plan form, narrowed to the admin's regions below
-    regions = Region.all_objects.filter(level__in=[Region.Level.TOWN, Region.Level.VILLAGE, Region.Level.COUNTY])
-    regions = regions.filter(scope.region_q("code", include_member=False) | people_regions_q(scope, "code"))
     toggle = request.POST.get("toggle", "") if request.method == "POST" else ""
     if toggle:
         plan = VisitPlan.objects.select_related("region").filter(pk=int(toggle)).first() if toggle.isdigit() else None
@@ -302,7 +297,7 @@ def plans(request):
         else:
             messages.success(request, _("Visit plan updated."))
         return redirect("people:plans")
-    form = VisitPlanForm(request.POST or None, regions=regions.order_by("code"))
+    form = VisitPlanForm(request.POST or None, regions=selectors.plan_areas())
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.visit_plan_create(created_by=request.user, **form.cleaned_data)

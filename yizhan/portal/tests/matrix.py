@@ -16,6 +16,7 @@ PUBLIC_404 = {"default": 404}
 ROWS = [
     # --- public pages: the same for everyone, signed in or not ---
     ("public index", "GET", lambda w: "/public/", PUBLIC_OK),
+    ("public area 萧山区", "GET", lambda w: "/public/areas/330109/", PUBLIC_OK),
     ("public town 瓜沥镇", "GET", lambda w: (build_studio_network(w), "/public/towns/330109113/")[1], PUBLIC_OK),
     ("public station 隆园 (operating)", "GET", lambda w: f"/public/stations/{st(w)}/", PUBLIC_OK),
     (

@@ -6,6 +6,7 @@ from django.utils import timezone
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.mediation.tests.network import build_studio_network
 from yizhan.portal import selectors
+from yizhan.regions.models import Region
 from yizhan.stations.models import HoursException, Station, Status
 from yizhan.stations.tests.network import make_photo
 from yizhan.tests.factories import make_station
@@ -44,10 +45,34 @@ def test_public_exceptions_are_upcoming_only(net, world):
     assert [e.note for e in selectors.public_station(net.station.pk).exceptions] == ["将来"]
 
 
+def _another_district(world, towns: int = 1):
+    """A second district of 杭州市 (滨江区) with ``towns`` towns, each with one village and its open station."""
+    with scopes_disabled():
+        district = Region.all_objects.create(code="330108", name="滨江区", level=3, parent=world.regions["3301"])
+        for i in range(towns):
+            town = Region.all_objects.create(code=f"330108{i + 1:03d}", name=f"滨江{i}街道", level=4, parent=district)
+            village = Region.all_objects.create(code=f"{town.code}001", name=f"滨江{i}社区", level=5, parent=town)
+            make_station(village, name=f"滨江{i}驿站")
+    return district
+
+
 def test_public_town_lists(net, world):
-    towns = selectors.public_towns()
+    towns = selectors.public_areas()
     assert [t.code for t in towns] == ["330109113", "330109114"]
+    assert [(t.stations, t.studios) for t in towns] == [(1, 1), (1, 0)]
     stations, studios = selectors.public_places_in_town(world.regions["330109113"])
     assert [s.pk for s in stations] == [net.station.pk]
     assert [s.pk for s in studios] == [net.studio.pk]
     assert [i.name for i in stations[0].public_items] == ["融智"]
+
+
+def test_a_portal_of_several_districts_lists_districts_and_each_district_its_towns(net, world):
+    district = _another_district(world, towns=3)
+    areas = selectors.public_areas()
+    assert [(a.code, a.stations, a.studios) for a in areas] == [("330108", 3, 0), ("330109", 2, 1)]
+    assert areas[0].parent.name == "杭州市"
+    towns = selectors.public_areas(district)
+    assert [(t.name, t.stations) for t in towns] == [("滨江0街道", 1), ("滨江1街道", 1), ("滨江2街道", 1)]
+    # the city holds two districts with places: its page lists them; the province, of one city, goes down to them
+    assert [a.code for a in selectors.public_areas(world.regions["3301"])] == ["330108", "330109"]
+    assert [a.code for a in selectors.public_areas(world.regions["33"])] == ["330108", "330109"]

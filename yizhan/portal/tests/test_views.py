@@ -69,7 +69,7 @@ def test_nul_characters_in_a_public_query_are_refused(net, world, client_for):
 
 def test_the_front_page_lists_towns_with_their_district_and_numbers(net, world, client_for):
     html = client_for(None).get("/public/").content.decode()
-    cards = html.split('data-testid="public-town"')[1:]
+    cards = html.split('data-testid="public-area"')[1:]
     html = next(card for card in cards if "瓜沥镇" in card)
     assert "萧山区" in html
     assert "1 个驿站" in html  # the planned station is not open, so not counted
@@ -96,3 +96,34 @@ def test_the_front_and_town_pages_cost_the_same_queries_at_any_size(net, world, 
     grow_network(world, n)
     assert count_queries(client_for(None), "/public/") == 3
     assert count_queries(client_for(None), "/public/towns/330109113/") == 7
+
+
+def test_the_front_page_of_several_districts_drills_down_to_their_towns(net, world, client_for):
+    from .test_selectors import _another_district
+
+    _another_district(world, towns=2)
+    html = client_for(None).get("/public/").content.decode()
+    assert 'href="/public/areas/330108/"' in html
+    assert 'href="/public/areas/330109/"' in html
+    assert "/public/towns/" not in html
+    page = client_for(None).get("/public/areas/330108/").content.decode()
+    assert 'href="/public/towns/330108001/"' in page
+    assert 'href="/public/towns/330108002/"' in page
+    assert "滨江区" in page
+    assert 'aria-label="导航路径"' in page
+
+
+@pytest.mark.parametrize("code", ["330109113", "999999", "33<x>"])
+def test_an_area_page_is_only_for_a_city_district_or_province(net, world, client_for, code):
+    assert client_for(None).get(f"/public/areas/{code}/").status_code == 404
+
+
+@pytest.mark.parametrize("towns", [2, 40])
+def test_the_front_page_costs_the_same_whatever_the_number_of_towns(net, world, client_for, towns):
+    from .test_selectors import _another_district
+
+    _another_district(world, towns=towns)
+    client = client_for(None)
+    assert count_queries(client, "/public/") == 3
+    assert count_queries(client, "/public/areas/3301/") == 4
+    assert len(client.get("/public/").content) < 20_000

@@ -175,6 +175,13 @@ ROWS = [
         lambda w: {"reason": "回访联系"},
     ),
     ("new station form", "GET", lambda w: "/stations/new/", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    ("village picker", "GET", lambda w: "/stations/pick/villages/?page=2", {**ANON_PAGE, **ADMINS, **NON_ADMINS_403}),
+    (
+        "station picker",
+        "GET",
+        lambda w: "/stations/pick/stations/?q=站",
+        {**ANON_PAGE, **ADMINS, "station_manager": 200, "other_station_manager": 200, **NOT_STATION},
+    ),
     (
         "create station in 东灵社区",
         "POST",
