@@ -14,3 +14,7 @@ class AccountsConfig(registry.YizhanAppConfig):
         NavEntry("accounts:home", _("Home"), "yizhan.core.permissions.is_signed_in", order=10),
         NavEntry("accounts:user_list", _("Users"), "yizhan.core.permissions.is_admin", order=20),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from . import signals  # noqa: F401  # connects the scope cache's invalidation

@@ -14,6 +14,7 @@ from . import selectors, services, tokens, twofactor
 # Session keys: when the session's login happened, and why the last session was ended (for the login page).
 SESSION_LOGIN_AT = "yizhan_login_at"
 SESSION_ENDED = "yizhan_session_ended"
+SESSION_RENEWED_AT = "yizhan_renewed_at"  # when the idle timeout was last pushed out (SessionLifetimeMiddleware)
 
 PASSWORD_CHANGE_REQUIRED = _("An administrator set your password. Choose your own password before you go on.")
 PASSWORD_EXPIRED = _("Your password is older than %(days)d days. Choose a new password before you go on.")
@@ -93,24 +94,36 @@ class TwoFactorMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """An absolute session lifetime beside the idle timeout: ``SESSION_ABSOLUTE_LIFETIME`` seconds after the login
-    the session ends, however active it was, and the request goes on signed out (pages redirect to the login page,
-    which says why; the API answers 401). A session without a login time (made before this rule) starts counting
-    now."""
+    """The idle timeout and an absolute session lifetime.
+
+    Idle timeout: a session ends ``SESSION_COOKIE_AGE`` seconds after it was last renewed. It is renewed (saved, which
+    moves its end out again) when the request finds the last renewal ``SESSION_RENEWAL_INTERVAL`` seconds old or
+    older, instead of on every request (``SESSION_SAVE_EVERY_REQUEST`` is off): a signed-in page then costs no session
+    write, and the idle timeout stays exact to within that interval (with 30 minutes and 60 seconds, a session ends
+    between 29 and 30 idle minutes after its last request).
+
+    Absolute lifetime: ``SESSION_ABSOLUTE_LIFETIME`` seconds after the login the session ends, however active it was,
+    and the request goes on signed out (pages redirect to the login page, which says why; the API answers 401). A
+    session without a login time (made before this rule) starts counting now."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        lifetime = settings.SESSION_ABSOLUTE_LIFETIME
-        if lifetime and request.user.is_authenticated:
+        if request.user.is_authenticated:
+            now = time.time()
+            lifetime = settings.SESSION_ABSOLUTE_LIFETIME
             login_at = request.session.get(SESSION_LOGIN_AT)
-            if login_at is None:
-                request.session[SESSION_LOGIN_AT] = time.time()
-            elif time.time() - login_at > lifetime:
+            if lifetime and login_at is None:
+                request.session[SESSION_LOGIN_AT] = now
+            elif lifetime and now - login_at > lifetime:
                 services.logout_recorded(user=request.user)
                 logout(request)
                 request.session[SESSION_ENDED] = "lifetime"
+            if request.user.is_authenticated:
+                renewed_at = request.session.get(SESSION_RENEWED_AT)
+                if renewed_at is None or not 0 <= now - renewed_at < settings.SESSION_RENEWAL_INTERVAL:
+                    request.session[SESSION_RENEWED_AT] = now  # a change: the session is saved, its end moves out
         return self.get_response(request)
 
 

@@ -8,10 +8,11 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from yizhan.core.scoping import anonymous_scope
+from yizhan.core.scoping import anonymous_scope, require_scope
 from yizhan.regions.models import Region
 from yizhan.stations.models import ServiceLine, Station
 
@@ -78,6 +79,65 @@ class Day:
     in_month: bool
     is_today: bool
     activities: list[Activity] = field(default_factory=list)
+    count: int = 0  # a counted month (wider than a town): the day's activities, not listed
+
+
+def counts_per_day(*, start: date, end: date, station: int | None = None, town: str = "", service_line: str = ""):
+    """How many activities start on each day from ``start`` to ``end`` (inclusive) in the active scope, counted in the
+    database (GROUP BY the local day): one query whatever the scope holds. Cancelled ones are left out."""
+    qs: QuerySet[Activity] = Activity.objects.filter(
+        starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + timedelta(days=1))
+    ).exclude(status=ActivityStatus.CANCELLED)
+    if station:
+        qs = qs.filter(station_id=station)
+    if town:
+        qs = qs.filter(station__region__parent__code=town)
+    if service_line:
+        qs = qs.filter(service_lines__code=service_line)
+    local_day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    rows = qs.order_by().annotate(local_day=local_day).values("local_day").annotate(n=Count("id", distinct=True))
+    return {row["local_day"]: row["n"] for row in rows}
+
+
+def is_wide(*, station: int | None = None, town: str = "") -> bool:
+    """Whether the staff calendar counts per day: no station or town chosen and the reader's scope reaches above one
+    town (a district, a city, the province), where listing every activity would ship thousands (issue 12)."""
+    if station or town:
+        return False
+    scope = require_scope()
+    town_length = Region.CODE_LENGTHS[Region.Level.TOWN]
+    return scope.unrestricted or any(len(code) < town_length for code in scope.admin_regions)
+
+
+def counted_month_grid(year: int, month: int, counts: dict[date, int]) -> list[list[Day]]:
+    today = timezone.localdate()
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[Day(d, d.month == month, d == today, count=counts.get(d, 0)) for d in week] for week in weeks]
+
+
+def counted_days(first: date, number: int, counts: dict[date, int]) -> list[Day]:
+    today = timezone.localdate()
+    return [
+        Day(d, True, d == today, count=counts.get(d, 0)) for d in (first + timedelta(days=i) for i in range(number))
+    ]
+
+
+def day_activities(*, day: date, station: int | None = None, town: str = "", service_line: str = ""):
+    """One day's activities in the active scope, as a queryset to page through (the drill-down of a counted day)."""
+    qs: QuerySet[Activity] = Activity.objects.filter(
+        starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1))
+    ).exclude(status=ActivityStatus.CANCELLED)
+    if station:
+        qs = qs.filter(station_id=station)
+    if town:
+        qs = qs.filter(station__region__parent__code=town)
+    if service_line:
+        qs = qs.filter(service_lines__code=service_line)
+    return (
+        qs.select_related("station", "room")
+        .prefetch_related(Prefetch("service_lines", queryset=ServiceLine.objects.order_by("sort_order")))
+        .order_by("starts_at", "pk")
+    )
 
 
 def _by_day(activities: list[Activity]) -> dict[date, list[Activity]]:

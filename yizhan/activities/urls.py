@@ -85,4 +85,5 @@ urlpatterns += [
     path("calendar/", views.calendar_month, name="calendar_month"),
     path("calendar/week/", views.calendar_week, name="calendar_week"),
     path("calendar/list/", views.calendar_list, name="calendar_list"),
+    path("calendar/day/", views.calendar_day, name="calendar_day"),
 ]

@@ -18,18 +18,21 @@ through the scoped manager.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 if TYPE_CHECKING:
-    from .types import AnyUser
+    from .types import AnyUser, User
 
 _M = TypeVar("_M", bound="ScopedModel")
 
@@ -249,36 +252,81 @@ class ScopedModel(models.Model):
 _CACHE_ATTRIBUTE = "_yizhan_scope"  # where scope_for_user keeps a user's scope (tests drop it after role changes)
 
 
+# --- the scope kept between requests (SCOPE_CACHE_SECONDS) ---------------------------------------------------------
+# A signed-in request would otherwise read the user's memberships each time. With a shared cache (Redis: the
+# production settings), the scope is kept under a per-user generation; a change to a user's memberships bumps the
+# generation (accounts' signal receivers, on every save and delete and again after the commit), so the next request
+# builds the scope afresh: a role removed takes effect at once. Keyed by generation, a request that read the old
+# memberships just before a change can only fill an entry no later request looks at. Off (0) where the cache is
+# per process (the default local-memory cache): a change in one process could not reach the others.
+
+
+def _generation_key(user_id: int) -> str:
+    return f"yizhan:scope-generation:{user_id}"
+
+
+def forget_scope(user_id: int) -> None:
+    """The user's memberships changed: the next request builds her scope afresh."""
+    if not settings.SCOPE_CACHE_SECONDS:
+        return
+    key = _generation_key(user_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # no generation yet: start one that no entry was filled under
+        cache.set(key, time.time_ns(), None)
+
+
+def _cached_scope(user: User) -> tuple[Scope | None, str]:
+    """(the kept scope or None, the key to keep a new one under)."""
+    generation = cache.get(_generation_key(user.pk))
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(_generation_key(user.pk), generation, None):
+            generation = cache.get(_generation_key(user.pk))
+    key = f"yizhan:scope:{user.pk}:{generation}:{int(user.is_superuser)}"
+    kept = cache.get(key)
+    return (kept if isinstance(kept, Scope) and kept.user_id == user.pk else None), key
+
+
+def _build_scope(user: User) -> Scope:
+    if user.is_superuser:
+        return Scope(user_id=user.pk, unrestricted=True)
+    admin: set[str] = set()
+    member: set[str] = set()
+    places: dict[str, set[int]] = {}
+    by_role: dict[str, set[str]] = {}
+    for membership in user.active_memberships():
+        code = membership.region_code
+        if membership.is_admin_role:
+            admin.add(code)
+        else:
+            member.add(code)
+            by_role.setdefault(membership.role, set()).add(code)
+        for kind, place_id in membership.place_ids():
+            places.setdefault(kind, set()).add(place_id)
+    return Scope(
+        user_id=user.pk,
+        admin_regions=frozenset(admin),
+        member_regions=frozenset(member),
+        places={kind: frozenset(ids) for kind, ids in places.items()},
+        role_regions={role: frozenset(codes) for role, codes in by_role.items()},
+    )
+
+
 def scope_for_user(user: AnyUser | None) -> Scope:
-    """Build the scope of a user from their active role memberships (one query, cached on the user)."""
+    """Build the scope of a user from their active role memberships (one query, cached on the user, and between
+    requests when ``SCOPE_CACHE_SECONDS`` is set)."""
     if user is None or not user.is_authenticated:
         return _ANONYMOUS
     cached: Scope | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    if user.is_superuser:
-        scope = Scope(user_id=user.pk, unrestricted=True)
-    else:
-        admin: set[str] = set()
-        member: set[str] = set()
-        places: dict[str, set[int]] = {}
-        by_role: dict[str, set[str]] = {}
-        for membership in user.active_memberships():
-            code = membership.region_code
-            if membership.is_admin_role:
-                admin.add(code)
-            else:
-                member.add(code)
-                by_role.setdefault(membership.role, set()).add(code)
-            for kind, place_id in membership.place_ids():
-                places.setdefault(kind, set()).add(place_id)
-        scope = Scope(
-            user_id=user.pk,
-            admin_regions=frozenset(admin),
-            member_regions=frozenset(member),
-            places={kind: frozenset(ids) for kind, ids in places.items()},
-            role_regions={role: frozenset(codes) for role, codes in by_role.items()},
-        )
+    seconds = settings.SCOPE_CACHE_SECONDS
+    scope, key = _cached_scope(user) if seconds else (None, "")
+    if scope is None:
+        scope = _build_scope(user)
+        if seconds:
+            cache.set(key, scope, seconds)
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
 

@@ -4,7 +4,8 @@ import re
 from datetime import date, timedelta
 from typing import TypedDict
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yizhan.accounts.models import Role, RoleMembership, User
@@ -12,7 +13,7 @@ from yizhan.audit.models import AuditLog
 from yizhan.core.collation import pinyin
 from yizhan.core.crypto import blind_index
 from yizhan.core.masking import mask
-from yizhan.core.scoping import require_scope
+from yizhan.core.scoping import Scope, require_scope
 from yizhan.regions.models import Region
 
 from .models import (
@@ -323,19 +324,120 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return start, end
 
 
-def calendar_items(*, start: date, end: date):
-    """Due visits and recorded visits between start (inclusive) and end (exclusive)."""
-    due = list(
-        ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
-        .select_related("person__region", "plan")
-        .order_by("due_date", "id")
+def calendar_items(*, start: date, end: date, area: str = ""):
+    """Due visits and recorded visits between start (inclusive) and end (exclusive), one by one: for a calendar of
+    one village (a wider one counts them per day, ``calendar_day_counts``). ``area``: a region code to narrow to."""
+    due = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
+    done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
+    if area:
+        due = due.filter(person__region__code__startswith=area)
+        done = done.filter(person__region__code__startswith=area)
+    return (
+        list(due.select_related("person__region", "plan").order_by("due_date", "id")),
+        list(done.select_related("person__region").order_by("visit_date", "id")),
     )
-    done = list(
-        Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
-        .select_related("person__region")
-        .order_by("visit_date", "id")
-    )
-    return due, done
+
+
+class DayCounts(TypedDict):
+    due: int  # open visits due that day, today or later
+    overdue: int  # open visits due that day, before today
+    done: int  # visits recorded that day
+
+
+def calendar_day_counts(*, start: date, end: date, area: str = "", today: date | None = None) -> dict[date, DayCounts]:
+    """Per day between start (inclusive) and end (exclusive): how many visits are due, overdue and recorded, counted
+    in the database (GROUP BY day: two queries whatever the scope holds). A visit due and done counts once, as done
+    on the day it was recorded; cancelled ones are left out."""
+    today = today or timezone.localdate()
+    due = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False, visit__isnull=True)
+    done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
+    if area:
+        due = due.filter(person__region__code__startswith=area)
+        done = done.filter(person__region__code__startswith=area)
+    days: dict[date, DayCounts] = {}
+    # order_by() drops the models' default ordering, which would otherwise join the GROUP BY
+    for day, n in due.order_by().values("due_date").annotate(n=Count("id")).values_list("due_date", "n"):
+        counts = days.setdefault(day, {"due": 0, "overdue": 0, "done": 0})
+        counts["overdue" if day < today else "due"] = n
+    for day, n in done.order_by().values("visit_date").annotate(n=Count("id")).values_list("visit_date", "n"):
+        days.setdefault(day, {"due": 0, "overdue": 0, "done": 0})["done"] = n
+    return days
+
+
+def calendar_day_due(*, day: date, area: str = "") -> QuerySet[ScheduledVisit]:
+    """The open visits due on one day (the drill-down of a day's count), by village."""
+    qs = ScheduledVisit.objects.filter(due_date=day, cancelled=False, visit__isnull=True)
+    if area:
+        qs = qs.filter(person__region__code__startswith=area)
+    return qs.select_related("person__region", "plan").order_by("person__region__code", "id")
+
+
+def calendar_day_done(*, day: date, area: str = "") -> QuerySet[Visit]:
+    """The visits recorded on one day (the drill-down of a day's count), by village."""
+    qs = Visit.objects.filter(visit_date=day)
+    if area:
+        qs = qs.filter(person__region__code__startswith=area)
+    return qs.select_related("person__region").order_by("person__region__code", "id")
+
+
+def _calendar_roots(scope: Scope) -> tuple[bool, set[str]]:
+    """(whether the reader's residents lie in more than one village, the region codes her scope starts from)."""
+    roots = set(scope.admin_regions) | set(scope.regions_for(Role.STATION_MANAGER))
+    village_length = Region.CODE_LENGTHS[Region.Level.VILLAGE]
+    wide = scope.unrestricted or len(roots) > 1 or any(len(code) < village_length for code in roots)
+    return wide, roots
+
+
+def calendar_is_wide(area: Region | None) -> bool:
+    """Whether the calendar counts per day (an area above one village) or names each visit (one village)."""
+    if area is not None:
+        return area.level != Region.Level.VILLAGE
+    return _calendar_roots(require_scope())[0]
+
+
+def calendar_area(code: str) -> Region | None:
+    """The region the calendar may narrow to: one whose residents the reader works with (under one of her admin
+    regions, or a village she runs a station in). None otherwise."""
+    scope = require_scope()
+    if not (scope.covers_region(code, admin_only=True) or code in scope.regions_for(Role.STATION_MANAGER)):
+        return None
+    # unscoped: region names, the code checked against the reader's scope above
+    return Region.all_objects.filter(code=code).first()
+
+
+def calendar_trail(area: Region | None) -> list[Region]:
+    """The areas above the chosen one that the reader may widen to (nearest last), for the breadcrumb: one query."""
+    if area is None:
+        return []
+    scope = require_scope()
+    lengths = sorted(set(Region.CODE_LENGTHS.values()))
+    above = [area.code[:length] for length in lengths if length < len(area.code)]
+    allowed = [code for code in above if scope.covers_region(code, admin_only=True)]
+    # unscoped: names of the reader's own admin regions (checked above)
+    return list(Region.all_objects.filter(code__in=allowed).order_by("code")) if allowed else []
+
+
+def calendar_narrower(area: Region | None) -> list[Region]:
+    """The areas one level down that the calendar offers to narrow to (a drill-down: never more than one region's
+    parts, so no page ships a province's villages). Without a chosen area: the reader's own regions, or the parts of
+    her one region. One query."""
+    scope = require_scope()
+    if area is not None:
+        if area.level == Region.Level.VILLAGE:
+            return []
+        parent_q = Q(parent=area)
+    else:
+        wide, roots = _calendar_roots(scope)
+        if not wide:  # one village: nothing to narrow to
+            return []
+        if scope.unrestricted:
+            parent_q = Q(parent__isnull=True)
+        elif len(roots) == 1:
+            parent_q = Q(parent__code__in=roots)
+        else:
+            parent_q = Q(code__in=roots)
+    # unscoped: region names under the reader's own regions (the filters above name only those)
+    return list(Region.all_objects.filter(parent_q).order_by("code")[: settings.PAGE_SIZE])
 
 
 def staff_for(region_code: str):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("visits/needs/<int:pk>/status/", views.need_status, name="need_status"),
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/calendar/", views.calendar, name="calendar"),
+    path("visits/calendar/day/", views.calendar_day, name="calendar_day"),
     path("visits/overdue/", views.overdue, name="overdue"),
     path("visits/plans/", views.plans, name="plans"),
     path("pick/villages/", views.pick_villages, name="pick_villages"),

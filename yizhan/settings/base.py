@@ -159,9 +159,16 @@ CAPTCHA_FONT_SIZE = 34  # readable on a phone
 CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_2X_IMAGE = False
 
-# Session idle timeout: the cookie is renewed on every request and expires after this many idle seconds.
+# Session idle timeout: a session ends after this many idle seconds. It is renewed by a request that finds its last
+# renewal SESSION_RENEWAL_INTERVAL seconds old (accounts.middleware.SessionLifetimeMiddleware), not saved on every
+# request: the timeout is exact to within that interval, and most signed-in requests write nothing.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEWAL_INTERVAL = 60
+# Seconds a user's scope is kept between requests in the cache (core.scoping: a membership change forgets it at
+# once). 0 = built on every request: right for a per-process cache (local memory), which a change in another process
+# could not reach. The production settings, with Redis, keep it.
+SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=0)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute session lifetime: however active, a session ends this many seconds after the login (0: no limit).
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)

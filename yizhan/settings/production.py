@@ -40,6 +40,12 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Redis is shared by every app server: a membership change forgets the kept scope everywhere (core.scoping).
+SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=300)
+# Sessions are read from Redis and written to both (Django's cached_db): a signed-in request reads no session row.
+# Logging out, a password change (the session's auth hash) and deactivation still end a session at once: the user row
+# is read on every request, and a session is only ever ended through Django's session store.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Media (uploaded photos, resident lists): the local disk (MEDIA_ROOT) by default; MEDIA_STORAGE=s3 puts them in a
 # bucket of any S3-compatible service (django-storages), private, each download through the application.

@@ -20,3 +20,7 @@ API_THROTTLE_RATES = {"user": "", "anon": ""}
 MIDDLEWARE = ["yizhan.tests.audit_guard.AuditGuardMiddleware", *MIDDLEWARE]  # noqa: F405
 # Messages to residents stay in memory (yizhan.notifications.channels.LocMemBackend.outbox): nothing is sent.
 RESIDENT_MESSAGE_BACKEND = "yizhan.notifications.channels.LocMemBackend"
+# The session is renewed (saved) on every request here, as before issue 12, so that the query counts the suite pins
+# keep their meaning while the apps' branches are merged (each signed-in request counts savepoint, update, release).
+# The renewal window itself is tested with the production value (accounts/tests/test_sessions.py).
+SESSION_RENEWAL_INTERVAL = 0

@@ -1,15 +1,20 @@
 """Sessions: an absolute lifetime beside the idle timeout; no personal page or answer is cached."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from yizhan.accounts.middleware import SESSION_LOGIN_AT
+from yizhan.accounts.middleware import SESSION_LOGIN_AT, SESSION_RENEWED_AT
 from yizhan.audit.models import AuditLog
+from yizhan.settings import base
 from yizhan.tests.factories import PASSWORD
 
 
@@ -91,3 +96,58 @@ def test_reveal_answers_are_never_stored(world, client_for):
 def test_anonymous_pages_are_not_stored_either(db):
     response = Client().get("/accounts/login/")
     assert "no-store" in response["Cache-Control"]
+
+
+RENEWAL = override_settings(SESSION_RENEWAL_INTERVAL=60)  # the base settings' value (the test settings: 0)
+
+
+def _renewed_ago(seconds):
+    """Move every session's last renewal back ``seconds``; return {session key: end of the session}."""
+    for row in Session.objects.all():
+        store = SessionStore(session_key=row.session_key)
+        store[SESSION_RENEWED_AT] = time.time() - seconds
+        store.save()
+    return dict(Session.objects.values_list("session_key", "expire_date"))
+
+
+@RENEWAL
+def test_a_request_within_a_minute_of_the_last_renewal_writes_no_session(world, client_for):
+    client = client_for(world.users["town_admin"])
+    assert client.get("/accounts/home/").status_code == 200  # renews: the stamp was missing
+    ends = _renewed_ago(30)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/accounts/home/").status_code == 200
+    writes = [
+        q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert writes == []
+    assert dict(Session.objects.values_list("session_key", "expire_date")) == ends  # its end did not move
+
+
+@RENEWAL
+def test_a_request_a_minute_after_the_last_renewal_renews_the_session(world, client_for):
+    client = client_for(world.users["town_admin"])
+    assert client.get("/accounts/home/").status_code == 200
+    _renewed_ago(61)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))  # almost idle for 30 minutes
+    assert client.get("/accounts/home/").status_code == 200
+    end = Session.objects.get().expire_date  # pushed 30 minutes out again
+    assert timedelta(minutes=29) < end - timezone.now() <= timedelta(minutes=30)
+    store = SessionStore(session_key=Session.objects.get().session_key)
+    assert abs(store[SESSION_RENEWED_AT] - time.time()) < 5
+
+
+@RENEWAL
+def test_a_session_idle_for_the_timeout_ends_even_if_renewed_within_the_minute(world, client_for):
+    """The renewal window does not stretch the timeout: the stored end is what counts."""
+    client = client_for(world.users["town_admin"])
+    assert client.get("/accounts/home/").status_code == 200
+    _renewed_ago(10)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/accounts/home/").status_code == 302
+
+
+def test_the_base_settings_renew_a_session_at_most_once_a_minute():
+    assert base.SESSION_RENEWAL_INTERVAL == 60
+    assert base.SESSION_SAVE_EVERY_REQUEST is False
+    assert base.SESSION_COOKIE_AGE == 30 * 60

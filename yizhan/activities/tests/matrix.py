@@ -560,6 +560,7 @@ ROWS += [
     ("calendar month", "GET", lambda w: "/activities/calendar/", {**ANON_PAGE, **LIST}),
     ("calendar week", "GET", lambda w: "/activities/calendar/week/", {**ANON_PAGE, **LIST}),
     ("calendar list", "GET", lambda w: "/activities/calendar/list/", {**ANON_PAGE, **LIST}),
+    ("calendar day", "GET", lambda w: "/activities/calendar/day/", {**ANON_PAGE, **LIST}),
     ("public town calendar", "GET", lambda w: (v(w), "/public/towns/330109113/calendar/")[1], {"default": 200}),
     ("public station calendar", "GET", lambda w: f"/public/stations/{station(w)}/calendar/", {"default": 200}),
     (

@@ -109,3 +109,26 @@ def test_volunteer_serves_a_shift_and_gets_the_certificate_on_a_phone(live_serve
 
     assert problems == []
     assert errors == []
+
+
+@pytest.mark.browser
+def test_a_district_admins_month_counts_per_day_on_a_phone(live_server, page, transactional_db):
+    """Issue 12: above one town the month shows each day's number of activities, in words, and opens the day."""
+    call_command("seed_demo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, "district_admin", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/activities/calendar/")
+    counts = page.get_by_test_id("calendar-count")
+    assert counts.count() >= 1
+    assert "项活动" in counts.first.inner_text()
+    assert _fits(page)
+    assert axe_violations(page) == []
+    screenshot(page, "calendar-month-counted-phone")
+    counts.first.get_by_role("link").click()
+    assert page.get_by_test_id("calendar-day-list").get_by_test_id("calendar-activity").count() >= 1
+    assert _fits(page)
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/activities/calendar/week/")
+    assert _fits(page)
+    assert axe_violations(page) == []

@@ -83,7 +83,7 @@ __all__ += [
     "public_registration_cancel",
     "registration_new_link",
 ]
-from .calendar import calendar_list, calendar_month, calendar_week  # noqa: E402 - topics added after the first slice
+from .calendar import calendar_day, calendar_list, calendar_month, calendar_week  # noqa: E402 - topics added after the first slice
 from .series import series_cancel, series_create, series_edit  # noqa: E402
 from .volunteers import (  # noqa: E402
     activity_shifts,
@@ -108,6 +108,7 @@ __all__ += [
     "calendar_month",
     "calendar_week",
     "calendar_list",
+    "calendar_day",
     "series_create",
     "series_edit",
     "series_cancel",

@@ -229,6 +229,12 @@ ROWS = [
         lambda w: "/people/visits/calendar/?month=2026-03",
         {"anonymous": 302, **STAFF_OK, **OTHERS_403},
     ),
+    (
+        "visit calendar, one day",
+        "GET",
+        lambda w: "/people/visits/calendar/day/?day=2026-03-02&show=done",
+        {"anonymous": 302, **STAFF_OK, **OTHERS_403},
+    ),
     ("overdue list", "GET", lambda w: "/people/visits/overdue/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
     ("visit plans", "GET", lambda w: "/people/visits/plans/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),
     ("target groups", "GET", lambda w: "/people/groups/", {"anonymous": 302, **STAFF_OK, **OTHERS_403}),

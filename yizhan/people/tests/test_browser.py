@@ -146,3 +146,47 @@ def test_the_visit_calendar_shows_today_on_a_phone(live_server, page, transactio
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     assert axe_violations(page) == []
     screenshot(page, "people-calendar-desktop")
+
+
+@pytest.mark.browser
+def test_a_town_admins_calendar_counts_per_day_and_opens_the_day_on_a_phone(live_server, page, transactional_db):
+    """Issue 12: above one village the month counts the visits per day; the figure says what it counts in words (not
+    by colour alone) and opens the day's list, at 390 px and on a desktop."""
+    from django.utils import timezone
+
+    from yizhan.people.models import ScheduledVisit, TargetGroup, VisitPlan
+    from yizhan.tests.browser import axe_violations
+    from yizhan.tests.factories import PersonFactory
+
+    today = timezone.localdate()
+    with scopes_disabled():
+        world = build_world()
+        group, _ = TargetGroup.all_objects.get_or_create(code="single_mothers", defaults={"name": "单亲母亲"})
+        plan = VisitPlan.all_objects.create(name="月访", group=group, region=world.regions["330109113"])
+        for n, code in enumerate(("330109113001", "330109113002", "330109113003")):
+            person = PersonFactory(name=f"走访对象{n}", region=world.regions[code])
+            ScheduledVisit.all_objects.create(plan=plan, person=person, due_date=today)
+    login(page, live_server, world.users["town_admin"].username, PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/people/visits/calendar/")
+    today_item = page.get_by_test_id("calendar-today-day")
+    assert today_item.is_visible()
+    assert "3 项到期" in today_item.inner_text()
+    assert "走访对象0" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    screenshot(page, "people-calendar-counts-phone")
+    today_item.get_by_role("link", name="3 项到期").click()
+    rows = page.get_by_test_id("calendar-day-list")
+    assert "走访对象0" in rows.inner_text()
+    assert "走访对象2" in rows.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/people/visits/calendar/")
+    cell = page.get_by_test_id("calendar-today")
+    assert "3 项到期" in cell.inner_text()
+    page.get_by_test_id("calendar-areas").get_by_role("link", name="友谊村").click()
+    assert "走访对象1" in page.get_by_test_id("calendar-today").inner_text()  # one village: each visit named
+    assert axe_violations(page) == []
+    screenshot(page, "people-calendar-counts-desktop")

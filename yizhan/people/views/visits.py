@@ -15,6 +15,7 @@ from yizhan.core.scoping import require_scope
 
 from .. import selectors, services
 from ..forms import ActionForm, VillageFilterForm, VisitForm, VisitPlanForm
+from ..forms_calendar import CalendarAreaForm, CalendarDayForm
 from ..models import Consent, FollowUpAction, Need, ScheduledVisit, Visit, VisitPhoto, VisitPlan
 from ..permissions import can_manage_visit_plan, works_with_residents
 from .common import consent_form_for, get_person_or_404, staff_for
@@ -179,25 +180,43 @@ def overdue(request):
     )
 
 
-@requires(works_with_residents)
-def calendar(request):
-    today = timezone.localdate()
+def _month(request, today: date) -> date:
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+        return date(year, month, 1)
+    except ValueError:  # a bad month shows this month
+        return today.replace(day=1)
+
+
+@requires(works_with_residents)
+def calendar(request):
+    """The month's care visits. For one village each visit is named; for a wider scope or a chosen area above one
+    village (a town, a district … a province) each day shows how many visits are due, overdue and done — counted in
+    the database — and each figure opens that day's list (issue 12: a province's month costs what a town's does)."""
+    today = timezone.localdate()
+    first = _month(request, today)
     start, end = selectors.month_bounds(first.year, first.month)
-    due, done = selectors.calendar_items(start=start, end=end)
-    days = {}
-    for item in due:
-        days.setdefault(item.due_date, {"due": [], "done": []})["due"].append(item)
-    for item in done:
-        days.setdefault(item.visit_date, {"due": [], "done": []})["done"].append(item)
+    form = CalendarAreaForm(request.GET or None)
+    refused = form.is_bound and not form.is_valid()  # the filter says why; nothing is shown
+    area = form.chosen_area()
+    code = area.code if area else ""
+    wide = selectors.calendar_is_wide(area)
+    days: dict[date, dict] = {}
+    if refused:
+        pass
+    elif wide:
+        for day, counts in selectors.calendar_day_counts(start=start, end=end, area=code, today=today).items():
+            days[day] = {"counts": counts, "has_items": True}
+    else:
+        due, done = selectors.calendar_items(start=start, end=end, area=code)
+        for item in due:
+            days.setdefault(item.due_date, {"due": [], "done": [], "has_items": True})["due"].append(item)
+        for item in done:
+            days.setdefault(item.visit_date, {"due": [], "done": [], "has_items": True})["done"].append(item)
     weeks, week = [], [None] * start.weekday()
     day = start
     while day < end:
-        week.append({"date": day, **days.get(day, {"due": [], "done": []}), "today": day == today})
+        week.append({"date": day, "due": [], "done": [], **days.get(day, {}), "today": day == today})
         if len(week) == 7:
             weeks.append(week)
             week = []
@@ -207,11 +226,16 @@ def calendar(request):
     previous = (start.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
     # On a phone the month is a list of the days that have visits (and today, even when it has none): seven columns
     # of 50 px cannot show a name, and a grid scrolled sideways hides the weekend.
-    agenda = [day for week in weeks for day in week if day and (day["due"] or day["done"] or day["today"])]
+    agenda = [day for week in weeks for day in week if day and (day.get("has_items") or day["today"])]
     return render(
         request,
         "people/calendar.html",
         {
+            "form": form,
+            "area": area,
+            "wide": wide,
+            "trail": selectors.calendar_trail(area),
+            "narrower": [] if refused else selectors.calendar_narrower(area),
             "weeks": weeks,
             "agenda": agenda,
             "shows_today": start <= today < end,
@@ -219,6 +243,38 @@ def calendar(request):
             "previous": previous,
             "next": end,
         },
+        status=400 if refused else 200,
+    )
+
+
+@requires(works_with_residents)
+def calendar_day(request):
+    """One day of the calendar: the visits due (or overdue) that day, or those recorded that day, a page at a time."""
+    form = CalendarDayForm(request.GET)
+    if form.is_valid():
+        area = form.chosen_area()
+        code = area.code if area else ""
+        day = form.cleaned_data["day"]
+        show = form.cleaned_data["show"] or "due"
+        items = (
+            selectors.calendar_day_done(day=day, area=code)
+            if show == "done"
+            else selectors.calendar_day_due(day=day, area=code)
+        )
+    else:  # the filter says why; nothing is listed
+        area, day, show, items = None, None, "due", ScheduledVisit.objects.none()
+    return render(
+        request,
+        "people/calendar_day.html",
+        {
+            "form": form,
+            "area": area,
+            "day": day,
+            "show": show,
+            "overdue": day is not None and day < timezone.localdate(),
+            "page": paginate(request, items),
+        },
+        status=400 if form.errors else 200,
     )
 
 
