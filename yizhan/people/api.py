@@ -300,16 +300,49 @@ def overdue(request, query: Query[OverdueQuery]):
 class CalendarQuery(InputSchema):
     start: date
     end: date
+    area: str = Field("", max_length=12, pattern=r"^\d*$", description="A region code to narrow to")
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(100, ge=1, le=500)
 
 
-@router.get("/visits/calendar", response=OverdueOut, summary="Due visits in a date range (the calendar)")
-@requires(works_with_residents)
-def calendar(request, query: Query[CalendarQuery]):
+class CalendarDayOut(Schema):
+    day: date
+    due: int = Field(description="Open visits due that day, today or later")
+    overdue: int = Field(description="Open visits due that day, before today")
+    done: int = Field(description="Visits recorded that day")
+
+
+def _calendar_range(query: CalendarQuery) -> tuple[date, date, str]:
     start, end = query.start, query.end
     if (end - start).days > 92 or end < start:
         raise ValidationError({"end": [_("Ask for at most 92 days, with the end after the start.")]})
-    due, _done = selectors.calendar_items(start=start, end=end)
-    return {"visits": due, "actions": []}
+    if query.area and selectors.calendar_area(query.area) is None:
+        raise ValidationError({"area": [_("Choose an area whose residents you work with.")]})
+    return start, end, query.area
+
+
+@router.get(
+    "/visits/calendar",
+    response=OverdueOut,
+    summary="Due visits in a date range (the calendar), by day, one page (offset, limit) at a time",
+)
+@requires(works_with_residents)
+def calendar(request, query: Query[CalendarQuery]):
+    start, end, area = _calendar_range(query)
+    due = selectors.calendar_due(start=start, end=end, area=area)
+    return {"visits": list(due[query.offset : query.offset + query.limit]), "actions": []}
+
+
+@router.get(
+    "/visits/calendar/days",
+    response=list[CalendarDayOut],
+    summary="Per day of a date range: visits due, overdue and done (the counted calendar of a wide scope)",
+)
+@requires(works_with_residents)
+def calendar_days(request, query: Query[CalendarQuery]):
+    start, end, area = _calendar_range(query)
+    counts = selectors.calendar_day_counts(start=start, end=end, area=area)
+    return [{"day": day, **counts[day]} for day in sorted(counts)]
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)

@@ -4,7 +4,6 @@ import re
 from datetime import date, timedelta
 from typing import TypedDict
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -324,16 +323,23 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return start, end
 
 
+def calendar_due(*, start: date, end: date, area: str = "") -> QuerySet[ScheduledVisit]:
+    """Visits due between start (inclusive) and end (exclusive), not cancelled, by day. ``area``: a region code to
+    narrow to."""
+    qs = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
+    if area:
+        qs = qs.filter(person__region_code__startswith=area)
+    return qs.select_related("person__region", "plan").order_by("due_date", "id")
+
+
 def calendar_items(*, start: date, end: date, area: str = ""):
     """Due visits and recorded visits between start (inclusive) and end (exclusive), one by one: for a calendar of
     one village (a wider one counts them per day, ``calendar_day_counts``). ``area``: a region code to narrow to."""
-    due = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
     done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
     if area:
-        due = due.filter(person__region__code__startswith=area)
-        done = done.filter(person__region__code__startswith=area)
+        done = done.filter(person__region_code__startswith=area)
     return (
-        list(due.select_related("person__region", "plan").order_by("due_date", "id")),
+        list(calendar_due(start=start, end=end, area=area)),
         list(done.select_related("person__region").order_by("visit_date", "id")),
     )
 
@@ -352,8 +358,8 @@ def calendar_day_counts(*, start: date, end: date, area: str = "", today: date |
     due = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False, visit__isnull=True)
     done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
     if area:
-        due = due.filter(person__region__code__startswith=area)
-        done = done.filter(person__region__code__startswith=area)
+        due = due.filter(person__region_code__startswith=area)
+        done = done.filter(person__region_code__startswith=area)
     days: dict[date, DayCounts] = {}
     # order_by() drops the models' default ordering, which would otherwise join the GROUP BY
     for day, n in due.order_by().values("due_date").annotate(n=Count("id")).values_list("due_date", "n"):
@@ -368,16 +374,16 @@ def calendar_day_due(*, day: date, area: str = "") -> QuerySet[ScheduledVisit]:
     """The open visits due on one day (the drill-down of a day's count), by village."""
     qs = ScheduledVisit.objects.filter(due_date=day, cancelled=False, visit__isnull=True)
     if area:
-        qs = qs.filter(person__region__code__startswith=area)
-    return qs.select_related("person__region", "plan").order_by("person__region__code", "id")
+        qs = qs.filter(person__region_code__startswith=area)
+    return qs.select_related("person__region", "plan").order_by("person__region_code", "id")
 
 
 def calendar_day_done(*, day: date, area: str = "") -> QuerySet[Visit]:
     """The visits recorded on one day (the drill-down of a day's count), by village."""
     qs = Visit.objects.filter(visit_date=day)
     if area:
-        qs = qs.filter(person__region__code__startswith=area)
-    return qs.select_related("person__region").order_by("person__region__code", "id")
+        qs = qs.filter(person__region_code__startswith=area)
+    return qs.select_related("person__region").order_by("person__region_code", "id")
 
 
 def _calendar_roots(scope: Scope) -> tuple[bool, set[str]]:
@@ -437,7 +443,8 @@ def calendar_narrower(area: Region | None) -> list[Region]:
         else:
             parent_q = Q(code__in=roots)
     # unscoped: region names under the reader's own regions (the filters above name only those)
-    return list(Region.all_objects.filter(parent_q).order_by("code")[: settings.PAGE_SIZE])
+    # one region's parts are few by nature (a town's villages, a district's towns): all of them, never a cut list
+    return list(Region.all_objects.filter(parent_q).order_by("code"))
 
 
 def staff_for(region_code: str):

@@ -286,6 +286,12 @@ ROWS = [
         {"anonymous": 401, **STAFF_OK, **OTHERS_403},
     ),
     (
+        "API calendar counted per day",
+        "GET",
+        lambda w: f"/api/people/visits/calendar/days?start={_today:%Y-%m-01}&end={_today + timedelta(days=9):%Y-%m-%d}",
+        {"anonymous": 401, **STAFF_OK, **OTHERS_403},
+    ),
+    (
         "API register in 隆园社区",
         "POST",
         lambda w: "/api/people/",

@@ -148,3 +148,36 @@ def test_the_wide_month_costs_the_same_at_two_sizes(world, client_for):
         assert len(s_resp.content) == len(l_resp.content), url
     for url in day_urls:
         assert small[url][1] == large[url][1] == DAY_LIST_QUERIES, url
+
+
+def test_the_calendar_api_counts_per_day_and_pages_the_visits(world, client_for):
+    _fill(world, ["330109113001", "330109113002", "330109114001"], 2, "api")
+    client = client_for(world.users["town_admin"])
+    today = timezone.localdate()
+    first, end = today.replace(day=1), today.replace(day=1) + timedelta(days=40)
+    days = client.get(f"/api/people/visits/calendar/days?start={first}&end={end}")
+    assert days.status_code == 200
+    by_day = {row["day"]: row for row in days.json()}
+    assert by_day[str(today)] == {"day": str(today), "due": 4, "overdue": 0, "done": 4}  # her two villages × 2
+    narrowed = client.get(f"/api/people/visits/calendar/days?start={first}&end={end}&area=330109113001").json()
+    assert {row["day"]: row["due"] + row["overdue"] for row in narrowed}[str(today)] == 2
+    # the visits come a page at a time, by day
+    url = f"/api/people/visits/calendar?start={first}&end={end}&limit=3"
+    page1, page2 = client.get(url).json()["visits"], client.get(f"{url}&offset=3").json()["visits"]
+    assert len(page1) == 3
+    assert not {v["id"] for v in page1} & {v["id"] for v in page2}
+    assert [v["due_date"] for v in page1] == sorted(v["due_date"] for v in page1)
+    # an area outside her scope, or a limit past the page's bound, changes nothing and says why
+    other = client.get(f"/api/people/visits/calendar/days?start={first}&end={end}&area=330109114001")
+    assert other.status_code == 400
+    assert other.json()["errors"]["area"] == ["请选择您负责其居民的地区。"]
+    assert client.get(f"{url[: -len('&limit=3')]}&limit=5000").status_code == 422
+
+
+@pytest.mark.parametrize("villages", [1, 3])
+def test_the_counted_calendar_api_costs_the_same_at_two_sizes(world, client_for, villages):
+    _fill(world, ["330109113001", "330109113002", "330109113003"][:villages], 2, "n")
+    today = timezone.localdate()
+    client = client_for(world.users["town_admin"])
+    _, queries = _get(client, f"/api/people/visits/calendar/days?start={today.replace(day=1)}&end={today}")
+    assert queries == 8  # session, user, memberships, two GROUP BY counts, session renewal (3, see settings/test.py)
