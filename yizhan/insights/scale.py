@@ -101,7 +101,9 @@ class _Step:
     def __exit__(self, *exc):
         self.report.seconds[self.name] = perf_counter() - self.started
         if exc[0] is None and self.log:
-            self.log(f"{self.name}: {self.report.counts.get(self.name, 0):,} ({self.report.seconds[self.name]:.1f}s)")
+            count = self.report.counts.get(self.name)
+            done = f"{count:,} " if count is not None else ""
+            self.log(f"{self.name}: {done}({self.report.seconds[self.name]:.1f}s)")
 
 
 def _batches(items, size=BATCH):
