@@ -284,6 +284,8 @@ def sheet_shape(content: bytes) -> tuple[int, int]:
 
 
 def bench_exports(sizes: list[int], log) -> list[str]:
+    from django.conf import settings
+
     from yizhan.accounts.models import User
     from yizhan.core.scoping import scope_for, scopes_disabled
     from yizhan.people import exports, selectors
@@ -299,8 +301,8 @@ def bench_exports(sizes: list[int], log) -> list[str]:
             last = (
                 Person.all_objects.filter(region__code__startswith=PROVINCE).order_by("pk").values_list("pk", flat=True)
             )[size - 1]
-        limit = exports.EXPORT_LIMIT
-        exports.EXPORT_LIMIT = max(limit, size)  # the cap, raised for the bench (the issue asks for 100k)
+        limit = settings.PEOPLE_EXPORT_LIMIT
+        settings.PEOPLE_EXPORT_LIMIT = max(limit, size)  # at least the rows measured
 
         def run(last=last):
             with scope_for(user):
@@ -312,7 +314,7 @@ def bench_exports(sizes: list[int], log) -> list[str]:
         try:
             seconds, peak, content = traced(run)
         finally:
-            exports.EXPORT_LIMIT = limit
+            settings.PEOPLE_EXPORT_LIMIT = limit
         rows, columns = sheet_shape(content)
         raw_seconds, raw_peak, _ = traced(lambda rows=rows, columns=columns: raw_xlsx(rows, columns))
         lines.append(

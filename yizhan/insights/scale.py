@@ -36,6 +36,7 @@ from yizhan.accounts.models import User
 from yizhan.activities.models import Activity, ActivityStatus, Audience
 from yizhan.audit.models import AuditLog
 from yizhan.core.masking import mask
+from yizhan.core.signals import bulk_written
 from yizhan.insights.models import CoveragePlan
 from yizhan.mediation.models import Case, CaseNumberCounter, DisputeType, Studio
 from yizhan.people.models import Person, ScheduledVisit, TargetGroup, TargetGroupMembership, Visit, VisitPlan
@@ -576,6 +577,9 @@ class Builder:
             self.make_activities(stations)
             self.make_cases(studios)
             self.make_audit(villages)
+        with self.step("rollups"):
+            # the rows were bulk-created, which model signals do not see: the figures derived from them follow
+            bulk_written.send(sender=Station)
         self.analyze()
         return self.report
 

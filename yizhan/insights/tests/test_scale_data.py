@@ -8,7 +8,7 @@ from django.db import connection
 
 from yizhan.audit.models import AuditLog
 from yizhan.core.crypto import blind_index
-from yizhan.insights.models import CoveragePlan
+from yizhan.insights.models import CoveragePlan, Rollup
 from yizhan.insights.scale import DEFAULT_DIVISIONS
 from yizhan.mediation.models import Case, Studio
 from yizhan.people.models import Person, ScheduledVisit, TargetGroupMembership, Visit, VisitPlan
@@ -75,6 +75,12 @@ def test_generates_the_data_set_through_the_models(world, unscoped):
     # 瓜沥镇 (it has villages) is left as it was
     assert not Region.all_objects.filter(code__startswith="330109113", code__gt="330109113100").exists()
     assert AuditLog.all_objects.count() - audit_before == 50 + 1  # the rows asked for, and the region import's
+    # the stations were bulk-created: the coverage rollups followed all the same (the district's villages and stations)
+    district = Rollup.all_objects.filter(region__code="330109", period="")
+    figures = dict(district.values_list("key", "value"))
+    assert figures["coverage.villages"] == Region.all_objects.filter(code__startswith="330109", level=5).count()
+    operating = Station.all_objects.filter(region__code__startswith="330109", status="operating", region__level=5)
+    assert figures["coverage.operating"] == operating.values("region").distinct().count()
 
 
 def test_a_second_run_adds_nothing(world, unscoped):
