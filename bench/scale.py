@@ -396,6 +396,10 @@ def main():
     town_file = Path(args.town_file)
     generation = None
     if args.skip_generate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the database follows the code being measured
+        call_command("refresh_rollups", verbosity=0)
         prepare_users()
         analyze()
         town = json.loads(town_file.read_text()) if town_file.exists() else {}

@@ -442,8 +442,8 @@ def calendar_narrower(area: Region | None) -> list[Region]:
             parent_q = Q(parent__code__in=roots)
         else:
             parent_q = Q(code__in=roots)
+    # One region's parts are few by nature (a town's villages, a district's towns): all of them, never a cut list.
     # unscoped: region names under the reader's own regions (the filters above name only those)
-    # one region's parts are few by nature (a town's villages, a district's towns): all of them, never a cut list
     return list(Region.all_objects.filter(parent_q).order_by("code"))
 
 

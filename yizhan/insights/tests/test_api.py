@@ -18,7 +18,7 @@ def test_coverage_api(net, world, client_for):
     assert body["rate"] == 0.5
     assert body["parent"] == "3301"
     assert body["children"]["level"] == 4
-    assert body["children"]["meta"] == {"count": 2, "offset": 0, "limit": 50}
+    assert body["children"]["meta"] == {"count": 2, "count_exact": True, "offset": 0, "limit": 50}
     assert [t["code"] for t in body["children"]["items"]] == ["330109113", "330109114"]
     assert body["children"]["items"][0]["villages"] == 3
     assert body["children"]["items"][0]["village"] is None
@@ -31,7 +31,7 @@ def test_coverage_api_by_code_pages_the_children(net, world, client_for):
     body = client.get("/api/coverage/330109113?limit=2").json()
     assert body["name"] == "瓜沥镇"
     assert body["children"]["level"] == 5
-    assert body["children"]["meta"] == {"count": 3, "offset": 0, "limit": 2}
+    assert body["children"]["meta"] == {"count": 3, "count_exact": True, "offset": 0, "limit": 2}
     first = body["children"]["items"][0]
     assert first["code"] == "330109113001"
     assert first["operating_stations"] == 1
