@@ -149,12 +149,71 @@ def fmt_result(r: dict) -> str:
 
 
 def requests_per_second(client, url: str, count: int) -> float:
+    """In-process, through the test client (its template instrumentation included: a lower bound)."""
     client.get(url)
     start = time.perf_counter()
     for _ in range(count):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     return count / (time.perf_counter() - start)
+
+
+def served_requests_per_second(cookies: dict[str, str], urls: list[str], count: int) -> dict[str, float]:
+    """Over HTTP from gunicorn (one sync worker, the deployment's server) with the bench's settings and persistent
+    database connections as in production: ``count`` sequential requests per URL, the session's cookies sent."""
+    import http.client
+    import socket
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.scale_settings"}
+    server = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "yizhan.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    header = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()), "Host": "testserver"}
+
+    def get(url: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", url, headers=header)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
+
+    try:
+        for _ in range(100):
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        found = {}
+        for url in urls:
+            for _ in range(5):
+                assert get(url) == 200, url  # warm
+            start = time.perf_counter()
+            for _ in range(count):
+                get(url)
+            found[url] = count / (time.perf_counter() - start)
+        return found
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # --- setup -----------------------------------------------------------------------------------------------------------
@@ -430,13 +489,21 @@ def main():
                 admin_lines.append(f"{label:<13} {role:<21} ours {fmt_result(a)} / admin {fmt_result(b)}")
             log("  " + admin_lines[-1])
 
-    log(f"requests per second ({args.requests} sequential, test client, {TOWN_USER}):")
+    log(f"requests per second ({args.requests} sequential, {TOWN_USER}):")
     client = clients[TOWN_USER]
+    lists = (("station list", "/stations/"), ("people list", "/people/"))
+    served = served_requests_per_second(
+        {k: v.value for k, v in client.cookies.items()}, ["/bench/bare/", *(url for _, url in lists)], args.requests
+    )
+    bare = served["/bench/bare/"]
+    rps_lines = [f"served by gunicorn (1 worker, HTTP): bare template view {bare:7.1f} req/s"]
+    for label, url in lists:
+        rps_lines.append(f"  {label}: {served[url]:7.1f} req/s = {served[url] / bare:.2f}× the bare view")
     bare = requests_per_second(client, "/bench/bare/", args.requests)
-    rps_lines = [f"bare template view: {bare:7.1f} req/s"]
-    for label, url in (("station list", "/stations/"), ("people list", "/people/")):
+    rps_lines.append(f"in process (test client, instrumented templates): bare template view {bare:7.1f} req/s")
+    for label, url in lists:
         rps = requests_per_second(client, url, args.requests)
-        rps_lines.append(f"{label}: {rps:7.1f} req/s = {rps / bare:.2f}× the bare view")
+        rps_lines.append(f"  {label}: {rps:7.1f} req/s = {rps / bare:.2f}× the bare view")
     for line in rps_lines:
         log("  " + line)
 

@@ -9,6 +9,9 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 
 DEBUG = False  # DEBUG would keep every query's SQL and skip the cached template loader
 ALLOWED_HOSTS = ["testserver"]
+# As in production (yizhan/settings/production.py): each worker keeps its database connection.
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin"]
 ROOT_URLCONF = "bench.scale_urls"
 # The bench's hundreds of requests of one user would reach the API rate limits.

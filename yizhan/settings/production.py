@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     BLIND_INDEX_KEY,
+    DATABASES,
     FIELD_ENCRYPTION_KEYS,
     INSECURE_BLIND_INDEX_KEY,
     INSECURE_FIELD_KEY,
@@ -40,6 +41,10 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Persistent database connections: each gunicorn worker keeps its connection for this many seconds (checked before it
+# is reused), so a request no longer pays for opening one (a few milliseconds to PostgreSQL, often a third of a page).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Redis is shared by every app server: a membership change forgets the kept scope everywhere (core.scoping).
 SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=300)
 # Sessions are read from Redis and written to both (Django's cached_db): a signed-in request reads no session row.

@@ -5,7 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yizhan.core.scoping import scope_for, scopes_disabled
@@ -110,3 +112,20 @@ def test_overdue_visits_cost_the_same_below_and_above_the_cap(world, client_for,
 
 
 OVERDUE_QUERIES = 9  # no village options since the remote picker
+
+
+@pytest.mark.parametrize("plans", [3, 60])
+def test_the_visit_plans_page_is_a_page_of_plans_at_any_number(world, client_for, settings, plans):
+    settings.PAGE_SIZE = 20
+    with scopes_disabled():
+        group = TargetGroup.all_objects.first()
+        VisitPlan.all_objects.bulk_create(
+            [VisitPlan(name=f"计划{n:02d}", group=group, region=world.regions["330109113"]) for n in range(plans)]
+        )
+    client = client_for(world.users["town_admin"])
+    client.get("/people/visits/plans/")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/people/visits/plans/").content.decode()
+    assert html.count('data-testid="plan"') == min(plans, 20)
+    assert len(ctx.captured_queries) == 10  # the same at both numbers of plans
+    assert ("?page=2" in html) is (plans > 20)

@@ -308,10 +308,11 @@ def plans(request):
         else:
             messages.success(request, _("Visit plan %(name)s created.") % {"name": plan.name})
             return redirect("people:plans")
-    rows = [(plan, can_manage_visit_plan(scope, plan)) for plan in selectors.visit_plans()]
+    page = paginate(request, selectors.visit_plans())
+    rows = [(plan, can_manage_visit_plan(scope, plan)) for plan in page]
     return render(
         request,
         "people/plans.html",
-        {"plans": rows, "form": form},
+        {"plans": rows, "page": page, "form": form},
         status=400 if form.errors else 200,
     )
