@@ -82,11 +82,11 @@ class Day:
     count: int = 0  # a counted month (wider than a town): the day's activities, not listed
 
 
-def counts_per_day(*, start: date, end: date, station: int | None = None, town: str = "", service_line: str = ""):
-    """How many activities start on each day from ``start`` to ``end`` (inclusive) in the active scope, counted in the
-    database (GROUP BY the local day): one query whatever the scope holds. Cancelled ones are left out."""
+def _held_between(first: date, end: date, *, station: int | None, town: str, service_line: str) -> QuerySet[Activity]:
+    """Activities in the active scope starting from the day ``first`` up to (not including) the day ``end``, not
+    cancelled, narrowed to a station, a town or a service line."""
     qs: QuerySet[Activity] = Activity.objects.filter(
-        starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + timedelta(days=1))
+        starts_at__gte=_day_start(first), starts_at__lt=_day_start(end)
     ).exclude(status=ActivityStatus.CANCELLED)
     if station:
         qs = qs.filter(station_id=station)
@@ -94,6 +94,13 @@ def counts_per_day(*, start: date, end: date, station: int | None = None, town: 
         qs = qs.filter(station__region__parent__code=town)
     if service_line:
         qs = qs.filter(service_lines__code=service_line)
+    return qs
+
+
+def counts_per_day(*, start: date, end: date, station: int | None = None, town: str = "", service_line: str = ""):
+    """How many activities start on each day from ``start`` to ``end`` (inclusive) in the active scope, counted in the
+    database (GROUP BY the local day): one query whatever the scope holds. Cancelled ones are left out."""
+    qs = _held_between(start, end + timedelta(days=1), station=station, town=town, service_line=service_line)
     local_day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
     rows = qs.order_by().annotate(local_day=local_day).values("local_day").annotate(n=Count("id", distinct=True))
     return {row["local_day"]: row["n"] for row in rows}
@@ -124,15 +131,7 @@ def counted_days(first: date, number: int, counts: dict[date, int]) -> list[Day]
 
 def day_activities(*, day: date, station: int | None = None, town: str = "", service_line: str = ""):
     """One day's activities in the active scope, as a queryset to page through (the drill-down of a counted day)."""
-    qs: QuerySet[Activity] = Activity.objects.filter(
-        starts_at__gte=_day_start(day), starts_at__lt=_day_start(day + timedelta(days=1))
-    ).exclude(status=ActivityStatus.CANCELLED)
-    if station:
-        qs = qs.filter(station_id=station)
-    if town:
-        qs = qs.filter(station__region__parent__code=town)
-    if service_line:
-        qs = qs.filter(service_lines__code=service_line)
+    qs = _held_between(day, day + timedelta(days=1), station=station, town=town, service_line=service_line)
     return (
         qs.select_related("station", "room")
         .prefetch_related(Prefetch("service_lines", queryset=ServiceLine.objects.order_by("sort_order")))
