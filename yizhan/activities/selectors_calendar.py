@@ -26,6 +26,21 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _held_between(first: date, end: date, *, station: int | None, town: str, service_line: str) -> QuerySet[Activity]:
+    """Activities in the active scope starting from the day ``first`` up to (not including) the day ``end``, not
+    cancelled, narrowed to a station, a town or a service line."""
+    qs: QuerySet[Activity] = Activity.objects.filter(
+        starts_at__gte=_day_start(first), starts_at__lt=_day_start(end)
+    ).exclude(status=ActivityStatus.CANCELLED)
+    if station:
+        qs = qs.filter(station_id=station)
+    if town:
+        qs = qs.filter(station__region__parent__code=town)
+    if service_line:
+        qs = qs.filter(service_lines__code=service_line)
+    return qs
+
+
 def calendar_activities(
     *,
     start: date,
@@ -37,17 +52,9 @@ def calendar_activities(
 ) -> list[Activity]:
     """Activities that start from ``start`` to ``end`` (inclusive), in the active scope (``public``: as the public
     sees them, whoever asks). Cancelled ones are left out."""
-    qs: QuerySet[Activity] = Activity.objects.filter(
-        starts_at__gte=_day_start(start), starts_at__lt=_day_start(end + timedelta(days=1))
-    ).exclude(status=ActivityStatus.CANCELLED)
+    qs = _held_between(start, end + timedelta(days=1), station=station, town=town, service_line=service_line)
     if public:
         qs = qs.filter(status__in=[ActivityStatus.PUBLISHED, ActivityStatus.COMPLETED])
-    if station:
-        qs = qs.filter(station_id=station)
-    if town:
-        qs = qs.filter(station__region__parent__code=town)
-    if service_line:
-        qs = qs.filter(service_lines__code=service_line)
     qs = qs.select_related("station", "room").prefetch_related(
         Prefetch("service_lines", queryset=ServiceLine.objects.order_by("sort_order"))
     )
@@ -80,21 +87,6 @@ class Day:
     is_today: bool
     activities: list[Activity] = field(default_factory=list)
     count: int = 0  # a counted month (wider than a town): the day's activities, not listed
-
-
-def _held_between(first: date, end: date, *, station: int | None, town: str, service_line: str) -> QuerySet[Activity]:
-    """Activities in the active scope starting from the day ``first`` up to (not including) the day ``end``, not
-    cancelled, narrowed to a station, a town or a service line."""
-    qs: QuerySet[Activity] = Activity.objects.filter(
-        starts_at__gte=_day_start(first), starts_at__lt=_day_start(end)
-    ).exclude(status=ActivityStatus.CANCELLED)
-    if station:
-        qs = qs.filter(station_id=station)
-    if town:
-        qs = qs.filter(station__region__parent__code=town)
-    if service_line:
-        qs = qs.filter(service_lines__code=service_line)
-    return qs
 
 
 def counts_per_day(*, start: date, end: date, station: int | None = None, town: str = "", service_line: str = ""):
