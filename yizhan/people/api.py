@@ -300,7 +300,7 @@ def overdue(request, query: Query[OverdueQuery]):
 class CalendarQuery(InputSchema):
     start: date
     end: date
-    area: str = Field("", max_length=12, pattern=r"^\d*$", description="A region code to narrow to")
+    area: str = Field("", max_length=12, description="A region code to narrow to")
     offset: int = Field(0, ge=0, le=1_000_000)
     limit: int = Field(100, ge=1, le=500)
 
