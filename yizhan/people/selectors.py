@@ -276,7 +276,7 @@ def overdue_visits(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
     qs = ScheduledVisit.objects.filter(visit__isnull=True, cancelled=False, due_date__lt=today)
     if village:
-        qs = qs.filter(person__region_code=village)
+        qs = qs.filter(region_code=village)
     return qs.select_related("person__region", "plan__group").order_by("due_date", "id")
 
 
@@ -284,7 +284,7 @@ def overdue_actions(*, today: date | None = None, village: str = ""):
     today = today or timezone.localdate()
     qs = FollowUpAction.objects.filter(done_on__isnull=True, due_date__lt=today)
     if village:
-        qs = qs.filter(visit__person__region__code=village)
+        qs = qs.filter(visit__region_code=village)
     return qs.select_related("visit__person__region", "owner").order_by("due_date", "id")
 
 
@@ -328,7 +328,7 @@ def calendar_due(*, start: date, end: date, area: str = "") -> QuerySet[Schedule
     narrow to."""
     qs = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False)
     if area:
-        qs = qs.filter(person__region_code__startswith=area)
+        qs = qs.filter(region_code__startswith=area)
     return qs.select_related("person__region", "plan").order_by("due_date", "id")
 
 
@@ -337,7 +337,7 @@ def calendar_items(*, start: date, end: date, area: str = ""):
     one village (a wider one counts them per day, ``calendar_day_counts``). ``area``: a region code to narrow to."""
     done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
     if area:
-        done = done.filter(person__region_code__startswith=area)
+        done = done.filter(region_code__startswith=area)
     return (
         list(calendar_due(start=start, end=end, area=area)),
         list(done.select_related("person__region").order_by("visit_date", "id")),
@@ -358,8 +358,8 @@ def calendar_day_counts(*, start: date, end: date, area: str = "", today: date |
     due = ScheduledVisit.objects.filter(due_date__gte=start, due_date__lt=end, cancelled=False, visit__isnull=True)
     done = Visit.objects.filter(visit_date__gte=start, visit_date__lt=end)
     if area:
-        due = due.filter(person__region_code__startswith=area)
-        done = done.filter(person__region_code__startswith=area)
+        due = due.filter(region_code__startswith=area)
+        done = done.filter(region_code__startswith=area)
     days: dict[date, DayCounts] = {}
     # order_by() drops the models' default ordering, which would otherwise join the GROUP BY
     for day, n in due.order_by().values("due_date").annotate(n=Count("id")).values_list("due_date", "n"):
@@ -374,16 +374,16 @@ def calendar_day_due(*, day: date, area: str = "") -> QuerySet[ScheduledVisit]:
     """The open visits due on one day (the drill-down of a day's count), by village."""
     qs = ScheduledVisit.objects.filter(due_date=day, cancelled=False, visit__isnull=True)
     if area:
-        qs = qs.filter(person__region_code__startswith=area)
-    return qs.select_related("person__region", "plan").order_by("person__region_code", "id")
+        qs = qs.filter(region_code__startswith=area)
+    return qs.select_related("person__region", "plan").order_by("region_code", "id")
 
 
 def calendar_day_done(*, day: date, area: str = "") -> QuerySet[Visit]:
     """The visits recorded on one day (the drill-down of a day's count), by village."""
     qs = Visit.objects.filter(visit_date=day)
     if area:
-        qs = qs.filter(person__region_code__startswith=area)
-    return qs.select_related("person__region").order_by("person__region_code", "id")
+        qs = qs.filter(region_code__startswith=area)
+    return qs.select_related("person__region").order_by("region_code", "id")
 
 
 def _calendar_roots(scope: Scope) -> tuple[bool, set[str]]:

@@ -210,6 +210,7 @@ class Person(ScopedModel, SensitiveFieldsMixin):
 
     def save(self, *args, **kwargs):
         self.mobile_hint = mask("mobile", self.mobile)
+        moved_from = getattr(self, "_loaded_region", (None, None))[1]
         self.region_code = self.village_code()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -221,6 +222,13 @@ class Person(ScopedModel, SensitiveFieldsMixin):
             if extra:
                 kwargs["update_fields"] = set(update_fields) | extra
         super().save(*args, **kwargs)
+        if moved_from is not None and moved_from != self.region_code:
+            # her care visits keep her village's code too (``FiledUnderPersonVillage``): they move with her
+            for name in ("visits", "due_visits"):
+                # unscoped: the rows of this person, moved with her
+                self._meta.get_field(name).related_model.all_objects.filter(person=self).update(
+                    region_code=self.region_code
+                )
         self._loaded_region = (self.region_id, self.region_code)
 
     def clean(self):

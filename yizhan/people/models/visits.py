@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from yizhan.accounts.models import Role
 from yizhan.core.fields import EncryptedField, SensitiveFieldsMixin
-from yizhan.core.scoping import OwnedBy, Scope, ScopedModel, ScopeRule
+from yizhan.core.scoping import OwnedBy, Scope, ScopedManager, ScopedModel, ScopeRule
 from yizhan.regions.models import Region
 
 from ..permissions import may_reveal_in
@@ -80,7 +80,60 @@ class VisitPlan(ScopedModel):
         return self.name
 
 
-class Visit(ScopedModel, SensitiveFieldsMixin):
+class _KeepsPersonVillageCode:
+    """``bulk_create`` of visits fills each one's ``region_code`` from its person, as ``save()`` does (bulk creation
+    does not call ``save()``): from the person given, or the codes of the people named by id, in one query."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if objs:
+            field = type(objs[0])._meta.get_field("person")
+            missing = {o.person_id for o in objs if o.person_id and not field.is_cached(o)}
+            # unscoped: the village codes of the people these new rows belong to
+            codes = dict(Person.all_objects.filter(pk__in=missing).values_list("pk", "region_code")) if missing else {}
+            for obj in objs:
+                obj.region_code = obj.person.region_code if field.is_cached(obj) else codes.get(obj.person_id, "")
+        return super().bulk_create(objs, *args, **kwargs)  # type: ignore[misc]  # a Manager's, in the subclasses
+
+
+class PersonVillageManager(_KeepsPersonVillageCode, models.Manager):
+    pass
+
+
+class ScopedPersonVillageManager(_KeepsPersonVillageCode, ScopedManager):
+    pass
+
+
+class FiledUnderPersonVillage(ScopedModel):
+    """A row of a person's care visits that keeps her village's code itself (``region_code``, as ``Person`` does), so
+    its scope, counts and calendars read the row alone, not through the 200,000 people of a province (issue 12). The
+    code is taken from the person when the row is saved; ``Person.save()`` carries a move to her rows."""
+
+    region_code = models.CharField(_("village code"), max_length=12, editable=False, db_index=True, default="")
+
+    scoped_by = InResidentVillage(code_field="region_code")
+
+    objects = ScopedPersonVillageManager()
+    all_objects = PersonVillageManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        field = self._meta.get_field("person")
+        if field.is_cached(self):
+            self.region_code = self.person.region_code  # type: ignore[attr-defined]  # every subclass has a person
+        elif not self.region_code:
+            # unscoped: the village code of the person this row belongs to
+            found = Person.all_objects.filter(pk=self.person_id).values_list("region_code", flat=True)  # type: ignore[attr-defined]
+            self.region_code = found.first() or ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("person" in update_fields or "person_id" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "region_code"}
+        super().save(*args, **kwargs)
+
+
+class Visit(FiledUnderPersonVillage, SensitiveFieldsMixin):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="visits")
     plan = models.ForeignKey(
         VisitPlan, verbose_name=_("visit plan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
@@ -102,8 +155,6 @@ class Visit(ScopedModel, SensitiveFieldsMixin):
         on_delete=models.PROTECT,
         related_name="+",
     )
-
-    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("visit")
@@ -129,7 +180,7 @@ class Visit(ScopedModel, SensitiveFieldsMixin):
         return self.created_by_id is not None and self.created_by_id == user.pk
 
 
-class ScheduledVisit(ScopedModel):
+class ScheduledVisit(FiledUnderPersonVillage):
     """A visit due for a person under a plan; done when a visit is recorded on or after it is opened."""
 
     plan = models.ForeignKey(
@@ -141,8 +192,6 @@ class ScheduledVisit(ScopedModel):
         Visit, verbose_name=_("visit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="scheduled"
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
-
-    scoped_by = InResidentVillage(code_field="person__region_code")
 
     class Meta:
         verbose_name = _("due visit")
@@ -182,7 +231,7 @@ class VisitPhoto(ScopedModel):
     image = models.ImageField(_("photo"), upload_to=visit_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
-    scoped_by = InResidentVillage(code_field="visit__person__region_code")
+    scoped_by = InResidentVillage(code_field="visit__region_code")
     audit_via = ("visit",)  # photos are logged with their visit
 
     class Meta:
@@ -275,7 +324,7 @@ class FollowUpAction(ScopedModel):
     )
 
     # The visit's village, and the action's owner wherever they work.
-    scoped_by = InResidentVillage(code_field="visit__person__region_code") | OwnedBy("owner")
+    scoped_by = InResidentVillage(code_field="visit__region_code") | OwnedBy("owner")
 
     class Meta:
         verbose_name = _("follow-up action")

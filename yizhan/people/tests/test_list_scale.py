@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yizhan.core.scoping import scope_for, scopes_disabled
 from yizhan.people import selectors, services
-from yizhan.people.models import Person, ScheduledVisit, TargetGroup, VisitPlan
+from yizhan.people.models import Person, ScheduledVisit, TargetGroup, Visit, VisitPlan
 from yizhan.tests.factories import PersonFactory
 
 from .helpers import bulk_people
@@ -129,3 +129,37 @@ def test_the_visit_plans_page_is_a_page_of_plans_at_any_number(world, client_for
     assert html.count('data-testid="plan"') == min(plans, 20)
     assert len(ctx.captured_queries) == 10  # the same at both numbers of plans
     assert ("?page=2" in html) is (plans > 20)
+
+
+def test_her_visits_keep_her_village_code_and_move_with_her(world):
+    today = timezone.localdate()
+    with scopes_disabled():
+        person = PersonFactory(name="李红", region=world.regions["330109113001"])
+        plan = VisitPlan.all_objects.create(
+            name="每月走访", group=TargetGroup.objects.get(code="single_mothers"), region=world.regions["330109113"]
+        )
+        due = ScheduledVisit.all_objects.create(plan=plan, person_id=person.pk, due_date=today)  # by id: looked up
+        done = Visit.all_objects.create(person=person, visit_date=today)
+        other = VisitPlan.all_objects.create(
+            name="季度走访", group=TargetGroup.objects.get(code="single_mothers"), region=world.regions["330109113"]
+        )
+        bulk = ScheduledVisit.all_objects.bulk_create([ScheduledVisit(plan=other, person_id=person.pk, due_date=today)])
+        rows = [ScheduledVisit.all_objects.get(pk=due.pk), Visit.all_objects.get(pk=done.pk)]
+        rows.append(ScheduledVisit.all_objects.get(pk=bulk[0].pk))
+        assert [r.region_code for r in rows] == ["330109113001"] * 3
+    admin = world.users["town_admin"]
+    with scope_for(admin):
+        services.person_update(
+            person=Person.objects.get(pk=person.pk), changed_by=admin, version=1, region=world.regions["330109113002"]
+        )
+    with scopes_disabled():
+        assert set(ScheduledVisit.all_objects.filter(person=person).values_list("region_code", flat=True)) == {
+            "330109113002"
+        }
+        assert Visit.all_objects.get(pk=done.pk).region_code == "330109113002"
+    # the old village's station manager no longer sees them; the new village's does
+    with scope_for(world.users["station_manager"]):
+        assert not ScheduledVisit.objects.filter(person=person).exists()
+        assert not Visit.objects.filter(pk=done.pk).exists()
+    with scope_for(admin):
+        assert ScheduledVisit.objects.filter(person=person).count() == 2
