@@ -1,6 +1,6 @@
 """Residents, households, relations, target groups and consents (DESIGN.md §3.3, PIPL)."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +15,6 @@ from yizhan.accounts.models import Role
 from yizhan.core.fields import BlindIndexField, EncryptedField, SensitiveFieldsMixin
 from yizhan.core.masking import age_on, mask
 from yizhan.core.scoping import Scope, ScopedManager, ScopedModel, ScopeRule
-from yizhan.regions.models import Region
 
 from ..permissions import may_reveal_in
 from ..validators import validate_mobile, validate_resident_id
@@ -78,27 +77,36 @@ class Household(ScopedModel, SensitiveFieldsMixin):
         return may_reveal_in(user, self.region.code)
 
 
-class _KeepsVillageCode:
-    """``bulk_create`` of people fills each one's ``region_code`` as ``Person.save()`` does (bulk creation does not
-    call ``save()``): from the village given, or the codes of the villages named by id, in one query."""
+class KeepsVillageCode:
+    """A manager whose ``bulk_create`` fills each row's ``region_code`` as the model's ``save()`` does (bulk creation
+    does not call ``save()``): from the row named by ``code_source`` — (the foreign key, that row's code field) — when
+    it is at hand, else from the codes of the rows named by id, read in one query."""
+
+    code_source: tuple[str, str]
+    model: Any  # the manager's model
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        field = Person._meta.get_field("region")
-        missing = {p.region_id for p in objs if p.region_id and not field.is_cached(p)}
-        # unscoped: the codes of the villages these new rows name
-        codes = dict(Region.all_objects.filter(pk__in=missing).values_list("pk", "code")) if missing else {}
-        for person in objs:
-            person.region_code = person.region.code if field.is_cached(person) else codes.get(person.region_id, "")
+        name, code_field = self.code_source
+        field = self.model._meta.get_field(name)
+        missing = {getattr(o, field.attname) for o in objs if getattr(o, field.attname) and not field.is_cached(o)}
+        # unscoped: the codes of the rows (villages, people) these new rows name
+        found = field.related_model.all_objects.filter(pk__in=missing) if missing else None
+        codes = dict(found.values_list("pk", code_field)) if found is not None else {}
+        for obj in objs:
+            cached = field.is_cached(obj)
+            obj.region_code = (
+                getattr(getattr(obj, name), code_field) if cached else codes.get(getattr(obj, field.attname), "")
+            )
         return super().bulk_create(objs, *args, **kwargs)  # type: ignore[misc]  # a Manager's, in the subclasses
 
 
-class PersonManager(_KeepsVillageCode, models.Manager):
-    pass
+class PersonManager(KeepsVillageCode, models.Manager):
+    code_source = ("region", "code")
 
 
-class ScopedPersonManager(_KeepsVillageCode, ScopedManager):
-    pass
+class ScopedPersonManager(KeepsVillageCode, ScopedManager):
+    code_source = ("region", "code")
 
 
 class Person(ScopedModel, SensitiveFieldsMixin):

@@ -14,7 +14,7 @@ from yizhan.core.scoping import OwnedBy, Scope, ScopedManager, ScopedModel, Scop
 from yizhan.regions.models import Region
 
 from ..permissions import may_reveal_in
-from .people import InResidentVillage, Person, TargetGroup
+from .people import InResidentVillage, KeepsVillageCode, Person, TargetGroup
 
 
 class VisitKind(models.TextChoices):
@@ -80,28 +80,12 @@ class VisitPlan(ScopedModel):
         return self.name
 
 
-class _KeepsPersonVillageCode:
-    """``bulk_create`` of visits fills each one's ``region_code`` from its person, as ``save()`` does (bulk creation
-    does not call ``save()``): from the person given, or the codes of the people named by id, in one query."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if objs:
-            field = type(objs[0])._meta.get_field("person")
-            missing = {o.person_id for o in objs if o.person_id and not field.is_cached(o)}
-            # unscoped: the village codes of the people these new rows belong to
-            codes = dict(Person.all_objects.filter(pk__in=missing).values_list("pk", "region_code")) if missing else {}
-            for obj in objs:
-                obj.region_code = obj.person.region_code if field.is_cached(obj) else codes.get(obj.person_id, "")
-        return super().bulk_create(objs, *args, **kwargs)  # type: ignore[misc]  # a Manager's, in the subclasses
+class PersonVillageManager(KeepsVillageCode, models.Manager):
+    code_source = ("person", "region_code")
 
 
-class PersonVillageManager(_KeepsPersonVillageCode, models.Manager):
-    pass
-
-
-class ScopedPersonVillageManager(_KeepsPersonVillageCode, ScopedManager):
-    pass
+class ScopedPersonVillageManager(KeepsVillageCode, ScopedManager):
+    code_source = ("person", "region_code")
 
 
 class FiledUnderPersonVillage(ScopedModel):
